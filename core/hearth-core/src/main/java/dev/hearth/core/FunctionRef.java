@@ -1,0 +1,97 @@
+package dev.hearth.core;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A reference to a function as callers write it in a path or a parameter: a plain name
+ * ({@code my-function}), a partial ARN ({@code 123456789012:function:my-function}) or a full ARN
+ * ({@code arn:aws:lambda:us-west-2:123456789012:function:my-function}), each optionally followed by
+ * {@code :QUALIFIER} (a version number, {@code $LATEST}, or an alias name).
+ *
+ * <p>Parsing validates the shape only; whether the function exists is the control plane's business.
+ * An ARN naming another account or region than this installation's is rejected, as Lambda does.
+ */
+public record FunctionRef(String name, Optional<String> qualifier) {
+    /** Lambda's function-name rule: letters, digits, hyphens and underscores, 1–64 characters. */
+    public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
+    /** Lambda's qualifier rule: {@code $LATEST}, a version number or an alias name. */
+    public static final Pattern QUALIFIER = Pattern.compile("\\$LATEST|[a-zA-Z0-9-_]{1,128}");
+
+    private static final Pattern FULL = Pattern.compile(
+            "arn:(aws[a-zA-Z-]*):lambda:([a-z]{2}(?:-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([^:]+)(?::([^:]+))?");
+    private static final Pattern PARTIAL = Pattern.compile("(\\d{12}):function:([^:]+)(?::([^:]+))?");
+    private static final Pattern PLAIN = Pattern.compile("([^:]+)(?::([^:]+))?");
+
+    public FunctionRef {
+        if (!NAME.matcher(name).matches()) {
+            throw LambdaException.invalidParameter("1 validation error detected: Value '" + name
+                    + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                    + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+        }
+        qualifier.ifPresent(q -> {
+            if (!QUALIFIER.matcher(q).matches()) {
+                throw LambdaException.invalidParameter("1 validation error detected: Value '" + q
+                        + "' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)");
+            }
+        });
+    }
+
+    public static FunctionRef of(String name) {
+        return new FunctionRef(name, Optional.empty());
+    }
+
+    /**
+     * Parses a function name, partial ARN or full ARN, as found (already percent-decoded) in a path.
+     *
+     * @throws LambdaException InvalidParameterValueException for a malformed reference or an ARN of
+     *     another account or region
+     */
+    public static FunctionRef parse(String text, AccountContext account) {
+        if (text == null || text.isEmpty() || text.length() > 170) {
+            throw LambdaException.invalidParameter("1 validation error detected: Value '" + text
+                    + "' at 'functionName' failed to satisfy constraint: Member must have length between 1 and 170");
+        }
+        Matcher m = FULL.matcher(text);
+        if (m.matches()) {
+            checkOwner(text, m.group(2), m.group(3), account);
+            return new FunctionRef(m.group(4), Optional.ofNullable(m.group(5)));
+        }
+        m = PARTIAL.matcher(text);
+        if (m.matches()) {
+            checkOwner(text, account.region(), m.group(1), account);
+            return new FunctionRef(m.group(2), Optional.ofNullable(m.group(3)));
+        }
+        m = PLAIN.matcher(text);
+        if (m.matches() && !text.startsWith("arn:")) {
+            return new FunctionRef(m.group(1), Optional.ofNullable(m.group(2)));
+        }
+        throw LambdaException.invalidParameter("1 validation error detected: Value '" + text
+                + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+    }
+
+    /**
+     * Combines a qualifier found in the reference with one given separately (the {@code Qualifier}
+     * query parameter): both may be given only when they agree, as Lambda requires.
+     */
+    public FunctionRef withQualifier(Optional<String> separate) {
+        if (separate.isEmpty()) {
+            return this;
+        }
+        if (qualifier.isPresent() && !qualifier.equals(separate)) {
+            throw LambdaException.invalidParameter(
+                    "The derived qualifier from the function name does not match the specified qualifier.");
+        }
+        return new FunctionRef(name, separate);
+    }
+
+    private static void checkOwner(String text, String region, String accountId, AccountContext account) {
+        if (!account.accountId().equals(accountId) || !account.region().equals(region)) {
+            throw new LambdaException(LambdaErrorType.AccessDeniedException,
+                    "The function " + text + " does not belong to this account and region ("
+                            + account.accountId() + ", " + account.region() + ").");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.hearth.sandbox.spi;
+
+import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running sandbox: one isolated execution environment that hosts exactly one runtime process tree
+ * for one function version.
+ *
+ * <p>Threading: all methods are thread-safe. {@link #output()} must be read by exactly one reader
+ * (the worker's log pump); an unread output may block the sandbox once its pipe fills.
+ */
+public interface Sandbox {
+
+    /** The id given in {@link SandboxSpec#sandboxId()}. */
+    String id();
+
+    /**
+     * The combined stdout and stderr of everything running in the sandbox, as bytes in the order the
+     * backend received them. Ends (EOF) when the sandbox has exited.
+     */
+    InputStream output();
+
+    /**
+     * Completes once every process in the sandbox has exited (on its own, or by {@link #kill()}),
+     * with how it ended. Never completes exceptionally.
+     */
+    CompletableFuture<SandboxExit> exit();
+
+    /** Resource use so far (peak memory of the whole sandbox); cheap enough to call per invocation. */
+    SandboxUsage usage();
+
+    /**
+     * Kills every process in the sandbox at once and releases its resources (cgroups, mounts,
+     * VMM). Idempotent; returns without waiting for {@link #exit()}.
+     */
+    void kill();
+}
