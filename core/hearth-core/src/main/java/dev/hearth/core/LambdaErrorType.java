@@ -18,6 +18,8 @@ public enum LambdaErrorType {
     TooManyRequestsException(429),
     InvalidSignatureException(403),
     UnrecognizedClientException(403),
+    MissingAuthenticationTokenException(403),
+    IncompleteSignatureException(403),
     AccessDeniedException(403),
     ServiceException(500),
     EC2ThrottledException(502),

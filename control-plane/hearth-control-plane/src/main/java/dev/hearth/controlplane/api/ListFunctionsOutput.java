@@ -1,0 +1,6 @@
+package dev.hearth.controlplane.api;
+
+import java.util.List;
+
+/** ListFunctions' response. */
+public record ListFunctionsOutput(List<FunctionConfigurationOutput> functions, String nextMarker) {}

@@ -1,0 +1,193 @@
+package dev.hearth.frontend;
+
+import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.LambdaException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Hearth's public HTTP listener: a Jetty 12 server whose handlers run on virtual threads, dispatching
+ * each request to the {@link Route} that matches its method and path.
+ *
+ * <p>For every request it assigns a request id ({@code x-amzn-RequestId}), refuses bodies over the
+ * route's limit with 413 before reading them whole, runs the {@link RequestAuthenticator}, and turns
+ * every failure into a Lambda error through {@link ErrorResponses}.
+ *
+ * <p>Lifecycle: {@link #start()} binds, {@link #close()} stops gracefully (in-flight requests finish
+ * within the stop timeout). Thread-safe once started.
+ */
+public final class LambdaHttpServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+    private final List<Route> routes;
+    private final RequestAuthenticator authenticator;
+
+    public LambdaHttpServer(String host, int port, List<Route> routes, RequestAuthenticator authenticator) {
+        this.routes = List.copyOf(routes);
+        this.authenticator = authenticator;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("hearth-http");
+        threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("hearth-request"));
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Dispatcher());
+        server.setStopTimeout(10_000);
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String host() {
+        return connector.getHost();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String requestId = UUID.randomUUID().toString();
+            String method = request.getMethod();
+            String rawPath = request.getHttpURI().getPath();
+            ApiResponse answer;
+            String operation = method + " " + rawPath;
+            try {
+                Match match = route(method, rawPath);
+                operation = match.route().operation();
+                String rawQuery = request.getHttpURI().getQuery();
+                ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.parameters(), query(rawQuery),
+                        headers(request), body(request, match.route()), requestId, baseUrl(request));
+                authenticator.authenticate(api);
+                answer = match.route().endpoint().handle(api);
+            } catch (Throwable failure) {
+                if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+                    throw error;
+                }
+                answer = ErrorResponses.of(failure, operation, requestId);
+            }
+            send(response, callback, answer, requestId);
+            return true;
+        }
+    }
+
+    private record Match(Route route, Map<String, String> parameters) {}
+
+    private Match route(String method, String rawPath) {
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Optional<Map<String, String>> params = route.matchPath(rawPath);
+            if (params.isPresent()) {
+                pathKnown = true;
+                if (route.method().equals(method)) {
+                    return new Match(route, params.get());
+                }
+            }
+        }
+        if (pathKnown) {
+            throw new LambdaException(LambdaErrorType.MethodNotAllowedException, "Method " + method + " is not allowed on " + rawPath);
+        }
+        throw new LambdaException(LambdaErrorType.UnknownOperationException, "Unknown operation: " + method + " " + rawPath);
+    }
+
+    private static byte[] body(Request request, Route route) throws IOException {
+        long declared = request.getLength();
+        if (declared > route.maxBodyBytes()) {
+            throw tooLarge(route);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
+            if (body.length > route.maxBodyBytes()) {
+                throw tooLarge(route);
+            }
+            return body;
+        }
+    }
+
+    private static LambdaException tooLarge(Route route) {
+        return new LambdaException(LambdaErrorType.RequestTooLargeException,
+                "Request must be smaller than " + route.maxBodyBytes() + " bytes for the " + route.operation() + " operation");
+    }
+
+    private static Map<String, List<String>> query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = PercentDecoding.decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : PercentDecoding.decodeQuery(pair.substring(eq + 1));
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+
+    private static String baseUrl(Request request) {
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        if (host == null) {
+            InetSocketAddress local = (InetSocketAddress) request.getConnectionMetaData().getLocalSocketAddress();
+            host = local.getHostString() + ":" + local.getPort();
+        }
+        return request.getHttpURI().getScheme() + "://" + host;
+    }
+
+    private static void send(Response response, Callback callback, ApiResponse answer, String requestId) {
+        response.setStatus(answer.status());
+        response.getHeaders().put("x-amzn-RequestId", requestId);
+        if (answer.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        }
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+}

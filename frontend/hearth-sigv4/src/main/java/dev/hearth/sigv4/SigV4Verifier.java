@@ -1,0 +1,156 @@
+package dev.hearth.sigv4;
+
+import dev.hearth.core.LambdaException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Verifies AWS Signature Version 4 on incoming requests, in the header form
+ * ({@code Authorization: AWS4-HMAC-SHA256 ...}) and the presigned query form
+ * ({@code X-Amz-Algorithm=AWS4-HMAC-SHA256&...}), canonicalised as AWS specifies for services other
+ * than S3. Any region is accepted; the scope's service must be {@code lambda}.
+ *
+ * <p>Thread-safe: one instance serves all request threads. It keeps a bounded cache of derived
+ * signing keys; otherwise it holds no state. Time only comes from the injected {@link Clock}.
+ *
+ * <p>Failures are thrown as {@link LambdaException} with AWS's error type and message:
+ * unknown key id, wrong signature (any change to method, path, query, signed headers or body, or a
+ * wrong secret), a signing time more than 15 minutes from now (or past a presigned URL's expiry),
+ * a missing or malformed signature. Nothing is logged.
+ */
+public final class SigV4Verifier {
+    /** The signing name of Lambda's API; other services' scopes are rejected. */
+    public static final String SERVICE = "lambda";
+    /** How far a request's signing time may be from the verifier's clock, in either direction. */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+    static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+
+    private final CredentialsLookup credentials;
+    private final Clock clock;
+    private final SigningKeyCache signingKeys = new SigningKeyCache();
+
+    public SigV4Verifier(CredentialsLookup credentials, Clock clock) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Verifies {@code request}'s signature and returns who made it.
+     *
+     * @throws LambdaException {@code UnrecognizedClientException} for an unknown access key id,
+     *     {@code InvalidSignatureException} for a wrong, expired or not yet current signature, and
+     *     (until core has their exact types) the nearest 403 types for a missing or malformed one
+     */
+    public VerifiedCaller verify(SignedRequest request) {
+        Objects.requireNonNull(request, "request");
+        QueryParameters query = QueryParameters.parse(request.rawQuery());
+        SignatureParameters signature = SignatureParser.parse(request, query);
+        checkScope(signature);
+        AccessKey key = credentials.find(signature.scope().accessKeyId())
+                .orElseThrow(SignatureRejections::unrecognizedClient);
+        checkTime(signature, clock.instant());
+
+        boolean presigned = switch (signature.location()) {
+            case SignatureParameters.InHeader _ -> false;
+            case SignatureParameters.InQuery _ -> true;
+        };
+        String canonicalQuery = query.canonical(presigned);
+        byte[] signingKey = signingKeys.signingKey(key.secretAccessKey(), signature.scope());
+        byte[] expected = signature.signature().getBytes(StandardCharsets.US_ASCII);
+        for (String payloadHash : payloadHashCandidates(request, presigned)) {
+            String canonical = CanonicalRequest.of(request, canonicalQuery, signature.signedHeaders(), payloadHash);
+            String stringToSign = SignatureParser.ALGORITHM + "\n" + signature.amzDate() + "\n"
+                    + signature.scope().scopeLine() + "\n" + Sha256.hex(canonical);
+            byte[] actual = Sha256.hexOf(Sha256.hmac(signingKey, stringToSign)).getBytes(StandardCharsets.US_ASCII);
+            if (MessageDigest.isEqual(expected, actual)) {
+                return new VerifiedCaller(key, signature.scope().region(), signature.sessionToken());
+            }
+        }
+        throw SignatureRejections.mismatch();
+    }
+
+    /** Number of derived signing keys currently cached; for tests and metrics. */
+    int cachedSigningKeys() {
+        return signingKeys.size();
+    }
+
+    private static void checkScope(SignatureParameters signature) {
+        CredentialScope scope = signature.scope();
+        if (!scope.terminator().equals(CredentialScope.TERMINATOR)) {
+            throw SignatureRejections.incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '"
+                    + scope.terminator() + "'. ");
+        }
+        if (!scope.service().equals(SERVICE)) {
+            throw SignatureRejections.invalid("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+        }
+        String signingDay = signature.amzDate().substring(0, 8);
+        if (!scope.date().equals(signingDay)) {
+            throw SignatureRejections.invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
+                    + scope.date() + "' != '" + signingDay + "', from '" + signature.amzDate() + "'.");
+        }
+    }
+
+    private static void checkTime(SignatureParameters signature, Instant now) {
+        Instant signedAt = signature.signedAt();
+        Instant latest = now.plus(MAX_CLOCK_SKEW);
+        if (signedAt.isAfter(latest)) {
+            throw SignatureRejections.invalid("Signature not yet current: " + signature.amzDate() + " is still later than "
+                    + format(latest) + " (" + format(now) + " + 15 min.)");
+        }
+        switch (signature.location()) {
+            case SignatureParameters.InHeader _ -> {
+                Instant earliest = now.minus(MAX_CLOCK_SKEW);
+                if (signedAt.isBefore(earliest)) {
+                    throw SignatureRejections.invalid("Signature expired: " + signature.amzDate() + " is now earlier than "
+                            + format(earliest) + " (" + format(now) + " - 15 min.)");
+                }
+            }
+            case SignatureParameters.InQuery(Duration expires) -> {
+                Instant earliest = now.minus(expires);
+                if (signedAt.isBefore(earliest)) {
+                    throw SignatureRejections.invalid("Signature expired: " + signature.amzDate() + " is now earlier than "
+                            + format(earliest) + " (" + format(now) + " - " + expires.toSeconds() + " sec.)");
+                }
+            }
+        }
+    }
+
+    /**
+     * The payload hashes the signer may have used, most likely first. A declared
+     * {@code x-amz-content-sha256} is the only candidate (and must match the body unless it is
+     * {@code UNSIGNED-PAYLOAD}); otherwise the body's hash, and for presigned URLs also
+     * {@code UNSIGNED-PAYLOAD}, which some SDKs sign presigned URLs with.
+     */
+    private static List<String> payloadHashCandidates(SignedRequest request, boolean presigned) {
+        String declared = request.firstHeader("x-amz-content-sha256");
+        if (declared != null) {
+            if (declared.equals(UNSIGNED_PAYLOAD)) {
+                return List.of(UNSIGNED_PAYLOAD);
+            }
+            if (!declared.matches("[0-9a-fA-F]{64}")) {
+                throw SignatureRejections.incomplete("x-amz-content-sha256 must be the hex SHA-256 of the body or "
+                        + UNSIGNED_PAYLOAD + ", not '" + declared + "'.");
+            }
+            if (!declared.equalsIgnoreCase(request.body().sha256Hex())) {
+                throw SignatureRejections.mismatch();
+            }
+            return List.of(declared);
+        }
+        List<String> candidates = new ArrayList<>(2);
+        candidates.add(request.body().sha256Hex());
+        if (presigned) {
+            candidates.add(UNSIGNED_PAYLOAD);
+        }
+        return candidates;
+    }
+
+    private static String format(Instant instant) {
+        return SignatureParser.AMZ_DATE.format(instant);
+    }
+}

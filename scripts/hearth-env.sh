@@ -1,0 +1,59 @@
+# Shared by ./hearth and ./run-tests: finds a JDK 25+ and installs (or names) the Debian packages Hearth needs.
+# Sourced, not executed.
+
+hearth_java_major() { # prints the major version of the java binary $1, or nothing
+  "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+hearth_find_jdk() {
+  local candidate major
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(hearth_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  if command -v javac >/dev/null 2>&1; then
+    candidate=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    major=$(hearth_java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  fi
+  cat >&2 <<'MSG'
+Hearth needs a JDK 25 or newer, and none was found (looked at $JAVA_HOME, /usr/lib/jvm/*, and javac on PATH).
+Install one, for example Eclipse Temurin 25 (package temurin-25-jdk from the Adoptium apt repository),
+or unpack any JDK 25 and point JAVA_HOME at it; then run this command again.
+MSG
+  return 1
+}
+
+# hearth_require_packages PACKAGE:PATH ... — installs each Debian PACKAGE whose PATH is missing.
+hearth_require_packages() {
+  local missing=() item
+  for item in "$@"; do
+    [ -e "${item#*:}" ] || missing+=("${item%%:*}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian packages: ${missing[*]}" >&2
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || {
+        echo "Could not install: ${missing[*]}. Run: apt-get install ${missing[*]}" >&2
+        return 1
+      }
+    fi
+  else
+    echo "Hearth needs these Debian packages: ${missing[*]}. Run: sudo apt-get install ${missing[*]}" >&2
+    return 1
+  fi
+}
+
+# Packages the server needs on this host (runtimes' interpreters; sandbox tools come with their backends).
+HEARTH_SERVER_PACKAGES=(python3:/usr/bin/python3 nodejs:/usr/bin/node util-linux:/usr/bin/setsid util-linux:/usr/bin/prlimit)
+# Packages the test suite needs beyond the server's: AWS CLI v2 as a real client.
+HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws)

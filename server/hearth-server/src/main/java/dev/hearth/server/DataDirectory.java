@@ -1,0 +1,93 @@
+package dev.hearth.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+/**
+ * The layout of a Hearth data directory, held exclusively by one server process at a time (a lock
+ * on {@code hearth.lock}), so that two servers never write the same databases.
+ */
+final class DataDirectory implements AutoCloseable {
+    private final Path root;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    static DataDirectory open(Path root) {
+        try {
+            Files.createDirectories(root);
+            FileChannel channel = FileChannel.open(root.resolve("hearth.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("another Hearth server is using the data directory " + root
+                        + "; stop it or choose another --data-dir");
+            }
+            return new DataDirectory(root, channel, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the data directory " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path functionsDatabase() {
+        return root.resolve("functions.db");
+    }
+
+    Path packages() {
+        return root.resolve("packages");
+    }
+
+    Path runtimes() {
+        return root.resolve("runtimes");
+    }
+
+    /** A random key private to this installation (created on first use, readable by its owner only). */
+    byte[] secretKey() {
+        Path file = root.resolve("secret.key");
+        try {
+            if (!Files.exists(file)) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                Path temp = Files.createTempFile(root, "secret", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.write(temp, key);
+                Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

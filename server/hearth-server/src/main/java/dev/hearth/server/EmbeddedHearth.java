@@ -1,0 +1,128 @@
+package dev.hearth.server;
+
+import dev.hearth.controlplane.ControlPlaneLimits;
+import dev.hearth.controlplane.FunctionService;
+import dev.hearth.frontend.CodeDownloads;
+import dev.hearth.frontend.LambdaHttpServer;
+import dev.hearth.frontend.ManagementApi;
+import dev.hearth.frontend.RequestAuthenticator;
+import dev.hearth.frontend.Route;
+import dev.hearth.frontend.SigV4Authenticator;
+import dev.hearth.packages.PackageLimits;
+import dev.hearth.packages.PackageStore;
+import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sigv4.CredentialsFile;
+import dev.hearth.sigv4.SigV4Verifier;
+import dev.hearth.store.sqlite.SqliteFunctionStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Hearth component in one JVM on embedded defaults: SQLite metadata, packages on local disk,
+ * the HTTP frontend. {@link #start} brings it up; {@link #close} stops it cleanly, newest component
+ * first, and releases the data directory.
+ *
+ * <p>Threading: start and close from one thread; the running components are thread-safe.
+ */
+public final class EmbeddedHearth implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedHearth.class);
+
+    private final HearthConfig config;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private LambdaHttpServer http;
+
+    private EmbeddedHearth(HearthConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a server; on failure everything started so far is stopped again and the failure thrown. */
+    public static EmbeddedHearth start(HearthConfig config) throws Exception {
+        EmbeddedHearth hearth = new EmbeddedHearth(config);
+        try {
+            hearth.startComponents();
+            return hearth;
+        } catch (Exception | Error e) {
+            try {
+                hearth.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    private void startComponents() throws Exception {
+        Clock clock = Clock.systemUTC();
+        DataDirectory data = own(DataDirectory.open(config.dataDir()));
+        RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
+        SqliteFunctionStore store = own(SqliteFunctionStore.open(data.functionsDatabase()));
+        ControlPlaneLimits limits = ControlPlaneLimits.LAMBDA_DEFAULTS;
+        PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
+        FunctionService functions = new FunctionService(store, packages, config.account(), runtimes::isKnown, limits, clock);
+        functions.collectUnreferencedPackages();
+
+        CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
+        List<Route> routes = new ArrayList<>(new ManagementApi(functions, downloads, () -> 1000, () -> 1000).routes());
+        routes.add(downloads.route());
+        http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
+        http.start();
+    }
+
+    private RequestAuthenticator authenticator(Clock clock) {
+        if (config.credentialsFile().isEmpty()) {
+            LOG.warn("No credentials configured: requests are accepted with any signature or none."
+                    + " Start with --credentials FILE (an AWS credentials file) to verify SigV4 signatures.");
+            return RequestAuthenticator.ACCEPT_ALL;
+        }
+        Path file = config.credentialsFile().get();
+        try {
+            CredentialsFile credentials = CredentialsFile.load(file);
+            LOG.info("Verifying SigV4 signatures against {} access key(s) from {}", credentials.size(), file);
+            return new SigV4Authenticator(new SigV4Verifier(credentials, clock));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the credentials file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T extends AutoCloseable> T own(T component) {
+        running.push(component);
+        return component;
+    }
+
+    /** The URL clients use, e.g. {@code http://127.0.0.1:9400}. */
+    public String endpoint() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+    }
+
+    public HearthConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        while (!running.isEmpty()) {
+            try {
+                running.pop().close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.hearth.store.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and writes inside one {@link FunctionStore#transact} call. Valid only during that call, on the
+ * thread that runs it. Methods that name a function which does not exist throw
+ * {@link IllegalStateException}: the control plane checks existence first.
+ */
+public interface StoreTransaction {
+
+    // --- functions ---
+
+    Optional<FunctionRecord> function(String functionName);
+
+    /** Inserts a new function with its {@code $LATEST} version. The name must be unused. */
+    void insertFunction(FunctionRecord function, FunctionVersion latest);
+
+    /** Replaces a function's record (tags, version counter). */
+    void updateFunction(FunctionRecord function);
+
+    /** Deletes a function with all its versions, aliases and tags. */
+    void deleteFunction(String functionName);
+
+    /** {@code $LATEST} of each function, ordered by function name, starting after {@code afterName}. */
+    List<FunctionVersion> latestVersions(Optional<String> afterName, int limit);
+
+    /** Number of functions and total code size of all versions (for GetAccountSettings). */
+    AccountUsage accountUsage();
+
+    // --- versions ---
+
+    Optional<FunctionVersion> version(String functionName, String version);
+
+    /** All versions of a function: {@code $LATEST} first, then published ones in ascending number. */
+    List<FunctionVersion> versions(String functionName);
+
+    /** Inserts or replaces one version of an existing function. */
+    void putVersion(FunctionVersion version);
+
+    void deleteVersion(String functionName, String version);
+
+    /** CodeSha256 of every stored version (packages not in this set may be garbage-collected). */
+    Set<String> referencedCode();
+
+    // --- aliases ---
+
+    Optional<Alias> alias(String functionName, String aliasName);
+
+    /** Aliases of a function ordered by name. */
+    List<Alias> aliases(String functionName);
+
+    void putAlias(Alias alias);
+
+    void deleteAlias(String functionName, String aliasName);
+
+    /** Tags are part of {@link FunctionRecord}; this reads them without the rest. */
+    default Map<String, String> tags(String functionName) {
+        return function(functionName).map(FunctionRecord::tags).orElseThrow(
+                () -> new IllegalStateException("no function " + functionName));
+    }
+}

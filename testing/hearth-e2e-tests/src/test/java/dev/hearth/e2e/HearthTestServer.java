@@ -1,0 +1,107 @@
+package dev.hearth.e2e;
+
+import dev.hearth.core.AccountContext;
+import dev.hearth.server.EmbeddedHearth;
+import dev.hearth.server.HearthConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
+import software.amazon.awssdk.services.lambda.model.FunctionCode;
+
+/** A whole Hearth started in this JVM on port 0 with a fresh data directory, and clients for it. */
+final class HearthTestServer implements AutoCloseable {
+    static final String ROLE = "arn:aws:iam::000000000000:role/hearth-test";
+
+    private final EmbeddedHearth hearth;
+    private final Path dataDir;
+
+    private HearthTestServer(EmbeddedHearth hearth, Path dataDir) {
+        this.hearth = hearth;
+        this.dataDir = dataDir;
+    }
+
+    static HearthTestServer start() {
+        return start(Optional.empty());
+    }
+
+    static HearthTestServer start(Optional<Path> credentials) {
+        try {
+            Path dataDir = Files.createTempDirectory("hearth-e2e");
+            HearthConfig config = new HearthConfig("127.0.0.1", 0, dataDir, credentials, AccountContext.DEFAULT,
+                    Optional.empty(), HearthConfig.DEFAULT_IDLE_TIMEOUT);
+            return new HearthTestServer(EmbeddedHearth.start(config), dataDir);
+        } catch (Exception e) {
+            throw new IllegalStateException("Hearth did not start", e);
+        }
+    }
+
+    String endpoint() {
+        return hearth.endpoint();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    LambdaClient client() {
+        return client("test-key", "test-secret");
+    }
+
+    LambdaClient client(String accessKey, String secretKey) {
+        return LambdaClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        hearth.close();
+    }
+
+    /** A python function package with one module. */
+    static byte[] pythonZip(String source) {
+        return zip(Map.of("app.py", source));
+    }
+
+    static byte[] zip(Map<String, String> files) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            zip.finish();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static CreateFunctionRequest.Builder pythonFunction(String name, byte[] zip) {
+        return CreateFunctionRequest.builder()
+                .functionName(name)
+                .runtime("python3.12")
+                .handler("app.handler")
+                .role(ROLE)
+                .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(zip)).build());
+    }
+}
