@@ -1,0 +1,90 @@
+package dev.hearth.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code hearth server} as a separate process (the jar the build produced), for tests of
+ * start-up, SIGTERM and restarts. Its log lines are collected for assertions.
+ */
+final class HearthProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Hearth listening on (http://\\S+)");
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<String> endpoint = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
+
+    private HearthProcess(Process process) {
+        this.process = process;
+        Thread.ofVirtual().name("hearth-process-log").start(this::pump);
+    }
+
+    static HearthProcess start(Path dataDir, String... extraArgs) throws IOException {
+        Path jar = Path.of(System.getProperty("hearth.serverJar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the server jar " + jar + " is missing: build server/hearth-server first");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar.toString(), "server", "--port", "0",
+                "--data-dir", dataDir.toString()));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
+        return new HearthProcess(builder.start());
+    }
+
+    private void pump() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lines.add(line);
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    endpoint.complete(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            endpoint.completeExceptionally(e);
+        } finally {
+            outputEnded.complete(null);
+        }
+        endpoint.completeExceptionally(new IllegalStateException("hearth exited before listening:\n" + String.join("\n", lines)));
+    }
+
+    String awaitEndpoint() throws Exception {
+        return endpoint.get(60, TimeUnit.SECONDS);
+    }
+
+    /** Sends SIGTERM and waits for the process to end and its output to be read; returns its exit status. */
+    int terminate() throws Exception {
+        // ProcessHandle.destroy sends SIGTERM without closing our ends of the pipes (Process.destroy
+        // closes them, losing what the server logs while it stops).
+        process.toHandle().destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("hearth did not stop within 30 s of SIGTERM:\n" + String.join("\n", lines));
+        }
+        outputEnded.get(10, TimeUnit.SECONDS);
+        return process.exitValue();
+    }
+
+    List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
