@@ -40,6 +40,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * within the stop timeout). Thread-safe once started.
  */
 public final class LambdaHttpServer implements AutoCloseable {
+    /** Most bytes of an oversized request body read and discarded before answering 413. */
+    private static final long MAX_DRAIN_BYTES = 128L * 1024 * 1024;
     private final Server server;
     private final ServerConnector connector;
     private final List<Route> routes;
@@ -128,16 +130,30 @@ public final class LambdaHttpServer implements AutoCloseable {
     }
 
     private static byte[] body(Request request, Route route) throws IOException {
-        long declared = request.getLength();
-        if (declared > route.maxBodyBytes()) {
-            throw tooLarge(route);
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (request.getLength() > route.maxBodyBytes()) {
+                drain(in);
+                throw tooLarge(route);
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
             if (body.length > route.maxBodyBytes()) {
+                drain(in);
                 throw tooLarge(route);
             }
             return body;
+        }
+    }
+
+    /**
+     * Reads and discards what a client is still sending (up to a bound), so that it receives the 413
+     * answer instead of a broken pipe; beyond the bound the connection is simply closed.
+     */
+    private static void drain(InputStream in) throws IOException {
+        long remaining = MAX_DRAIN_BYTES;
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
+            remaining -= n;
         }
     }
 

@@ -29,6 +29,9 @@ final class DataDirectory implements AutoCloseable {
     static DataDirectory open(Path root) {
         try {
             Files.createDirectories(root);
+            // Sandboxes run function code as an unprivileged user, which must be able to reach the
+            // packages and runtime files below this directory (but not list it).
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
             FileChannel channel = FileChannel.open(root.resolve("hearth.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -61,6 +64,10 @@ final class DataDirectory implements AutoCloseable {
 
     Path runtimes() {
         return root.resolve("runtimes");
+    }
+
+    Path sandboxes() {
+        return root.resolve("sandboxes");
     }
 
     /** A random key private to this installation (created on first use, readable by its owner only). */

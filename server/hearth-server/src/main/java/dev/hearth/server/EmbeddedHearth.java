@@ -1,8 +1,10 @@
 package dev.hearth.server;
 
 import dev.hearth.controlplane.ControlPlaneLimits;
+import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
+import dev.hearth.frontend.InvokeApi;
 import dev.hearth.frontend.LambdaHttpServer;
 import dev.hearth.frontend.ManagementApi;
 import dev.hearth.frontend.RequestAuthenticator;
@@ -11,9 +13,13 @@ import dev.hearth.frontend.SigV4Authenticator;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
+import dev.hearth.worker.LogSink;
+import dev.hearth.worker.Worker;
+import dev.hearth.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -22,6 +28,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +71,30 @@ public final class EmbeddedHearth implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
+        LogSink logSink = (group, stream, timestamp, message) -> { };
         SqliteFunctionStore store = own(SqliteFunctionStore.open(data.functionsDatabase()));
         ControlPlaneLimits limits = ControlPlaneLimits.LAMBDA_DEFAULTS;
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
         FunctionService functions = new FunctionService(store, packages, config.account(), runtimes::isKnown, limits, clock);
         functions.collectUnreferencedPackages();
 
+        FunctionResolver resolver = new FunctionResolver(store, config.account(), new SplittableRandom());
+        functions.addListener(resolver);
+
+        SandboxBackend backend = own(SandboxBackends.choose(config.sandbox()));
+        WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes())
+                .withRegion(config.account().region())
+                .withIdleTimeout(config.idleTimeout());
+        Worker worker = own(new Worker(backend, runtimes, logSink, workerConfig, clock));
+        functions.addListener((name, deleted) -> {
+            if (deleted) {
+                worker.retire(name);
+            }
+        });
+
         CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
         List<Route> routes = new ArrayList<>(new ManagementApi(functions, downloads, () -> 1000, () -> 1000).routes());
+        routes.addAll(new InvokeApi(resolver, packages, worker, config.account(), Optional.empty()).routes());
         routes.add(downloads.route());
         http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
         http.start();

@@ -1,0 +1,79 @@
+package dev.hearth.worker;
+
+import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.LambdaException;
+import dev.hearth.sandbox.spi.ResourceLimits;
+import dev.hearth.sandbox.spi.Sandbox;
+import dev.hearth.sandbox.spi.SandboxBackend;
+import dev.hearth.sandbox.spi.SandboxLaunchException;
+import dev.hearth.sandbox.spi.SandboxSpec;
+import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.runtimes.RuntimeLaunch;
+import dev.hearth.sandbox.spi.SandboxView;
+import dev.hearth.worker.runtimeapi.RuntimeApiListener;
+import dev.hearth.worker.runtimeapi.RuntimeApiServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Launches the sandbox of a new execution environment: scratch directory, Runtime API listener,
+ * Lambda's variables, the runtime's command line, the backend's launch, the log reader and the exit
+ * watcher. On failure nothing is left behind and the caller gets a {@code ServiceException}.
+ */
+final class EnvironmentStarter {
+    static final String SOCKET_NAME = "runtime-api.sock";
+    private static final long PUMP_STACK_BYTES = 256 * 1024;
+
+    private final SandboxBackend backend;
+    private final RuntimeCatalog runtimes;
+    private final RuntimeApiServer api;
+    private final WorkerConfig config;
+    private final Executor background;
+
+    EnvironmentStarter(SandboxBackend backend, RuntimeCatalog runtimes, RuntimeApiServer api, WorkerConfig config,
+            Executor background) {
+        this.backend = backend;
+        this.runtimes = runtimes;
+        this.api = api;
+        this.config = config;
+        this.background = background;
+    }
+
+    void start(ExecutionEnvironment env) {
+        FunctionSnapshot f = env.function;
+        RuntimeApiListener listener = null;
+        try {
+            ScratchDirectory.create(env.scratchDir);
+            listener = api.open(backend.runtimeApiTransport(), env.scratchDir.resolve(SOCKET_NAME), env);
+            Path runtimeRoot = runtimes.runtimeRoot(f.runtime());
+            SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address());
+            RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
+            Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), config.region(),
+                    env.logGroup, env.logStream);
+            SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,
+                    env.scratchDir, listener.address(), ResourceLimits.forMemory(f.memoryMb(), f.ephemeralStorageMb()),
+                    true);
+            Sandbox sandbox = backend.launch(spec);
+            LogPump pump = new LogPump(sandbox.output(), env::onOutputLine);
+            // A platform thread: a pipe read blocks its carrier, and with hundreds of idle sandboxes
+            // virtual threads blocked there would exhaust the virtual-thread scheduler's carriers.
+            Thread.ofPlatform().daemon().stackSize(PUMP_STACK_BYTES).name("sandbox-output-" + env.id).start(pump);
+            env.attach(sandbox, listener, pump);
+            sandbox.exit().thenAcceptAsync(env::onExit, background);
+        } catch (IOException | SandboxLaunchException | RuntimeException e) {
+            if (listener != null) {
+                listener.close();
+            }
+            env.launchFailed();
+            ScratchDirectory.delete(env.scratchDir);
+            if (e instanceof LambdaException lambda) {
+                throw lambda;
+            }
+            throw new LambdaException(LambdaErrorType.ServiceException, "Could not start a sandbox for function "
+                    + f.functionName() + " (" + f.runtime() + ") with backend " + backend.name() + ": " + e.getMessage(),
+                    Map.of(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hearth.worker;
+
+import java.time.Instant;
+
+/** Where one execution environment (a sandbox and its runtime) is in its lifecycle. */
+sealed interface EnvironmentState {
+
+    /** Launched for {@code first}; the runtime has not yet called {@code /next}. */
+    record Initialising(Instant since, long launchedNanos, Invocation first) implements EnvironmentState {}
+
+    /** Warm and free, waiting in the pool. */
+    record Idle(Instant since) implements EnvironmentState {}
+
+    /** Taken for {@code invocation}; waiting for the runtime's next {@code /next} to hand it over. */
+    record Claimed(Instant since, Invocation invocation) implements EnvironmentState {}
+
+    /** The runtime has {@code invocation}'s event and owes a response or error. */
+    record Busy(Instant since, Invocation invocation) implements EnvironmentState {}
+
+    /** Killed or exited, or about to be; never leaves this state. */
+    record ShutDown(Instant since, String reason) implements EnvironmentState {}
+
+    Instant since();
+
+    static SandboxInfo.Phase phaseOf(EnvironmentState state) {
+        return switch (state) {
+            case Initialising i -> SandboxInfo.Phase.INITIALISING;
+            case Idle i -> SandboxInfo.Phase.IDLE;
+            case Claimed c -> SandboxInfo.Phase.BUSY;
+            case Busy b -> SandboxInfo.Phase.BUSY;
+            case ShutDown s -> SandboxInfo.Phase.SHUTTING_DOWN;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package dev.hearth.worker;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The configuration of one function version at one revision, as the worker needs it to run it.
+ * Sandboxes are never shared between different {@code (functionName, version, revisionId)}.
+ *
+ * @param functionName the function's name
+ * @param version {@code $LATEST} or a version number
+ * @param functionArn the unqualified or version-qualified ARN of the function
+ * @param revisionId changes on every code or configuration update; a new one retires older sandboxes
+ * @param runtime runtime identifier, e.g. {@code python3.12}, {@code nodejs20.x}, {@code provided.al2023}
+ * @param handler the handler setting ({@code _HANDLER})
+ * @param memoryMb MemorySize
+ * @param timeoutSeconds Timeout
+ * @param ephemeralStorageMb EphemeralStorage size of {@code /tmp}
+ * @param environment the function's own environment variables
+ * @param taskRoot host directory with the extracted code
+ * @param codeSha256 CodeSha256 of the package (informational)
+ */
+public record FunctionSnapshot(
+        String functionName,
+        String version,
+        String functionArn,
+        String revisionId,
+        String runtime,
+        String handler,
+        int memoryMb,
+        int timeoutSeconds,
+        int ephemeralStorageMb,
+        Map<String, String> environment,
+        Path taskRoot,
+        String codeSha256) {
+
+    public FunctionSnapshot {
+        Objects.requireNonNull(functionName, "functionName");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(functionArn, "functionArn");
+        Objects.requireNonNull(revisionId, "revisionId");
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(taskRoot, "taskRoot");
+        Objects.requireNonNull(codeSha256, "codeSha256");
+        environment = Map.copyOf(environment);
+        if (memoryMb <= 0 || timeoutSeconds <= 0 || ephemeralStorageMb <= 0) {
+            throw new IllegalArgumentException("memory, timeout and ephemeral storage must be positive: "
+                    + memoryMb + " MB, " + timeoutSeconds + " s, " + ephemeralStorageMb + " MB");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hearth.worker;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One invocation in flight: what to run, and two one-shot signals, {@link #delivered} (the runtime
+ * took the event) and {@link #finished} (it ended, however it ended). The first {@link #finish}
+ * wins; later ones (a response racing a timeout) are ignored by the caller.
+ *
+ * <p>Threading: shared between the invoking thread, the Runtime API handler threads and the sandbox's
+ * exit watcher; all fields are final, volatile or thread-safe.
+ */
+final class Invocation {
+    final FunctionSnapshot function;
+    final InvocationRequest request;
+    /** The client context as JSON text ({@code X-Amz-Client-Context} decoded), when given. */
+    final Optional<String> clientContext;
+    final LogTail tail;
+    final long claimedNanos = System.nanoTime();
+    /** Completes with {@link System#nanoTime()} when the runtime receives the event. */
+    final CompletableFuture<Long> delivered = new CompletableFuture<>();
+    final CompletableFuture<Finished> finished = new CompletableFuture<>();
+    private volatile Duration initDuration;
+
+    /** An outcome and when it happened ({@link System#nanoTime()}). */
+    record Finished(InvocationOutcome outcome, long atNanos) {}
+
+    Invocation(FunctionSnapshot function, InvocationRequest request, Optional<String> clientContext, int tailBytes) {
+        this.function = function;
+        this.request = request;
+        this.clientContext = clientContext;
+        this.tail = request.tailLog() ? new LogTail(tailBytes) : LogTail.DISCARD;
+    }
+
+    String requestId() {
+        return request.requestId();
+    }
+
+    boolean finish(InvocationOutcome outcome) {
+        return finished.complete(new Finished(outcome, System.nanoTime()));
+    }
+
+    boolean isFinished() {
+        return finished.isDone();
+    }
+
+    void markDelivered() {
+        delivered.complete(System.nanoTime());
+    }
+
+    /** Set on the invocation that started its sandbox (a cold start) once initialisation ended. */
+    void setInitDuration(Duration duration) {
+        initDuration = duration;
+    }
+
+    Optional<Duration> initDuration() {
+        return Optional.ofNullable(initDuration);
+    }
+}

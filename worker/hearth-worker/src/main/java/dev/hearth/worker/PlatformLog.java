@@ -1,0 +1,70 @@
+package dev.hearth.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Lambda's platform log lines and names, formatted exactly as Lambda writes them. */
+final class PlatformLog {
+    private static final DateTimeFormatter STREAM_DATE = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private PlatformLog() {}
+
+    static String logGroup(String functionName) {
+        return "/aws/lambda/" + functionName;
+    }
+
+    /** {@code YYYY/MM/DD/[VERSION]<32 hex>}. */
+    static String logStream(Instant now, String version, String hex32) {
+        return STREAM_DATE.format(now) + "/[" + version + "]" + hex32;
+    }
+
+    static String start(String requestId, String version) {
+        return "START RequestId: " + requestId + " Version: " + version;
+    }
+
+    static String end(String requestId) {
+        return "END RequestId: " + requestId;
+    }
+
+    static String report(String requestId, Duration duration, Optional<Duration> init, int memoryMb,
+            long maxMemoryUsedBytes, Optional<String> suffix) {
+        long billedMs = ceilMillis(duration.plus(init.orElse(Duration.ZERO)));
+        StringBuilder line = new StringBuilder("REPORT RequestId: ").append(requestId)
+                .append("\tDuration: ").append(millis(duration)).append(" ms")
+                .append("\tBilled Duration: ").append(Math.max(1, billedMs)).append(" ms")
+                .append("\tMemory Size: ").append(memoryMb).append(" MB")
+                .append("\tMax Memory Used: ").append(ceilMegabytes(maxMemoryUsedBytes)).append(" MB");
+        init.ifPresent(d -> line.append("\tInit Duration: ").append(millis(d)).append(" ms"));
+        suffix.ifPresent(s -> line.append('\t').append(s));
+        return line.toString();
+    }
+
+    /** {@code Task timed out after 3.00 seconds}. */
+    static String timedOut(Duration limit) {
+        return "Task timed out after " + String.format(Locale.ROOT, "%.2f", limit.toMillis() / 1000.0) + " seconds";
+    }
+
+    /** {@code 2024-01-01T00:00:00.000Z}. */
+    static String timestamp(Instant now) {
+        return TIMESTAMP.format(now);
+    }
+
+    static String millis(Duration d) {
+        return String.format(Locale.ROOT, "%.2f", d.toNanos() / 1_000_000.0);
+    }
+
+    private static long ceilMillis(Duration d) {
+        long nanos = d.toNanos();
+        return (nanos + 999_999) / 1_000_000;
+    }
+
+    private static long ceilMegabytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+}

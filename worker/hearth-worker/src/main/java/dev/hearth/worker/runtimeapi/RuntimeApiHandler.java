@@ -1,0 +1,157 @@
+package dev.hearth.worker.runtimeapi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Routes Runtime API requests to the session of the connector they arrived on. Blocking: Jetty runs
+ * it on a virtual thread per request.
+ */
+final class RuntimeApiHandler extends Handler.Abstract {
+    static final String PREFIX = "/2018-06-01/runtime/";
+    private static final String INVOCATION = PREFIX + "invocation/";
+    private static final String NEXT = INVOCATION + "next";
+    private static final String INIT_ERROR = PREFIX + "init/error";
+    private static final String JSON = "application/json";
+
+    private final Map<Connector, RuntimeApiSession> sessions;
+    private final long maxBodyBytes;
+
+    RuntimeApiHandler(Map<Connector, RuntimeApiSession> sessions, long maxBodyBytes) {
+        this.sessions = sessions;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        RuntimeApiSession session = sessions.get(request.getConnectionMetaData().getConnector());
+        if (session == null) {
+            reply(response, callback, RuntimeApiReply.shuttingDown());
+            return true;
+        }
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        if (path.equals(NEXT)) {
+            if (!method.equals("GET")) {
+                return methodNotAllowed(response, callback);
+            }
+            next(session, response, callback);
+            return true;
+        }
+        if (path.equals(INIT_ERROR)) {
+            if (!method.equals("POST")) {
+                return methodNotAllowed(response, callback);
+            }
+            Body body = readBody(request);
+            reply(response, callback, session.initError(errorType(request), body.bytes()));
+            return true;
+        }
+        if (path.startsWith(INVOCATION)) {
+            String rest = path.substring(INVOCATION.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                String requestId = rest.substring(0, slash);
+                String action = rest.substring(slash + 1);
+                if (action.equals("response") || action.equals("error")) {
+                    if (!method.equals("POST")) {
+                        return methodNotAllowed(response, callback);
+                    }
+                    Body body = readBody(request);
+                    RuntimeApiReply reply;
+                    if (body.size() > maxBodyBytes) {
+                        if (action.equals("response")) {
+                            reply = session.responseTooLarge(requestId, body.size(), maxBodyBytes);
+                        } else {
+                            reply = session.error(requestId, "Function.ResponseSizeTooLarge", errorTooLarge(body.size()));
+                            reply = reply.isAccepted() ? RuntimeApiReply.payloadTooLarge(maxBodyBytes) : reply;
+                        }
+                    } else if (action.equals("response")) {
+                        reply = session.response(requestId, body.bytes());
+                    } else {
+                        reply = session.error(requestId, errorType(request), body.bytes());
+                    }
+                    reply(response, callback, reply);
+                    return true;
+                }
+            }
+        }
+        reply(response, callback, new RuntimeApiReply(404, "InvalidRequest", "No such Runtime API resource: " + method + " " + path));
+        return true;
+    }
+
+    private void next(RuntimeApiSession session, Response response, Callback callback) throws InterruptedException {
+        RuntimeApiSession.NextOutcome outcome = session.awaitNext();
+        switch (outcome) {
+            case RuntimeApiReply refusal -> reply(response, callback, refusal);
+            case NextEvent event -> {
+                session.delivering(event);
+                response.setStatus(200);
+                HttpFields.Mutable headers = response.getHeaders();
+                headers.put(HttpHeader.CONTENT_TYPE, JSON);
+                headers.put("Lambda-Runtime-Aws-Request-Id", event.requestId());
+                headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(event.deadlineEpochMillis()));
+                headers.put("Lambda-Runtime-Invoked-Function-Arn", event.invokedFunctionArn());
+                headers.put("Lambda-Runtime-Trace-Id", event.traceId());
+                event.clientContext().ifPresent(c -> headers.put("Lambda-Runtime-Client-Context", c));
+                event.cognitoIdentity().ifPresent(c -> headers.put("Lambda-Runtime-Cognito-Identity", c));
+                response.write(true, ByteBuffer.wrap(event.payload()), callback);
+            }
+        }
+    }
+
+    private byte[] errorTooLarge(long size) {
+        return ("{\"errorMessage\":" + JsonText.quote("Error payload size (" + size
+                + " bytes) exceeded maximum allowed payload size (" + maxBodyBytes + " bytes).")
+                + ",\"errorType\":\"Function.ResponseSizeTooLarge\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String errorType(Request request) {
+        return Optional.ofNullable(request.getHeaders().get("Lambda-Runtime-Function-Error-Type")).orElse("");
+    }
+
+    /** The body, kept only up to one byte over the limit; beyond that only counted. */
+    private Body readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > maxBodyBytes) {
+            Content.Source.consumeAll(request);
+            return new Body(new byte[0], declared);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] kept = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            long size = kept.length;
+            if (size > maxBodyBytes) {
+                byte[] skip = new byte[64 * 1024];
+                for (int n; (n = in.read(skip)) > 0; ) {
+                    size += n;
+                }
+                return new Body(new byte[0], size);
+            }
+            return new Body(kept, size);
+        }
+    }
+
+    private record Body(byte[] bytes, long size) {}
+
+    private static boolean methodNotAllowed(Response response, Callback callback) {
+        reply(response, callback, new RuntimeApiReply(405, "MethodNotAllowed", "Method not allowed"));
+        return true;
+    }
+
+    private static void reply(Response response, Callback callback, RuntimeApiReply reply) {
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+        Content.Sink.write(response, true, reply.body(), callback);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.hearth.worker.runtimeapi;
+
+import dev.hearth.sandbox.spi.RuntimeApiAddress;
+import dev.hearth.sandbox.spi.RuntimeApiTransport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The Runtime API endpoint of one worker: one Jetty server, one connector per sandbox. The connector a
+ * request arrives on identifies the sandbox, so a runtime can only ever talk about its own
+ * invocations.
+ *
+ * <p>Threading: thread-safe; {@link #open} and {@link RuntimeApiListener#close()} may be called from
+ * any thread while requests are served. Requests are handled on virtual threads, so a session may
+ * block in {@link RuntimeApiSession#awaitNext()}.
+ *
+ * <p>Ownership: owns its Jetty server and every listener opened on it; {@link #close()} stops them all.
+ */
+public final class RuntimeApiServer implements AutoCloseable {
+    /** Most threads the server's pool may grow to: each connector's selector holds one while it selects. */
+    private static final int MAX_THREADS = 8192;
+
+    private final Server server;
+    private final ExecutorService virtualThreads;
+    private final Map<Connector, RuntimeApiSession> sessions = new ConcurrentHashMap<>();
+
+    private RuntimeApiServer(long maxResponseBytes) {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName("runtime-api");
+        virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runtime-api-", 0).factory());
+        threads.setVirtualThreadsExecutor(virtualThreads);
+        server = new Server(threads);
+        server.setHandler(new RuntimeApiHandler(sessions, maxResponseBytes));
+    }
+
+    /**
+     * Starts a server with no connectors yet.
+     *
+     * @param maxResponseBytes largest response or error body a runtime may post (Lambda: 6,291,556)
+     */
+    public static RuntimeApiServer start(long maxResponseBytes) {
+        RuntimeApiServer api = new RuntimeApiServer(maxResponseBytes);
+        try {
+            api.server.start();
+        } catch (Exception e) {
+            api.close();
+            throw new IllegalStateException("could not start the Runtime API server", e);
+        }
+        return api;
+    }
+
+    /**
+     * Opens a listener for one sandbox and binds it to {@code session}.
+     *
+     * @param transport how the sandbox reaches it: a loopback TCP port, or a unix socket
+     * @param socketPath where to create the unix socket (ignored for TCP); must not exist yet
+     * @throws IOException when the listener cannot be opened
+     */
+    public RuntimeApiListener open(RuntimeApiTransport transport, Path socketPath, RuntimeApiSession session)
+            throws IOException {
+        Objects.requireNonNull(session, "session");
+        HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration());
+        Binding binding = switch (transport) {
+            case TCP_LOOPBACK -> {
+                ServerConnector tcp = new ServerConnector(server, 0, 1, http);
+                tcp.setHost("127.0.0.1");
+                tcp.setPort(0);
+                tcp.setAcceptedTcpNoDelay(true);
+                yield new Binding(tcp, () -> new RuntimeApiAddress.Tcp("127.0.0.1", tcp.getLocalPort()));
+            }
+            case UNIX_SOCKET -> {
+                Files.deleteIfExists(socketPath);
+                UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 0, 1, http);
+                unix.setUnixDomainPath(socketPath);
+                yield new Binding(unix, () -> new RuntimeApiAddress.UnixSocket(socketPath));
+            }
+        };
+        AbstractConnector connector = binding.connector();
+        // a runtime waits in /next for as long as its sandbox stays idle: never time the connection out
+        connector.setIdleTimeout(0);
+        sessions.put(connector, session);
+        server.addConnector(connector);
+        try {
+            connector.start();
+        } catch (Exception e) {
+            sessions.remove(connector);
+            server.removeConnector(connector);
+            throw new IOException("could not open a Runtime API listener (" + transport + ")", e);
+        }
+        return new RuntimeApiListener(binding.address().get(), () -> closeConnector(connector));
+    }
+
+    /** A connector and, once it is started, where it listens. */
+    private record Binding(AbstractConnector connector, Supplier<RuntimeApiAddress> address) {}
+
+    /** Number of listeners currently open. */
+    public int listenerCount() {
+        return sessions.size();
+    }
+
+    private void closeConnector(AbstractConnector connector) {
+        sessions.remove(connector);
+        try {
+            connector.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop Runtime API connector " + connector, e);
+        } finally {
+            server.removeConnector(connector);
+        }
+    }
+
+    private static HttpConfiguration httpConfiguration() {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendDateHeader(false);
+        config.setSendXPoweredBy(false);
+        return config;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the Runtime API server", e);
+        } finally {
+            virtualThreads.shutdownNow();
+        }
+    }
+}

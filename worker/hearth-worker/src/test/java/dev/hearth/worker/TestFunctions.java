@@ -1,0 +1,79 @@
+package dev.hearth.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The test functions under {@code src/test/resources/functions}, copied out of the class path into
+ * world-readable directories (the process backend runs sandboxes as {@code nobody} when tests run as
+ * root), and snapshots and requests for them.
+ */
+final class TestFunctions {
+    private TestFunctions() {}
+
+    /** Copies {@code functions/<name>/<files>} into {@code root/<name>}, readable (and bootstraps executable) by all. */
+    static Path install(Path root, String name, List<String> files) {
+        try {
+            openUp(root);
+            Path dir = root.resolve(name);
+            Files.createDirectories(dir);
+            openUp(dir);
+            for (String file : files) {
+                try (InputStream in = TestFunctions.class.getResourceAsStream("/functions/" + name + "/" + file)) {
+                    if (in == null) {
+                        throw new IllegalArgumentException("no test resource functions/" + name + "/" + file);
+                    }
+                    Path target = dir.resolve(file);
+                    Files.copy(in, target);
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(
+                            file.equals("bootstrap") ? "rwxr-xr-x" : "rw-r--r--"));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes {@code dir} and its parents up to the root world-searchable (JUnit's temp dirs are 0700). */
+    static void openUp(Path dir) throws IOException {
+        for (Path p = dir.toAbsolutePath(); p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+            if (Files.isDirectory(p) && p.startsWith(Path.of(System.getProperty("java.io.tmpdir")))
+                    && !p.equals(Path.of(System.getProperty("java.io.tmpdir")))) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+    }
+
+    static FunctionSnapshot snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds) {
+        return snapshot(name, runtime, handler, taskRoot, timeoutSeconds, "rev-1", Map.of());
+    }
+
+    static FunctionSnapshot snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
+            String revisionId, Map<String, String> environment) {
+        return new FunctionSnapshot(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
+                revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId);
+    }
+
+    static InvocationRequest request(FunctionSnapshot function, String json) {
+        return request(function, json, false);
+    }
+
+    static InvocationRequest request(FunctionSnapshot function, String json, boolean tail) {
+        return new InvocationRequest(UUID.randomUUID().toString(), json.getBytes(StandardCharsets.UTF_8),
+                Optional.empty(), function.functionArn(), tail);
+    }
+
+    static String text(InvocationResult result) {
+        return new String(result.payload(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.hearth.worker;
+
+import static dev.hearth.worker.TestFunctions.request;
+import static dev.hearth.worker.TestFunctions.snapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sandbox.process.ProcessSandboxBackend;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker with a custom ({@code provided}) runtime that speaks the Runtime API itself, including
+ * one that probes the protocol's checks on the real socket, and with the nodejs runtime.
+ */
+final class TestWorkerProvidedAndNode {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path root;
+    private static ProcessSandboxBackend backend;
+    private static RuntimeCatalog runtimes;
+    private static Path echoCode;
+    private static Path protocolCode;
+    private static Path nodeCode;
+    private static Path hangCode;
+    private static Path exitCode;
+
+    private final RecordingLogSink logs = new RecordingLogSink();
+    private Worker worker;
+
+    @BeforeAll
+    static void startBackend() throws Exception {
+        TestFunctions.openUp(root);
+        backend = new ProcessSandboxBackend();
+        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
+        echoCode = TestFunctions.install(root, "provided-echo", List.of("bootstrap"));
+        protocolCode = TestFunctions.install(root, "provided-protocol", List.of("bootstrap"));
+        nodeCode = TestFunctions.install(root, "node-counter", List.of("index.mjs"));
+        hangCode = TestFunctions.install(root, "provided-hang", List.of("bootstrap"));
+        exitCode = TestFunctions.install(root, "provided-exit", List.of("bootstrap"));
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @BeforeEach
+    void startWorker() throws Exception {
+        worker = newWorker(WorkerConfig.DEFAULT_INIT_TIMEOUT);
+    }
+
+    private Worker newWorker(Duration initTimeout) throws Exception {
+        Path workDir = Files.createDirectories(root.resolve("work-" + UUID.randomUUID()));
+        TestFunctions.openUp(workDir);
+        return new Worker(backend, runtimes, logs, WorkerConfig.defaults(workDir).withInitTimeout(initTimeout),
+                new ManualClock());
+    }
+
+    @AfterEach
+    void closeWorker() {
+        worker.close();
+    }
+
+    @Test
+    void aCustomRuntimeGetsTheEventWithLambdasRuntimeHeaders() throws Exception {
+        FunctionSnapshot f = snapshot("custom", "provided.al2023", "whatever.handler", echoCode, 3);
+        String clientContext = "{\"custom\":{\"k\":\"v\"},\"client\":{},\"env\":{}}";
+        InvocationRequest req = new InvocationRequest(UUID.randomUUID().toString(),
+                "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8),
+                Optional.of(Base64.getEncoder().encodeToString(clientContext.getBytes(StandardCharsets.UTF_8))),
+                f.functionArn() + ":$LATEST", false);
+
+        JsonNode first = JSON.readTree(worker.invoke(f, req).payload());
+        JsonNode second = JSON.readTree(worker.invoke(f, request(f, "{}")).payload());
+
+        assertThat(first.get("count").asInt()).isEqualTo(1);
+        assertThat(second.get("count").asInt()).isEqualTo(2);
+        assertThat(first.get("event")).isEqualTo(JSON.readTree("{\"hello\":\"world\"}"));
+        JsonNode headers = first.get("headers");
+        assertThat(headers.get("Lambda-Runtime-Aws-Request-Id").asText()).isEqualTo(req.requestId());
+        assertThat(headers.get("Lambda-Runtime-Invoked-Function-Arn").asText()).isEqualTo(f.functionArn() + ":$LATEST");
+        assertThat(headers.get("Lambda-Runtime-Deadline-Ms").asLong()).isPositive();
+        assertThat(headers.get("Lambda-Runtime-Trace-Id").asText())
+                .matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0");
+        assertThat(JSON.readTree(headers.get("Lambda-Runtime-Client-Context").asText()))
+                .isEqualTo(JSON.readTree(clientContext));
+        assertThat(second.get("headers").has("Lambda-Runtime-Client-Context")).isFalse();
+    }
+
+    @Test
+    void theRuntimeApiRefusesWrongRequestIdsAndSecondResponsesAsLambdaDoes() throws Exception {
+        FunctionSnapshot f = snapshot("prober", "provided.al2", "x", protocolCode, 3);
+
+        InvocationResult result = worker.invoke(f, request(f, "{}"));
+
+        assertThat(new String(result.payload(), StandardCharsets.UTF_8)).isEqualTo("\"ok\"");
+        assertThat(result.functionError()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(probes())
+                .contains("PROBE unknown-path 404")
+                .contains("PROBE wrong-id 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}")
+                .contains("PROBE init-error-after-init 403 {\"errorMessage\":\"State transition is not allowed\","
+                        + "\"errorType\":\"InvalidStateTransition\"}")
+                .contains("PROBE first-response 202 {\"status\":\"OK\"}")
+                .contains("PROBE second-response 403 {\"errorMessage\":\"State transition is not allowed\","
+                        + "\"errorType\":\"InvalidStateTransition\"}")
+                .contains("PROBE error-after-response 403"));
+        // the refusals did not disturb the sandbox: it takes the next event
+        assertThat(new String(worker.invoke(f, request(f, "{}")).payload(), StandardCharsets.UTF_8)).isEqualTo("\"ok\"");
+    }
+
+    private String probes() {
+        return String.join("\n", logs.messages("/aws/lambda/prober"));
+    }
+
+    @Test
+    void nodeRoundTripKeepsModuleStateAndReportsUnhandledErrors() throws Exception {
+        FunctionSnapshot f = snapshot("noder", "nodejs20.x", "index.handler", nodeCode, 3);
+
+        InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
+        InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
+        InvocationResult failed = worker.invoke(f, request(f, "{\"action\":\"raise\"}"));
+
+        assertThat(JSON.readTree(first.payload()).get("count").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(second.payload()).get("count").asInt()).isEqualTo(2);
+        assertThat(first.initDuration()).isPresent();
+        assertThat(second.initDuration()).isEmpty();
+        assertThat(first.logTail().orElseThrow()).contains("handling count, invocation 1 in this sandbox");
+        assertThat(failed.functionError()).contains("Unhandled");
+        assertThat(JSON.readTree(failed.payload()).get("errorType").asText()).isEqualTo("TypeError");
+        assertThat(JSON.readTree(failed.payload()).get("errorMessage").asText()).isEqualTo("node boom");
+    }
+
+    @Test
+    void aRuntimeThatNeverAsksForAnEventHitsTheInitTimeoutAndIsDiscarded() throws Exception {
+        worker.close();
+        worker = newWorker(Duration.ofSeconds(1));
+        FunctionSnapshot f = snapshot("hangs", "provided.al2023", "x", hangCode, 30);
+        InvocationRequest req = request(f, "{}", true);
+
+        InvocationResult result = worker.invoke(f, req);
+
+        assertThat(result.functionError()).contains("Unhandled");
+        JsonNode error = JSON.readTree(result.payload());
+        assertThat(error.get("errorType").asText()).isEqualTo("Sandbox.Timedout");
+        assertThat(error.get("errorMessage").asText())
+                .isEqualTo("RequestId: " + req.requestId() + " Error: Task timed out after 1.00 seconds");
+        assertThat(result.initDuration()).isPresent();
+        assertThat(result.logTail().orElseThrow()).contains("hanging before asking for an event")
+                .contains("START RequestId: " + req.requestId()).contains("Status: timeout");
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+    }
+
+    @Test
+    void aRuntimeThatExitsDuringInitGivesRuntimeExitError() throws Exception {
+        FunctionSnapshot f = snapshot("quits", "provided.al2023", "x", exitCode, 3);
+        InvocationRequest req = request(f, "{}", true);
+
+        InvocationResult result = worker.invoke(f, req);
+
+        assertThat(result.functionError()).contains("Unhandled");
+        JsonNode error = JSON.readTree(result.payload());
+        assertThat(error.get("errorType").asText()).isEqualTo("Runtime.ExitError");
+        assertThat(error.get("errorMessage").asText())
+                .isEqualTo("RequestId: " + req.requestId() + " Error: Runtime exited with error: exit status 3");
+        assertThat(result.logTail().orElseThrow()).contains("giving up during init");
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+    }
+}

@@ -1,0 +1,385 @@
+package dev.hearth.worker;
+
+import static dev.hearth.worker.TestFunctions.request;
+import static dev.hearth.worker.TestFunctions.snapshot;
+import static dev.hearth.worker.TestFunctions.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sandbox.process.ProcessSandboxBackend;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker end to end with the real process backend and the real python runtime. */
+final class TestWorkerPython {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RUNTIME = "python3.12";
+    private static final AtomicInteger WORKERS = new AtomicInteger();
+
+    @TempDir
+    static Path root;
+    private static ProcessSandboxBackend backend;
+    private static RuntimeCatalog runtimes;
+    private static Path counterCode;
+    private static Path importErrorCode;
+
+    private final ManualClock clock = new ManualClock();
+    private final RecordingLogSink logs = new RecordingLogSink();
+    private Worker worker;
+
+    @BeforeAll
+    static void startBackend() throws Exception {
+        TestFunctions.openUp(root);
+        backend = new ProcessSandboxBackend();
+        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
+        counterCode = TestFunctions.install(root, "python-counter", List.of("app.py"));
+        importErrorCode = TestFunctions.install(root, "python-import-error", List.of("app.py"));
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @BeforeEach
+    void startWorker() throws Exception {
+        worker = newWorker(WorkerConfig.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    private Worker newWorker(long maxResponseBytes) throws Exception {
+        Path workDir = root.resolve("work-" + WORKERS.incrementAndGet());
+        java.nio.file.Files.createDirectories(workDir);
+        TestFunctions.openUp(workDir);
+        return new Worker(backend, runtimes, logs,
+                WorkerConfig.defaults(workDir).withMaxResponseBytes(maxResponseBytes), clock);
+    }
+
+    @AfterEach
+    void closeWorker() {
+        worker.close();
+    }
+
+    private FunctionSnapshot counter(String name) {
+        return snapshot(name, RUNTIME, "app.handler", counterCode, 3);
+    }
+
+    private static JsonNode json(InvocationResult result) throws Exception {
+        return JSON.readTree(result.payload());
+    }
+
+    @Test
+    void roundTripReturnsThePayloadAndWritesLambdasLogLines() throws Exception {
+        FunctionSnapshot f = counter("echo");
+        InvocationRequest req = request(f, "{\"action\":\"echo\",\"x\":[1,2]}", true);
+
+        InvocationResult result = worker.invoke(f, req);
+
+        assertThat(json(result)).isEqualTo(JSON.readTree("{\"action\":\"echo\",\"x\":[1,2]}"));
+        assertThat(result.functionError()).isEmpty();
+        assertThat(result.executedVersion()).isEqualTo("$LATEST");
+        assertThat(result.initDuration()).isPresent();
+        String tail = result.logTail().orElseThrow();
+        assertThat(tail).contains("START RequestId: " + req.requestId() + " Version: $LATEST\n")
+                .contains("handling echo, invocation 1 in this sandbox\n")
+                .contains("END RequestId: " + req.requestId() + "\n")
+                .containsPattern("REPORT RequestId: " + req.requestId()
+                        + "\tDuration: \\d+\\.\\d\\d ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\tMax Memory Used: \\d+ MB"
+                        + "\tInit Duration: \\d+\\.\\d\\d ms\n$");
+        assertThat(tail.indexOf("START")).isLessThan(tail.indexOf("handling echo"));
+        assertThat(tail.indexOf("handling echo")).isLessThan(tail.indexOf("END RequestId"));
+
+        List<RecordingLogSink.Event> events = logs.events();
+        assertThat(events).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.logGroup()).isEqualTo("/aws/lambda/echo");
+            assertThat(e.logStream()).matches("\\d{4}/\\d{2}/\\d{2}/\\[\\$LATEST\\][0-9a-f]{32}");
+        });
+        assertThat(logs.messages("/aws/lambda/echo")).contains("init: loading module app",
+                "START RequestId: " + req.requestId() + " Version: $LATEST", "END RequestId: " + req.requestId());
+    }
+
+    @Test
+    void warmSandboxIsReusedAndInitDurationIsReportedOnlyOnTheColdStart() throws Exception {
+        FunctionSnapshot f = counter("warm");
+
+        InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
+        InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
+
+        assertThat(json(first).get("count").asInt()).isEqualTo(1);
+        assertThat(json(second).get("count").asInt()).isEqualTo(2);
+        assertThat(json(second).get("pid")).isEqualTo(json(first).get("pid"));
+        assertThat(first.initDuration()).isPresent();
+        assertThat(second.initDuration()).isEmpty();
+        assertThat(second.logTail().orElseThrow()).contains("REPORT RequestId").doesNotContain("Init Duration");
+        assertThat(worker.sandboxes()).singleElement()
+                .satisfies(s -> assertThat(s.phase()).isEqualTo(SandboxInfo.Phase.IDLE));
+    }
+
+    @Test
+    void idleSandboxesAreReapedAfterTheIdleTimeoutOnTheInjectedClock() throws Exception {
+        FunctionSnapshot f = counter("reaped");
+        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(1);
+
+        clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT.minusSeconds(1));
+        assertThat(worker.reapIdleSandboxes()).isZero();
+        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
+
+        clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT);
+        assertThat(worker.reapIdleSandboxes()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+
+        InvocationResult afterReap = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
+        assertThat(json(afterReap).get("count").asInt()).isEqualTo(1);
+        assertThat(afterReap.initDuration()).isPresent();
+    }
+
+    @Test
+    void aNewRevisionRetiresSandboxesOfTheOldOne() throws Exception {
+        FunctionSnapshot v1 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-1", Map.of());
+        FunctionSnapshot v2 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-2", Map.of());
+        worker.invoke(v1, request(v1, "{\"action\":\"count\"}"));
+        assertThat(json(worker.invoke(v1, request(v1, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
+
+        InvocationResult updated = worker.invoke(v2, request(v2, "{\"action\":\"count\"}"));
+
+        assertThat(json(updated).get("count").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.sandboxes()).singleElement()
+                .satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2")));
+    }
+
+    @Test
+    void aBusySandboxOfAnOldRevisionFinishesItsInvocationAndIsThenShutDown() throws Exception {
+        FunctionSnapshot v1 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-1", Map.of());
+        FunctionSnapshot v2 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-2", Map.of());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<InvocationResult> slow = threads.submit(
+                    () -> worker.invoke(v1, request(v1, "{\"action\":\"sleep\",\"seconds\":1}")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().stream()
+                    .anyMatch(s -> s.phase() == SandboxInfo.Phase.BUSY));
+
+            InvocationResult updated = worker.invoke(v2, request(v2, "{\"action\":\"count\"}"));
+
+            assertThat(json(updated).get("count").asInt()).isEqualTo(1);
+            assertThat(slow.get().functionError()).isEmpty();
+            assertThat(json(slow.get()).get("slept").asInt()).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.sandboxes()).singleElement()
+                .satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2")));
+    }
+
+    @Test
+    void anUnhandledExceptionIsReturnedAsLambdaDoesAndTheSandboxStaysWarm() throws Exception {
+        FunctionSnapshot f = counter("raises");
+
+        InvocationResult failed = worker.invoke(f, request(f, "{\"action\":\"raise\",\"message\":\"bad input\"}"));
+
+        assertThat(failed.functionError()).contains("Unhandled");
+        assertThat(json(failed).get("errorType").asText()).isEqualTo("ValueError");
+        assertThat(json(failed).get("errorMessage").asText()).isEqualTo("boom: bad input");
+        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aTimeoutKillsTheSandboxAnswersLambdasErrorAndTheNextInvocationWorks() throws Exception {
+        FunctionSnapshot f = snapshot("slow", RUNTIME, "app.handler", counterCode, 1);
+        InvocationRequest req = request(f, "{\"action\":\"sleep\",\"seconds\":30}", true);
+
+        InvocationResult timedOut = worker.invoke(f, req);
+
+        assertThat(timedOut.functionError()).contains("Unhandled");
+        assertThat(json(timedOut).get("errorType").asText()).isEqualTo("Sandbox.Timedout");
+        assertThat(json(timedOut).get("errorMessage").asText())
+                .isEqualTo("RequestId: " + req.requestId() + " Error: Task timed out after 1.00 seconds");
+        assertThat(timedOut.logTail().orElseThrow())
+                .containsPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z " + req.requestId()
+                        + " Task timed out after 1.00 seconds\n")
+                .contains("\tStatus: timeout\n");
+
+        InvocationResult next = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
+        assertThat(next.functionError()).isEmpty();
+        assertThat(json(next).get("count").asInt()).isEqualTo(1);
+        assertThat(next.initDuration()).isPresent();
+    }
+
+    @Test
+    void aRuntimeThatExitsGivesRuntimeExitErrorAndTheNextInvocationWorks() throws Exception {
+        FunctionSnapshot f = counter("crashes");
+        InvocationRequest req = request(f, "{\"action\":\"exit\",\"status\":1}", true);
+
+        InvocationResult crashed = worker.invoke(f, req);
+
+        assertThat(crashed.functionError()).contains("Unhandled");
+        assertThat(json(crashed).get("errorType").asText()).isEqualTo("Runtime.ExitError");
+        assertThat(json(crashed).get("errorMessage").asText())
+                .isEqualTo("RequestId: " + req.requestId() + " Error: Runtime exited with error: exit status 1");
+        assertThat(crashed.logTail().orElseThrow()).contains("Status: error\tError Type: Runtime.ExitError");
+
+        InvocationResult next = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
+        assertThat(json(next).get("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aResponseOverTheLimitIsLambdasResponseSizeTooLargeErrorNotATruncation() throws Exception {
+        worker.close();
+        worker = newWorker(10_000);
+        FunctionSnapshot f = counter("big");
+
+        InvocationResult tooBig = worker.invoke(f, request(f, "{\"action\":\"big\",\"size\":20000}"));
+
+        assertThat(tooBig.functionError()).contains("Unhandled");
+        assertThat(json(tooBig).get("errorType").asText()).isEqualTo("Function.ResponseSizeTooLarge");
+        assertThat(json(tooBig).get("errorMessage").asText())
+                .isEqualTo("Response payload size (20002 bytes) exceeded maximum allowed payload size (10000 bytes).");
+        InvocationResult next = worker.invoke(f, request(f, "{\"action\":\"big\",\"size\":5000}"));
+        assertThat(next.functionError()).isEmpty();
+        assertThat(text(next)).hasSize(5002);
+    }
+
+    @Test
+    void aSandboxKilledForItsMemoryLimitGivesRuntimeOutOfMemoryAndTheNextInvocationWorks() throws Exception {
+        FunctionSnapshot f = snapshot("hog", RUNTIME, "app.handler", counterCode, 8);
+        InvocationRequest req = request(f, "{\"action\":\"allocate\",\"mb\":400}");
+
+        InvocationResult killed = worker.invoke(f, req);
+
+        assertThat(killed.functionError()).contains("Unhandled");
+        assertThat(json(killed).get("errorType").asText()).isEqualTo("Runtime.OutOfMemory");
+        assertThat(json(killed).get("errorMessage").asText())
+                .isEqualTo("RequestId: " + req.requestId() + " Error: Runtime exited with error: signal: killed");
+        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anInitErrorIsReturnedAsTheRuntimeReportedItAndTheSandboxIsDiscarded() throws Exception {
+        FunctionSnapshot f = snapshot("broken", RUNTIME, "app.handler", importErrorCode, 3);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            InvocationRequest req = request(f, "{}", true);
+            InvocationResult failed = worker.invoke(f, req);
+
+            assertThat(failed.functionError()).contains("Unhandled");
+            assertThat(json(failed).get("errorType").asText()).isEqualTo("Runtime.ImportModuleError");
+            assertThat(json(failed).get("errorMessage").asText()).contains("module_that_does_not_exist");
+            assertThat(failed.initDuration()).isPresent();
+            assertThat(failed.logTail().orElseThrow()).contains("START RequestId: " + req.requestId())
+                    .contains("Status: error\tError Type: Runtime.ImportModuleError");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+    }
+
+    @Test
+    void parallelInvocationsOfOneFunctionRunInSeparateSandboxes() throws Exception {
+        FunctionSnapshot f = counter("parallel");
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<InvocationResult>> results = List.of(
+                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))),
+                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))),
+                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))));
+            List<Integer> pids = new java.util.ArrayList<>();
+            for (Future<InvocationResult> result : results) {
+                pids.add(json(result.get()).get("pid").asInt());
+            }
+            assertThat(pids).doesNotHaveDuplicates();
+        }
+        assertThat(worker.sandboxes()).hasSize(3);
+    }
+
+    @Test
+    void twoFunctionsNeverShareASandbox() throws Exception {
+        FunctionSnapshot one = counter("one");
+        FunctionSnapshot two = counter("two");
+
+        JsonNode a1 = json(worker.invoke(one, request(one, "{\"action\":\"count\"}")));
+        JsonNode b1 = json(worker.invoke(two, request(two, "{\"action\":\"count\"}")));
+        JsonNode a2 = json(worker.invoke(one, request(one, "{\"action\":\"count\"}")));
+
+        assertThat(a1.get("count").asInt()).isEqualTo(1);
+        assertThat(b1.get("count").asInt()).isEqualTo(1);
+        assertThat(a2.get("count").asInt()).isEqualTo(2);
+        assertThat(b1.get("pid")).isNotEqualTo(a1.get("pid"));
+        assertThat(worker.sandboxes()).extracting(SandboxInfo::functionName).containsExactlyInAnyOrder("one", "two");
+    }
+
+    @Test
+    void twoVersionsOfOneFunctionNeverShareASandbox() throws Exception {
+        FunctionSnapshot latest = counter("versioned");
+        FunctionSnapshot v1 = new FunctionSnapshot("versioned", "1", latest.functionArn() + ":1", latest.revisionId(),
+                RUNTIME, "app.handler", 128, 3, 512, Map.of(), counterCode, latest.codeSha256());
+
+        JsonNode fromLatest = json(worker.invoke(latest, request(latest, "{\"action\":\"count\"}")));
+        InvocationResult fromV1 = worker.invoke(v1, request(v1, "{\"action\":\"count\"}", true));
+
+        assertThat(json(fromV1).get("count").asInt()).isEqualTo(1);
+        assertThat(json(fromV1).get("pid")).isNotEqualTo(fromLatest.get("pid"));
+        assertThat(fromV1.executedVersion()).isEqualTo("1");
+        assertThat(fromV1.logTail().orElseThrow()).contains("Version: 1\n");
+        assertThat(worker.sandboxes()).extracting(SandboxInfo::version).containsExactlyInAnyOrder("$LATEST", "1");
+    }
+
+    @Test
+    void theSandboxGetsLambdasEnvironmentAndReservedVariablesCannotBeOverridden() throws Exception {
+        FunctionSnapshot f = snapshot("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
+                Map.of("MY_SETTING", "on", "AWS_REGION", "mars-1", "TZ", "Europe/Paris"));
+
+        JsonNode env = json(worker.invoke(f, request(f, "{\"action\":\"env\"}")));
+
+        assertThat(env.get("MY_SETTING").asText()).isEqualTo("on");
+        assertThat(env.get("AWS_REGION").asText()).isEqualTo("us-east-1");
+        assertThat(env.get("AWS_DEFAULT_REGION").asText()).isEqualTo("us-east-1");
+        assertThat(env.get("TZ").asText()).isEqualTo("Europe/Paris");
+        assertThat(env.get("_HANDLER").asText()).isEqualTo("app.handler");
+        assertThat(env.get("LAMBDA_TASK_ROOT").asText()).isEqualTo(counterCode.toString());
+        assertThat(env.get("LAMBDA_RUNTIME_DIR").asText()).isEqualTo(runtimes.runtimeRoot(RUNTIME).toString());
+        assertThat(env.get("AWS_LAMBDA_RUNTIME_API").asText()).matches("127\\.0\\.0\\.1:\\d+");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_NAME").asText()).isEqualTo("envs");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_VERSION").asText()).isEqualTo("$LATEST");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").asText()).isEqualTo("128");
+        assertThat(env.get("AWS_LAMBDA_LOG_GROUP_NAME").asText()).isEqualTo("/aws/lambda/envs");
+        assertThat(env.get("AWS_LAMBDA_LOG_STREAM_NAME").asText())
+                .isEqualTo(worker.sandboxes().getFirst().logStream());
+        assertThat(env.get("AWS_EXECUTION_ENV").asText()).isEqualTo("AWS_Lambda_python3.12");
+        assertThat(env.get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
+        assertThat(env.get("LANG").asText()).isEqualTo("en_US.UTF-8");
+        assertThat(env.get("PATH").asText()).isEqualTo("/usr/local/bin:/usr/bin:/bin");
+    }
+
+    @Test
+    void retiringAFunctionShutsItsIdleSandboxesDown() throws Exception {
+        FunctionSnapshot f = counter("deleted");
+        worker.invoke(f, request(f, "{\"action\":\"count\"}"));
+        assertThat(worker.sandboxes()).hasSize(1);
+
+        worker.retire("deleted");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+    }
+
+    @Test
+    void theLogTailIsTheLast4KbOfTheInvocationEndingWithItsReport() throws Exception {
+        FunctionSnapshot f = counter("chatty");
+        InvocationRequest req = request(f, "{\"action\":\"print\",\"lines\":1000}", true);
+
+        InvocationResult result = worker.invoke(f, req);
+
+        String tail = result.logTail().orElseThrow();
+        assertThat(tail.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096).isGreaterThan(3000);
+        assertThat(tail).contains("line 999\nEND RequestId: " + req.requestId() + "\nREPORT RequestId: " + req.requestId())
+                .doesNotContain("START RequestId");
+        assertThat(logs.messages("/aws/lambda/chatty")).contains("line 0", "line 999");
+    }
+}
