@@ -49,7 +49,15 @@ public record HearthConfig(
                 DEFAULT_IDLE_TIMEOUT);
     }
 
+    /**
+     * {@code ~/.hearth}; for root, {@code /var/lib/hearth}: sandboxes run function code as an
+     * unprivileged user who must reach the packages below the data directory, and root's home is
+     * usually closed to other users.
+     */
     public static Path defaultDataDir() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return Path.of("/var/lib/hearth");
+        }
         return Path.of(System.getProperty("user.home"), ".hearth");
     }
 }

@@ -28,8 +28,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to listen on (env HEARTH_HOST; default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR:-${sys:user.home}/.hearth}",
-            description = "Where Hearth keeps its state (env HEARTH_DATA_DIR; default ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "${env:HEARTH_DATA_DIR}",
+            description = "Where Hearth keeps its state (env HEARTH_DATA_DIR; default ~/.hearth, or /var/lib/hearth when run as root).")
     Path dataDir;
 
     @Option(names = "--credentials", defaultValue = "${env:HEARTH_CREDENTIALS}",
@@ -54,7 +54,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HearthConfig config = new HearthConfig(host, port, dataDir.toAbsolutePath(), Optional.ofNullable(credentials),
+        HearthConfig config = new HearthConfig(host, port, (dataDir == null ? HearthConfig.defaultDataDir() : dataDir).toAbsolutePath(), Optional.ofNullable(credentials),
                 new AccountContext(region, accountId), Optional.ofNullable(sandbox), idleTimeout);
         EmbeddedHearth hearth = EmbeddedHearth.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
