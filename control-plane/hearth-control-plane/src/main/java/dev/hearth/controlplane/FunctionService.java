@@ -10,6 +10,7 @@ import dev.hearth.controlplane.api.AccountSettingsOutput;
 import dev.hearth.controlplane.api.AliasConfiguration;
 import dev.hearth.controlplane.api.AliasInput;
 import dev.hearth.controlplane.api.AliasRoutingConfiguration;
+import dev.hearth.controlplane.api.Concurrency;
 import dev.hearth.controlplane.api.CreateFunctionInput;
 import dev.hearth.controlplane.api.Environment;
 import dev.hearth.controlplane.api.EphemeralStorage;
@@ -48,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -136,8 +138,10 @@ public final class FunctionService {
     public GetFunctionOutput getFunction(FunctionRef ref, Function<FunctionVersion, String> codeLocation) {
         return store.transact(tx -> {
             FunctionVersion v = resolveVersion(tx, ref);
+            OptionalInt reserved = tx.reservedConcurrency(ref.name());
             return new GetFunctionOutput(output(v, ref.qualifier()),
-                    new FunctionCodeLocation("S3", codeLocation.apply(v)), tx.tags(ref.name()));
+                    new FunctionCodeLocation("S3", codeLocation.apply(v)), tx.tags(ref.name()),
+                    reserved.isPresent() ? new Concurrency(reserved.getAsInt()) : null);
         });
     }
 

@@ -3,6 +3,8 @@ package dev.hearth.frontend;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.hearth.concurrency.ConcurrencyPermit;
+import dev.hearth.concurrency.CounterService;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.ResolvedFunction;
 import dev.hearth.core.AccountContext;
@@ -29,6 +31,9 @@ import java.util.Optional;
  * Lambda's Invoke operation (the invoke frontend): resolves the function and qualifier, validates
  * the invocation type and payload, and runs the invocation on the worker.
  *
+ * <p>A synchronous invocation holds a {@link CounterService} permit while it runs: beyond the
+ * account's or the function's concurrency it is refused with 429 {@code TooManyRequestsException}.
+ *
  * <p>{@code RequestResponse} waits for the result (200, with {@code X-Amz-Function-Error} when the
  * function failed); {@code DryRun} only checks that the invocation would be accepted (204);
  * {@code Event} is handed to the asynchronous path when one is configured.
@@ -42,14 +47,16 @@ public final class InvokeApi {
     private final PackageStore packages;
     private final Worker worker;
     private final AccountContext account;
+    private final CounterService counter;
     private final Optional<AsyncInvoker> async;
 
     public InvokeApi(FunctionResolver resolver, PackageStore packages, Worker worker, AccountContext account,
-            Optional<AsyncInvoker> async) {
+            CounterService counter, Optional<AsyncInvoker> async) {
         this.resolver = resolver;
         this.packages = packages;
         this.worker = worker;
         this.account = account;
+        this.counter = counter;
         this.async = async;
     }
 
@@ -77,8 +84,12 @@ public final class InvokeApi {
 
     private ApiResponse runSynchronously(ApiRequest request, ResolvedFunction resolved, byte[] payload) {
         boolean tail = request.header("X-Amz-Log-Type").map("Tail"::equals).orElse(false);
-        InvocationResult result = worker.invoke(snapshot(resolved), new InvocationRequest(request.requestId(), payload,
-                request.header("X-Amz-Client-Context"), resolved.invokedArn(), tail));
+        FunctionSnapshot snapshot = snapshot(resolved);
+        InvocationResult result;
+        try (ConcurrencyPermit permit = counter.acquire(snapshot.functionName())) {
+            result = worker.invoke(snapshot, new InvocationRequest(request.requestId(), payload,
+                    request.header("X-Amz-Client-Context"), resolved.invokedArn(), tail));
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Amz-Executed-Version", result.executedVersion());
         result.functionError().ifPresent(error -> headers.put("X-Amz-Function-Error", error));
