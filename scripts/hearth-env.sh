@@ -55,5 +55,11 @@ hearth_require_packages() {
 
 # Packages the server needs on this host (runtimes' interpreters; sandbox tools come with their backends).
 HEARTH_SERVER_PACKAGES=(python3:/usr/bin/python3 nodejs:/usr/bin/node util-linux:/usr/bin/setsid util-linux:/usr/bin/prlimit)
-# Packages the test suite needs beyond the server's: AWS CLI v2 as a real client.
-HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws)
+# Packages the microvm backend needs: QEMU, a Debian guest kernel, busybox for the guest's init,
+# tools to build its images, socat to carry the Runtime API into the guest.
+HEARTH_MICROVM_PACKAGES=(qemu-system-x86:/usr/bin/qemu-system-x86_64 linux-image-amd64:/usr/share/doc/linux-image-amd64
+  busybox-static:/bin/busybox cpio:/usr/bin/cpio e2fsprogs:/usr/sbin/mkfs.ext4 socat:/usr/bin/socat xz-utils:/usr/bin/xz)
+# Packages the test suite needs beyond the server's: AWS CLI v2 as a real client, and every backend's tools.
+# The gvisor backend: gVisor's runsc, and socat to carry the Runtime API into the sandbox.
+HEARTH_GVISOR_PACKAGES=(runsc:/usr/bin/runsc socat:/usr/bin/socat)
+HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws "${HEARTH_MICROVM_PACKAGES[@]}" "${HEARTH_GVISOR_PACKAGES[@]}")

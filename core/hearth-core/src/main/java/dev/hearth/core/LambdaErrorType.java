@@ -30,7 +30,11 @@ public enum LambdaErrorType {
     ResponseSizeTooLargeException(413),
     /** No route matches the request; Lambda answers with an UnknownOperationException. */
     UnknownOperationException(404),
-    MethodNotAllowedException(405);
+    MethodNotAllowedException(405),
+    /** CloudWatch Logs' name for a bad parameter (its API is served beside Lambda's). */
+    InvalidParameterException(400),
+    /** CloudWatch Logs' name for an unreadable request body. */
+    SerializationException(400);
 
     private final int httpStatus;
 

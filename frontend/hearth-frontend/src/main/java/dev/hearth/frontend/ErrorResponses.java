@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where failures become Lambda error responses: status from the error type,
  * {@code x-amzn-ErrorType} header, and a JSON body {@code {"Type": "User"|"Service", "message": ...}}
- * plus any extra fields (such as {@code Reason}). Anything that is not a {@link LambdaException} is a
+ * plus any extra fields (such as {@code Reason}). The body also names the type in {@code __type},
+ * where clients of AWS's JSON 1.1 protocol (the CloudWatch Logs API served beside Lambda's) read it. Anything that is not a {@link LambdaException} is a
  * bug: it is logged with its stack trace and answered as {@code ServiceException} (500).
  */
 public final class ErrorResponses {
@@ -23,6 +24,7 @@ public final class ErrorResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("Type", error.httpStatus() >= 500 ? "Service" : "User");
         body.put("message", error.getMessage());
+        body.put("__type", error.type().name());
         body.putAll(error.extraFields());
         return ApiResponse.json(error.httpStatus(), LambdaJson.writePlain(body))
                 .withHeader("x-amzn-ErrorType", error.type().name());

@@ -3,24 +3,15 @@ package dev.hearth.frontend;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.hearth.concurrency.ConcurrencyPermit;
-import dev.hearth.concurrency.CounterService;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.ResolvedFunction;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
-import dev.hearth.packages.PackageStore;
-import dev.hearth.store.spi.FunctionConfiguration;
-import dev.hearth.store.spi.FunctionVersion;
-import dev.hearth.worker.FunctionSnapshot;
-import dev.hearth.worker.InvocationRequest;
 import dev.hearth.worker.InvocationResult;
-import dev.hearth.worker.Worker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +35,15 @@ public final class InvokeApi {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final FunctionResolver resolver;
-    private final PackageStore packages;
-    private final Worker worker;
+    private final SynchronousInvocations invocations;
     private final AccountContext account;
-    private final CounterService counter;
     private final Optional<AsyncInvoker> async;
 
-    public InvokeApi(FunctionResolver resolver, PackageStore packages, Worker worker, AccountContext account,
-            CounterService counter, Optional<AsyncInvoker> async) {
+    public InvokeApi(FunctionResolver resolver, SynchronousInvocations invocations, AccountContext account,
+            Optional<AsyncInvoker> async) {
         this.resolver = resolver;
-        this.packages = packages;
-        this.worker = worker;
+        this.invocations = invocations;
         this.account = account;
-        this.counter = counter;
         this.async = async;
     }
 
@@ -84,12 +71,8 @@ public final class InvokeApi {
 
     private ApiResponse runSynchronously(ApiRequest request, ResolvedFunction resolved, byte[] payload) {
         boolean tail = request.header("X-Amz-Log-Type").map("Tail"::equals).orElse(false);
-        FunctionSnapshot snapshot = snapshot(resolved);
-        InvocationResult result;
-        try (ConcurrencyPermit permit = counter.acquire(snapshot.functionName())) {
-            result = worker.invoke(snapshot, new InvocationRequest(request.requestId(), payload,
-                    request.header("X-Amz-Client-Context"), resolved.invokedArn(), tail));
-        }
+        InvocationResult result = invocations.invoke(resolved, request.requestId(), payload,
+                request.header("X-Amz-Client-Context"), tail);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Amz-Executed-Version", result.executedVersion());
         result.functionError().ifPresent(error -> headers.put("X-Amz-Function-Error", error));
@@ -98,19 +81,6 @@ public final class InvokeApi {
                     result.logTail().orElse("").getBytes(StandardCharsets.UTF_8)));
         }
         return new ApiResponse(200, headers, result.payload(), ApiResponse.JSON);
-    }
-
-    /** What the worker needs to know of a function version to run it. */
-    public FunctionSnapshot snapshot(ResolvedFunction resolved) {
-        FunctionVersion v = resolved.version();
-        FunctionConfiguration c = v.configuration();
-        Path taskRoot = packages.taskRoot(v.code().sha256()).orElseThrow(() -> new LambdaException(
-                LambdaErrorType.ServiceException, "The code package of " + resolved.versionArn() + " is missing from the package store."));
-        // Code and configuration changes move LastModified; publishing alone does not, so warm
-        // sandboxes survive a publish but never outlive a change.
-        String revision = v.lastModified().toString();
-        return new FunctionSnapshot(v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
-                c.memorySize(), c.timeout(), c.ephemeralStorageSize(), c.environment(), taskRoot, v.code().sha256());
     }
 
     private static void requireJson(byte[] payload) {

@@ -131,9 +131,14 @@ public final class LambdaHttpServer implements AutoCloseable {
 
     private static byte[] body(Request request, Route route) throws IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
-            if (request.getLength() > route.maxBodyBytes()) {
+            long declared = request.getLength();
+            if (declared > route.maxBodyBytes()) {
                 drain(in);
                 throw tooLarge(route);
+            }
+            if (declared >= 0) {
+                // exactly the declared length: no over-sized read buffer per request
+                return in.readNBytes((int) declared);
             }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
             if (body.length > route.maxBodyBytes()) {

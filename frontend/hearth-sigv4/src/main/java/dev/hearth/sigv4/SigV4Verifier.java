@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Verifies AWS Signature Version 4 on incoming requests, in the header form
@@ -25,8 +26,11 @@ import java.util.Objects;
  * a missing or malformed signature. Nothing is logged.
  */
 public final class SigV4Verifier {
-    /** The signing name of Lambda's API; other services' scopes are rejected. */
-    public static final String SERVICE = "lambda";
+    /**
+     * The signing names of the APIs Hearth serves: Lambda's, and CloudWatch Logs' (function logs);
+     * other services' scopes are rejected.
+     */
+    public static final Set<String> SERVICES = Set.of("lambda", "logs");
     /** How far a request's signing time may be from the verifier's clock, in either direction. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
@@ -86,8 +90,8 @@ public final class SigV4Verifier {
             throw SignatureRejections.incomplete("Credential should be scoped with a valid terminator: 'aws4_request', not '"
                     + scope.terminator() + "'. ");
         }
-        if (!scope.service().equals(SERVICE)) {
-            throw SignatureRejections.invalid("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+        if (!SERVICES.contains(scope.service())) {
+            throw SignatureRejections.invalid("Credential should be scoped to correct service: 'lambda'. ");
         }
         String signingDay = signature.amzDate().substring(0, 8);
         if (!scope.date().equals(signingDay)) {

@@ -26,7 +26,7 @@ final class SdkSigner {
     private final AwsCredentialsIdentity identity;
     private final Clock clock;
     private String region = "us-east-1";
-    private String service = SigV4Verifier.SERVICE;
+    private String service = "lambda";
     private Duration presignedFor;
     private boolean payloadSigning = true;
 

@@ -1,12 +1,15 @@
 package dev.hearth.server;
 
 import java.net.URI;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -26,12 +29,26 @@ final class ClientOptions {
         return LambdaClient.builder()
                 .endpointOverride(endpoint)
                 .region(Region.of(region))
-                .credentialsProvider(AwsCredentialsProviderChain.builder()
-                        .credentialsProviders(DefaultCredentialsProvider.builder().build(), AnonymousCredentialsProvider.create())
-                        .reuseLastProviderEnabled(true)
-                        .build())
+                .credentialsProvider(credentials())
                 .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(c -> c.apiCallTimeout(java.time.Duration.ofMinutes(16)))
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(16)))
+                .build();
+    }
+
+    /** A CloudWatch Logs client for Hearth's log API (served on the same endpoint). */
+    CloudWatchLogsClient logs() {
+        return CloudWatchLogsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    private static AwsCredentialsProvider credentials() {
+        return AwsCredentialsProviderChain.builder()
+                .credentialsProviders(DefaultCredentialsProvider.builder().build(), AnonymousCredentialsProvider.create())
+                .reuseLastProviderEnabled(true)
                 .build();
     }
 }

@@ -70,6 +70,23 @@ final class DataDirectory implements AutoCloseable {
         return root.resolve("sandboxes");
     }
 
+    /** Where sandbox backends keep built images and state (one folder each). */
+    Path backends() {
+        return root.resolve("backends");
+    }
+
+    Path logsDatabase() {
+        return root.resolve("logs.db");
+    }
+
+    Path queueDatabase() {
+        return root.resolve("queue.db");
+    }
+
+    Path eventInvokeConfigDatabase() {
+        return root.resolve("event-invoke-configs.db");
+    }
+
     /** A random key private to this installation (created on first use, readable by its owner only). */
     byte[] secretKey() {
         Path file = root.resolve("secret.key");

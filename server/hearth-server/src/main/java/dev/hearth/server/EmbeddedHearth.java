@@ -1,23 +1,34 @@
 package dev.hearth.server;
 
+import dev.hearth.async.AsyncInvocationService;
+import dev.hearth.async.EventInvokeConfigStore;
+import dev.hearth.async.InvocationTarget;
+import dev.hearth.concurrency.ConcurrencyLimits;
+import dev.hearth.concurrency.CounterService;
+import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
+import dev.hearth.frontend.ConcurrencyApi;
 import dev.hearth.frontend.InvokeApi;
 import dev.hearth.frontend.LambdaHttpServer;
 import dev.hearth.frontend.ManagementApi;
 import dev.hearth.frontend.RequestAuthenticator;
 import dev.hearth.frontend.Route;
 import dev.hearth.frontend.SigV4Authenticator;
+import dev.hearth.frontend.SynchronousInvocations;
+import dev.hearth.logs.CloudWatchLogsApi;
+import dev.hearth.logs.SqliteLogStore;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
+import dev.hearth.queue.sqlite.SqliteEventQueue;
+import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
-import dev.hearth.worker.LogSink;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerConfig;
 import java.io.IOException;
@@ -30,6 +41,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +84,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
-        LogSink logSink = (group, stream, timestamp, message) -> { };
+        SqliteLogStore logs = own(SqliteLogStore.open(data.logsDatabase()));
         SqliteFunctionStore store = own(SqliteFunctionStore.open(data.functionsDatabase()));
         ControlPlaneLimits limits = ControlPlaneLimits.LAMBDA_DEFAULTS;
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
@@ -81,11 +94,20 @@ public final class EmbeddedHearth implements AutoCloseable {
         FunctionResolver resolver = new FunctionResolver(store, config.account(), new SplittableRandom());
         functions.addListener(resolver);
 
-        SandboxBackend backend = own(SandboxBackends.choose(config.sandbox()));
+        ReservedConcurrencyService reservations = ReservedConcurrencyService.load(store,
+                ConcurrencyLimits.forAccountLimit(config.concurrencyLimit()), config.account());
+        CounterService counter = reservations.counter();
+        functions.addListener((name, deleted) -> {
+            if (deleted) {
+                reservations.functionDeleted(name);
+            }
+        });
+
+        SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
         WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes())
                 .withRegion(config.account().region())
                 .withIdleTimeout(config.idleTimeout());
-        Worker worker = own(new Worker(backend, runtimes, logSink, workerConfig, clock));
+        Worker worker = own(new Worker(backend, runtimes, logs::append, workerConfig, clock));
         functions.addListener((name, deleted) -> {
             if (deleted) {
                 worker.retire(name);
@@ -93,9 +115,24 @@ public final class EmbeddedHearth implements AutoCloseable {
         });
 
         CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
-        List<Route> routes = new ArrayList<>(new ManagementApi(functions, downloads, () -> 1000, () -> 1000).routes());
-        routes.addAll(new InvokeApi(resolver, packages, worker, config.account(), Optional.empty()).routes());
+        List<Route> routes = new ArrayList<>(new ManagementApi(functions, downloads, counter::accountLimit,
+                counter::unreservedConcurrentExecutions).routes());
+        routes.addAll(new ConcurrencyApi(reservations, config.account()).routes());
+        // Asynchronous invocation: the durable queue, event invoke configs, and pollers that run events
+        // on the synchronous path (same snapshots, same concurrency permits) as the invoke API does.
+        SqliteEventQueue queue = own(SqliteEventQueue.open(SqliteQueueConfig.of(data.queueDatabase()), clock));
+        EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
+        ExecutorService asyncThreads = own(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hearth-async-", 0).factory()));
+        SynchronousInvocations invocations = new SynchronousInvocations(packages, worker, counter);
+        InvocationTarget asyncTarget = (resolved, requestId, payload) ->
+                invocations.invoke(resolved, requestId, payload, Optional.empty(), false);
+        AsyncInvocationService async = own(AsyncInvocationService.start(queue, eventInvokeConfigs, resolver, asyncTarget,
+                config.account(), config.async(), clock, asyncThreads));
+        functions.addListener(async.functionChangeListener());
+        routes.addAll(async.routes());
+        routes.addAll(new InvokeApi(resolver, invocations, config.account(), Optional.of(async.invoker())).routes());
         routes.add(downloads.route());
+        routes.addAll(new CloudWatchLogsApi(logs, config.account()).routes());
         http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
         http.start();
     }

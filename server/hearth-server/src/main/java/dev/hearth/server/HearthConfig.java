@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param account region and account id used in ARNs
  * @param sandbox the isolation backend's name, or empty for the strongest one this host supports
  * @param idleTimeout how long a warm sandbox is kept without invocations
+ * @param concurrencyLimit the account's concurrency limit: invocations of all functions running at once
+ * @param async the asynchronous path's pollers, leases and retry delays (Lambda's timing by default)
  */
 public record HearthConfig(
         String host,
@@ -25,11 +28,15 @@ public record HearthConfig(
         Optional<Path> credentialsFile,
         AccountContext account,
         Optional<String> sandbox,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int concurrencyLimit,
+        AsyncConfig async) {
 
     public static final int DEFAULT_PORT = 9400;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** Lambda's default account concurrency limit. */
+    public static final int DEFAULT_CONCURRENCY_LIMIT = 1000;
 
     public HearthConfig {
         Objects.requireNonNull(host, "host");
@@ -41,12 +48,36 @@ public record HearthConfig(
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (concurrencyLimit < 1) {
+            throw new IllegalArgumentException("the concurrency limit must be at least 1: " + concurrencyLimit);
+        }
+        Objects.requireNonNull(async, "async");
     }
 
-    /** Embedded defaults with the given data directory and port. */
+    /** This configuration with another account concurrency limit. */
+    public HearthConfig withConcurrencyLimit(int limit) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, idleTimeout, limit, async);
+    }
+
+    /** This configuration with other asynchronous settings (tests use millisecond retry delays). */
+    public HearthConfig withAsync(AsyncConfig newAsync) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, idleTimeout, concurrencyLimit, newAsync);
+    }
+
+    /** This configuration with another isolation backend (empty: the strongest default). */
+    public HearthConfig withSandbox(Optional<String> backend) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, idleTimeout, concurrencyLimit, async);
+    }
+
+    /** This configuration verifying signatures against {@code file}'s keys (empty: accept any). */
+    public HearthConfig withCredentials(Optional<Path> file) {
+        return new HearthConfig(host, port, dataDir, file, account, sandbox, idleTimeout, concurrencyLimit, async);
+    }
+
+    /** Embedded defaults, listening on loopback, with the given data directory and port. */
     public static HearthConfig defaults(Path dataDir, int port) {
         return new HearthConfig(DEFAULT_HOST, port, dataDir, Optional.empty(), AccountContext.DEFAULT, Optional.empty(),
-                DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +53,15 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long an idle warm sandbox is kept, ISO-8601 (env HEARTH_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Option(names = "--concurrency-limit", defaultValue = "${env:HEARTH_CONCURRENCY_LIMIT:-" + HearthConfig.DEFAULT_CONCURRENCY_LIMIT + "}",
+            description = "Account concurrency limit: invocations running at once (env HEARTH_CONCURRENCY_LIMIT; default ${DEFAULT-VALUE}).")
+    int concurrencyLimit;
+
     @Override
     public Integer call() throws Exception {
         HearthConfig config = new HearthConfig(host, port, (dataDir == null ? HearthConfig.defaultDataDir() : dataDir).toAbsolutePath(), Optional.ofNullable(credentials),
-                new AccountContext(region, accountId), Optional.ofNullable(sandbox), idleTimeout);
+                new AccountContext(region, accountId), Optional.ofNullable(sandbox), idleTimeout, concurrencyLimit,
+                AsyncConfig.defaults());
         EmbeddedHearth hearth = EmbeddedHearth.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hearth-shutdown").unstarted(() -> {

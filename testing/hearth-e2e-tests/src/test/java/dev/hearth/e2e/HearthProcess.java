@@ -79,6 +79,15 @@ final class HearthProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGKILL and waits for the process to end; returns its exit status. */
+    int kill() throws Exception {
+        process.toHandle().destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("hearth did not end within 30 s of SIGKILL");
+        }
+        return process.exitValue();
+    }
+
     List<String> lines() {
         return List.copyOf(lines);
     }

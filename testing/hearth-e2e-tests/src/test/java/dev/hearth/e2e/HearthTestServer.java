@@ -1,6 +1,5 @@
 package dev.hearth.e2e;
 
-import dev.hearth.core.AccountContext;
 import dev.hearth.server.EmbeddedHearth;
 import dev.hearth.server.HearthConfig;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -40,14 +40,25 @@ final class HearthTestServer implements AutoCloseable {
     }
 
     static HearthTestServer start(Optional<Path> credentials) {
+        return start(credentials, UnaryOperator.identity());
+    }
+
+    /** A server whose configuration {@code adjust} changes from the test defaults. */
+    static HearthTestServer start(Optional<Path> credentials, UnaryOperator<HearthConfig> adjust) {
         try {
             Path dataDir = Files.createTempDirectory("hearth-e2e");
-            HearthConfig config = new HearthConfig("127.0.0.1", 0, dataDir, credentials, AccountContext.DEFAULT,
-                    Optional.empty(), HearthConfig.DEFAULT_IDLE_TIMEOUT);
+            HearthConfig config = adjust.apply(HearthConfig.defaults(dataDir, 0).withCredentials(credentials));
             return new HearthTestServer(EmbeddedHearth.start(config), dataDir);
         } catch (Exception e) {
             throw new IllegalStateException("Hearth did not start", e);
         }
+    }
+
+    /** Stops this server and starts a new one with the same configuration and data directory. */
+    HearthTestServer restart() throws Exception {
+        HearthConfig config = hearth.config();
+        hearth.close();
+        return new HearthTestServer(EmbeddedHearth.start(config), dataDir);
     }
 
     String endpoint() {

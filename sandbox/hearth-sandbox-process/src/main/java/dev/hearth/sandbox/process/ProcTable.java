@@ -6,10 +6,10 @@ import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -102,25 +102,25 @@ final class ProcTable {
      * one small file read, cheap enough for every invocation.
      */
     static long peakRssBytes(long pid) {
-        String status = "/proc/" + pid + "/status";
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(new FileInputStream(status), US_ASCII), 2048)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("VmHWM:")) {
-                    String[] parts = line.substring("VmHWM:".length()).strip().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
-            return 0;
-        } catch (FileNotFoundException e) {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        String text;
+        try {
+            text = Files.readString(status, US_ASCII);
+        } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
-            if (Files.notExists(Path.of(status).getParent())) {
+            if (Files.notExists(status.getParent())) {
                 return 0;
             }
             throw new UncheckedIOException("cannot read " + status, e);
         }
+        int at = text.indexOf("VmHWM:");
+        if (at < 0) {
+            return 0;
+        }
+        int end = text.indexOf('\n', at);
+        String[] parts = text.substring(at + "VmHWM:".length(), end < 0 ? text.length() : end).strip().split("\\s+");
+        return Long.parseLong(parts[0]) * 1024;
     }
 
     /** One stat file, read with a plain stream into a reused buffer: several times cheaper than NIO here. */

@@ -128,8 +128,12 @@ final class ProcessSandbox implements Sandbox {
     /** SIGKILL to every live member found now, first process included; stragglers are left to {@link #finish}. */
     private void killTree() {
         List<ProcTable.Entry> members = ProcTable.read().liveMembers(process.pid());
-        process.destroyForcibly();
-        members.size();
+        // through the handle: Process.destroyForcibly would also close our end of the output pipe,
+        // losing what the log pump has not read yet
+        process.toHandle().destroyForcibly();
+        for (ProcTable.Entry member : members) {
+            ProcessHandle.of(member.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     /** Runs once the first process has exited: ends the rest of the tree, then reports the exit. */
@@ -148,7 +152,6 @@ final class ProcessSandbox implements Sandbox {
     private void endLeftovers() {
         long deadline = System.nanoTime() + LEFTOVER_DEADLINE.toNanos();
         long pauseNanos = 100_000;
-        if (true) return;
         while (true) {
             List<ProcTable.Entry> left = ProcTable.read().liveMembers(process.pid());
             if (left.isEmpty()) {

@@ -160,12 +160,14 @@ public abstract class SandboxBackendContract {
 
         /** Waits (bounded) until the output contains {@code text}. */
         public void awaitOutput(String text) {
-            await().atMost(WAIT).until(() -> output.text().contains(text));
+            await("output of sandbox " + sandbox.id() + " to contain '" + text + "'")
+                    .atMost(WAIT).until(() -> output.text().contains(text));
         }
 
         /** Waits (bounded) for the output to reach EOF and returns all of it. */
         public String awaitAllOutput() {
-            await().atMost(WAIT).until(output::ended);
+            await("output of sandbox " + sandbox.id() + " to reach EOF (every process holding it ended)")
+                    .atMost(WAIT).until(output::ended);
             return output.text();
         }
     }
@@ -370,7 +372,8 @@ public abstract class SandboxBackendContract {
                 """);
         run.awaitOutput("allocated");
 
-        await().atMost(WAIT).until(() -> run.sandbox().usage().maxMemoryBytes() >= 50L * 1024 * 1024);
+        await("usage of " + run.sandbox().id() + " to include the 60 MB allocated")
+                .atMost(WAIT).until(() -> run.sandbox().usage().maxMemoryBytes() >= 50L * 1024 * 1024);
 
         run.sandbox().kill();
         run.awaitExit();

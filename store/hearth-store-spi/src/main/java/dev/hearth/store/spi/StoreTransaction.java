@@ -3,6 +3,7 @@ package dev.hearth.store.spi;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -56,6 +57,20 @@ public interface StoreTransaction {
     void putAlias(Alias alias);
 
     void deleteAlias(String functionName, String aliasName);
+
+    // --- concurrency ---
+
+    /** The function's reserved concurrency (PutFunctionConcurrency), when one is set. */
+    OptionalInt reservedConcurrency(String functionName);
+
+    /** Sets (or replaces) the reserved concurrency of an existing function; it goes with the function. */
+    void putReservedConcurrency(String functionName, int reservedConcurrentExecutions);
+
+    /** Removes a function's reserved concurrency; does nothing when none is set. */
+    void deleteReservedConcurrency(String functionName);
+
+    /** Every reserved concurrency, by function name. */
+    Map<String, Integer> reservedConcurrencies();
 
     /** Tags are part of {@link FunctionRecord}; this reads them without the rest. */
     default Map<String, String> tags(String functionName) {

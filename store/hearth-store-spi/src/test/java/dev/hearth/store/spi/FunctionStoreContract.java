@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -265,6 +266,52 @@ public abstract class FunctionStoreContract {
         }
         assertThat(store.transact(tx -> tx.function("alpha")).orElseThrow().lastPublishedVersion())
                 .isEqualTo(threads * perThread);
+    }
+
+    @Test
+    void reservedConcurrencyIsSetReplacedAndRemoved() {
+        insert("alpha");
+        insert("beta");
+        store.transact(tx -> {
+            assertThat(tx.reservedConcurrency("alpha")).isEmpty();
+            tx.putReservedConcurrency("alpha", 5);
+            tx.putReservedConcurrency("beta", 0);
+            return null;
+        });
+        OptionalInt alpha = store.transact(tx -> tx.reservedConcurrency("alpha"));
+        assertThat(alpha).hasValue(5);
+        assertThat(store.transact(StoreTransaction::reservedConcurrencies)).containsOnly(Map.entry("alpha", 5), Map.entry("beta", 0));
+        store.transact(tx -> {
+            tx.putReservedConcurrency("alpha", 7);
+            tx.deleteReservedConcurrency("beta");
+            tx.deleteReservedConcurrency("beta");
+            return null;
+        });
+        assertThat(store.transact(StoreTransaction::reservedConcurrencies)).containsOnly(Map.entry("alpha", 7));
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putReservedConcurrency("missing", 1);
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void reservedConcurrencySurvivesReopeningAndGoesWithItsFunction() throws Exception {
+        insert("alpha");
+        store.transact(tx -> {
+            tx.putReservedConcurrency("alpha", 3);
+            return null;
+        });
+        store = reopen(store);
+        OptionalInt reopened = store.transact(tx -> tx.reservedConcurrency("alpha"));
+        assertThat(reopened).hasValue(3);
+        store.transact(tx -> {
+            tx.deleteFunction("alpha");
+            return null;
+        });
+        insert("alpha");
+        OptionalInt recreated = store.transact(tx -> tx.reservedConcurrency("alpha"));
+        assertThat(recreated).isEmpty();
+        assertThat(store.transact(StoreTransaction::reservedConcurrencies)).isEmpty();
     }
 
     private void insert(String name) {

@@ -17,10 +17,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** One transaction's view of the SQLite store; used only inside {@link SqliteFunctionStore#transact}. */
@@ -136,6 +138,34 @@ final class SqliteStoreTransaction implements StoreTransaction {
     @Override
     public void deleteAlias(String functionName, String aliasName) {
         update("DELETE FROM alias WHERE function_name = ? AND name = ?", functionName, aliasName);
+    }
+
+    @Override
+    public OptionalInt reservedConcurrency(String functionName) {
+        return queryOne("SELECT reserved FROM function_concurrency WHERE function_name = ?", rs -> rs.getInt(1), functionName)
+                .map(OptionalInt::of).orElse(OptionalInt.empty());
+    }
+
+    @Override
+    public void putReservedConcurrency(String functionName, int reservedConcurrentExecutions) {
+        if (function(functionName).isEmpty()) {
+            throw new IllegalStateException("no function " + functionName);
+        }
+        update("INSERT OR REPLACE INTO function_concurrency (function_name, reserved) VALUES (?, ?)",
+                functionName, reservedConcurrentExecutions);
+    }
+
+    @Override
+    public void deleteReservedConcurrency(String functionName) {
+        update("DELETE FROM function_concurrency WHERE function_name = ?", functionName);
+    }
+
+    @Override
+    public Map<String, Integer> reservedConcurrencies() {
+        Map<String, Integer> all = new HashMap<>();
+        query("SELECT function_name, reserved FROM function_concurrency", rs -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(row -> all.put(row.getKey(), row.getValue()));
+        return all;
     }
 
     private static FunctionVersion version(ResultSet rs) throws SQLException {

@@ -129,6 +129,11 @@ final class RuntimeApiHandler extends Handler.Abstract {
             return new Body(new byte[0], declared);
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared >= 0) {
+                // exactly the declared length: no over-sized read buffer per response
+                byte[] body = in.readNBytes((int) declared);
+                return new Body(body, body.length);
+            }
             byte[] kept = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             long size = kept.length;
             if (size > maxBodyBytes) {

@@ -1,0 +1,102 @@
+package dev.hearth.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings of {@link ColdStartBackends}, from its command line. Immutable.
+ *
+ * @param rounds measured rounds; each takes one sample of every variant (after one discarded round)
+ * @param backends the {@code hearth server --sandbox} backends compared, one server each
+ * @param microvmSamples cold starts of the {@code microvm} backend, spread evenly over the rounds
+ *     (seconds each under software emulation); 0 leaves it out
+ * @param serverJar Hearth's server jar
+ * @param hearthJavaOptions extra JVM options for every Hearth server, space-separated
+ * @param output where the Markdown results are written as well as printed, if anywhere
+ */
+public record ColdStartOptions(int rounds, List<String> backends, int microvmSamples, Path serverJar, String hearthJavaOptions,
+        Optional<Path> output) {
+
+    static final String MICROVM = "microvm";
+    static final String USAGE = """
+            usage: ColdStartBackends [--rounds 15] [--backends process,namespace,gvisor] [--microvm-samples 0]
+                                     [--server-jar server/hearth-server/target/hearth-server.jar]
+                                     [--hearth-java-options '...'] [--output results.md]""";
+
+    public ColdStartOptions {
+        backends = List.copyOf(backends);
+        if (rounds < 1 || microvmSamples < 0 || microvmSamples > rounds) {
+            throw new IllegalArgumentException("--rounds must be positive and --microvm-samples between 0 and the rounds\n" + USAGE);
+        }
+        if (backends.isEmpty() || backends.stream().distinct().count() != backends.size()) {
+            throw new IllegalArgumentException("--backends needs at least one backend, each once: " + backends + "\n" + USAGE);
+        }
+        if (backends.contains(MICROVM)) {
+            throw new IllegalArgumentException("the microvm backend is measured with --microvm-samples N, not --backends\n" + USAGE);
+        }
+    }
+
+    public static ColdStartOptions defaults() {
+        return new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0,
+                Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty());
+    }
+
+    /** Parses {@code --name value} pairs over {@link #defaults()}. */
+    public static ColdStartOptions parse(String... args) {
+        ColdStartOptions o = defaults();
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("options come in pairs: --name value\n" + USAGE);
+        }
+        for (int i = 0; i < args.length; i += 2) {
+            String value = args[i + 1];
+            o = switch (args[i]) {
+                case "--rounds" -> new ColdStartOptions(Integer.parseInt(value), o.backends, o.microvmSamples, o.serverJar,
+                        o.hearthJavaOptions, o.output);
+                case "--backends" -> new ColdStartOptions(o.rounds, new ArrayList<>(List.of(value.split(","))), o.microvmSamples,
+                        o.serverJar, o.hearthJavaOptions, o.output);
+                case "--microvm-samples" -> new ColdStartOptions(o.rounds, o.backends, Integer.parseInt(value), o.serverJar,
+                        o.hearthJavaOptions, o.output);
+                case "--server-jar" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, Path.of(value),
+                        o.hearthJavaOptions, o.output);
+                case "--hearth-java-options" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.serverJar, value,
+                        o.output);
+                case "--output" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.serverJar, o.hearthJavaOptions,
+                        Optional.of(Path.of(value)));
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+            };
+        }
+        return o;
+    }
+
+    /** Every backend a server is started for: {@link #backends()}, then {@code microvm} when sampled. */
+    List<String> servers() {
+        List<String> all = new ArrayList<>(backends);
+        if (microvmSamples > 0) {
+            all.add(MICROVM);
+        }
+        return List.copyOf(all);
+    }
+
+    /**
+     * Whether {@code backend} takes a sample in measured round {@code round} (0-based): every backend
+     * in every round, except {@code microvm}, whose samples fall on rounds spread evenly from the first.
+     */
+    boolean samples(String backend, int round) {
+        if (!backend.equals(MICROVM)) {
+            return true;
+        }
+        for (int i = 0; i < microvmSamples; i++) {
+            if ((long) i * rounds / microvmSamples == round) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The exec-maven-plugin arguments that reproduce these options. */
+    String commandLine() {
+        return "--rounds " + rounds + " --backends " + String.join(",", backends) + " --microvm-samples " + microvmSamples;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.hearth.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A temporary directory a benchmark run owns (servers' data directories, extracted runtimes).
+ * Closing removes it with everything in it, so close it only after the processes using it ended.
+ * Not thread-safe.
+ */
+final class ScratchDirectory implements AutoCloseable {
+    private final Path path;
+
+    private ScratchDirectory(Path path) {
+        this.path = path;
+    }
+
+    static ScratchDirectory create(String prefix) throws IOException {
+        return new ScratchDirectory(Files.createTempDirectory(prefix));
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

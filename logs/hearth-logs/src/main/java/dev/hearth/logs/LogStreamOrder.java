@@ -1,0 +1,7 @@
+package dev.hearth.logs;
+
+/** How streams are listed, as CloudWatch Logs' {@code orderBy}. */
+public enum LogStreamOrder {
+    LogStreamName,
+    LastEventTime
+}

@@ -1,0 +1,164 @@
+package dev.hearth.sandbox.gvisor;
+
+import dev.hearth.sandbox.spi.Sandbox;
+import dev.hearth.sandbox.spi.SandboxExit;
+import dev.hearth.sandbox.spi.SandboxUsage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * One sandbox of the {@code gvisor} backend: a {@code runsc run} child process and the gVisor
+ * kernel it started (Gofer, Sentry and its ptrace stubs), all in one cgroup made by the backend.
+ *
+ * <p>Killing: {@link #kill()} SIGKILLs every host process in the cgroup (with them go all the
+ * sandbox's processes, which exist only inside the Sentry) and the {@code runsc run} process
+ * itself, which covers the moment before runsc has moved its children into the cgroup. It does not
+ * use {@code runsc kill}, which fails until the container exists and costs a process start.
+ *
+ * <p>Ending: when {@code runsc run} exits (the container's first process ended, or was killed), a
+ * virtual thread kills whatever is left in the cgroup, waits until it is empty, removes runsc's
+ * state with {@code runsc delete --force} if runsc did not (it was killed), reads the peak memory
+ * and the OOM count, removes the cgroup, and only then completes {@link #exit()}. Thread-safe.
+ */
+final class GvisorSandbox implements Sandbox {
+
+    private static final System.Logger LOG = System.getLogger(GvisorSandbox.class.getName());
+    /** How long leftover processes get to die after SIGKILL before the exit is reported anyway. */
+    private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
+    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
+
+    private final String id;
+    private final String containerId;
+    private final Process runscRun;
+    private final ContainerCgroup cgroup;
+    private final RunscCommand runsc;
+    private final Duration commandTimeout;
+    private final Consumer<GvisorSandbox> onEnded;
+    private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+    private final AtomicLong peakMemoryBytes = new AtomicLong();
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private volatile boolean killedByCaller;
+
+    private GvisorSandbox(String id, String containerId, Process runscRun, ContainerCgroup cgroup, RunscCommand runsc,
+            Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
+        this.id = id;
+        this.containerId = containerId;
+        this.runscRun = runscRun;
+        this.cgroup = cgroup;
+        this.runsc = runsc;
+        this.commandTimeout = commandTimeout;
+        this.onEnded = onEnded;
+    }
+
+    /**
+     * Takes ownership of a started {@code runsc run} process and of the sandbox's cgroup;
+     * {@code onEnded} runs once, after {@link #exit()} completed.
+     */
+    static GvisorSandbox adopt(String id, String containerId, Process runscRun, ContainerCgroup cgroup,
+            RunscCommand runsc, Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
+        GvisorSandbox sandbox = new GvisorSandbox(id, containerId, runscRun, cgroup, runsc, commandTimeout, onEnded);
+        runscRun.onExit().whenComplete((ended, failure) ->
+                Thread.ofVirtual().name("hearth-gvisor-exit-" + id).start(sandbox::finish));
+        return sandbox;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** The runsc container id: the sandbox id plus a random suffix, unique in the backend's runsc root. */
+    String containerId() {
+        return containerId;
+    }
+
+    /** The sandbox's cgroup (removed once the sandbox has ended). */
+    ContainerCgroup cgroup() {
+        return cgroup;
+    }
+
+    @Override
+    public InputStream output() {
+        return runscRun.getInputStream();
+    }
+
+    @Override
+    public CompletableFuture<SandboxExit> exit() {
+        return exit;
+    }
+
+    /** The cgroup's peak memory: the function's processes, its {@code /tmp} files and gVisor's kernel. */
+    @Override
+    public SandboxUsage usage() {
+        return new SandboxUsage(peakMemoryBytes.accumulateAndGet(cgroup.peakMemoryBytes(), Math::max));
+    }
+
+    @Override
+    public void kill() {
+        if (terminating.compareAndSet(false, true)) {
+            killedByCaller = runscRun.isAlive();
+            killEverything();
+        }
+    }
+
+    private void killEverything() {
+        try {
+            cgroup.killAll();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "sandbox " + id + ": cannot signal its cgroup; killing runsc run only", e);
+        }
+        // through the handle: Process.destroyForcibly() would also close output(), losing its unread tail
+        runscRun.toHandle().destroyForcibly();
+    }
+
+    /** Runs once {@code runsc run} has exited: ends the rest, cleans up, then reports the exit. */
+    private void finish() {
+        int status = runscRun.exitValue();
+        boolean outOfMemory = false;
+        try {
+            cgroup.killUntilEmpty(LEFTOVER_DEADLINE);
+            if (Files.exists(runsc.stateFile(containerId))) {
+                RunscCommand.Outcome deleted = RunscCommand.execute(runsc.delete(containerId), commandTimeout);
+                if (deleted.status() != 0) {
+                    LOG.log(Level.ERROR, "sandbox {0}: runsc delete {1} failed ({2}): {3}",
+                            id, containerId, deleted.status(), deleted.output().strip());
+                }
+            }
+            peakMemoryBytes.accumulateAndGet(cgroup.peakMemoryBytes(), Math::max);
+            outOfMemory = !killedByCaller && cgroup.oomKills() > 0;
+            removeCgroup();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "sandbox " + id + ": cleaning up container " + containerId
+                    + " failed; reporting its exit anyway", e);
+        } finally {
+            exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
+            onEnded.accept(this);
+        }
+    }
+
+    /** rmdir of an emptied cgroup can fail with EBUSY for a moment while the kernel reaps its last tasks. */
+    private void removeCgroup() throws IOException {
+        long deadline = System.nanoTime() + LEFTOVER_DEADLINE.toNanos();
+        long pauseNanos = 100_000;
+        while (true) {
+            try {
+                cgroup.remove();
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.hearth.sandbox.microvm;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.hearth.sandbox.spi.Sandbox;
+import dev.hearth.sandbox.spi.SandboxExit;
+import dev.hearth.sandbox.spi.SandboxUsage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One running microVM: a {@code qemu-system-x86_64} process, its QMP connection and the guest
+ * init's control port. Output is QEMU's stdout (the guest's {@code hearth.output} port); the exit
+ * status is what the init reports on the control port before it powers the VM off.
+ *
+ * <p>Threading: thread-safe. A virtual thread reads the control port (answering "booted" with the
+ * host's clock); another waits for QEMU to exit and then completes {@link #exit()}.
+ *
+ * <p>Usage is the peak resident memory of the QEMU process ({@code VmHWM}), i.e. what the sandbox
+ * costs the host: guest pages touched plus the emulator's own memory.
+ */
+public final class MicrovmSandbox implements Sandbox {
+    private static final System.Logger LOG = System.getLogger(MicrovmSandbox.class.getName());
+
+    private final String id;
+    private final Process process;
+    private final QmpClient qmp;
+    private final SocketChannel control;
+    private final GuestImage guest;
+    private final MicrovmShape shape;
+    private final QemuCommandLine.VmFiles files;
+    private final GuestMemory memory;
+    private final String origin;
+    private final InstantSource clock;
+    private final AtomicReference<GuestReport> report = new AtomicReference<>(new GuestReport.Silent());
+    private final AtomicBoolean killed = new AtomicBoolean();
+    private final AtomicBoolean memoryHandedOver = new AtomicBoolean();
+    private final AtomicLong peakMemory = new AtomicLong();
+    private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+    private final Thread controlReader;
+
+    MicrovmSandbox(String id, Process process, QmpClient qmp, SocketChannel control, GuestImage guest, MicrovmShape shape,
+            QemuCommandLine.VmFiles files, GuestMemory memory, String origin, InstantSource clock,
+            Consumer<MicrovmSandbox> onExit) {
+        this.id = id;
+        this.process = process;
+        this.qmp = qmp;
+        this.control = control;
+        this.guest = guest;
+        this.shape = shape;
+        this.files = files;
+        this.memory = memory;
+        this.origin = origin;
+        this.clock = clock;
+        this.controlReader = Thread.ofVirtual().name("microvm-control-" + id).unstarted(this::readControl);
+        Thread.ofVirtual().name("microvm-exit-" + id).start(() -> awaitExit(onExit));
+    }
+
+    /** Starts reading the control port; called once the VM runs. */
+    void startControl() {
+        controlReader.start();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public InputStream output() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public CompletableFuture<SandboxExit> exit() {
+        return exit;
+    }
+
+    @Override
+    public SandboxUsage usage() {
+        sampleMemory();
+        return new SandboxUsage(peakMemory.get());
+    }
+
+    @Override
+    public void kill() {
+        if (!exit.isDone()) {
+            killed.set(true);
+            process.destroyForcibly();
+        }
+    }
+
+    /** The accelerator this VM runs on. */
+    public Accelerator accelerator() {
+        return shape.accelerator();
+    }
+
+    /** The host process id of its QEMU. */
+    public long pid() {
+        return process.pid();
+    }
+
+    QmpClient qmp() {
+        return qmp;
+    }
+
+    GuestImage guest() {
+        return guest;
+    }
+
+    MicrovmShape shape() {
+        return shape;
+    }
+
+    QemuCommandLine.VmFiles files() {
+        return files;
+    }
+
+    GuestMemory memory() {
+        return memory;
+    }
+
+    /** Keeps the RAM file when this VM exits: a snapshot now owns it. */
+    void handOverMemory() {
+        memoryHandedOver.set(true);
+    }
+
+    /** Sends one command line to the guest init (e.g. {@code time 1700000000}). */
+    void sendControl(String line) throws IOException {
+        synchronized (control) {
+            ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(UTF_8));
+            while (bytes.hasRemaining()) {
+                control.write(bytes);
+            }
+        }
+    }
+
+    /** Tells the guest the host's time: after boot (no RTC) and after a restore (the clock stood still). */
+    void syncClock() throws IOException {
+        sendControl("time " + clock.instant().getEpochSecond());
+    }
+
+    private void readControl() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(control), UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                List<String> words = List.of(line.strip().split("\\s+"));
+                switch (words.getFirst()) {
+                    case "booted" -> {
+                        report.compareAndSet(new GuestReport.Silent(), new GuestReport.Booted());
+                        syncClock();
+                    }
+                    case "exit" -> {
+                        report.set(new GuestReport.Exited(Integer.parseInt(words.get(1)), words.size() > 2 && words.get(2).equals("1")));
+                        if (words.size() > 3) {
+                            LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": guest init failed: "
+                                    + String.join(" ", words.subList(3, words.size())));
+                        }
+                    }
+                    case "pong" -> LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": pong");
+                    default -> LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": unexpected control line: " + line);
+                }
+            }
+        } catch (IOException e) {
+            if (process.isAlive()) {
+                LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": control port failed", e);
+            }
+        }
+    }
+
+    private void awaitExit(Consumer<MicrovmSandbox> onExit) {
+        int qemuStatus;
+        while (true) {
+            try {
+                qemuStatus = process.waitFor();
+                if (controlReader.isAlive()) {
+                    controlReader.join();
+                }
+                break;
+            } catch (InterruptedException e) {
+                LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": exit watcher interrupted, still waiting");
+            }
+        }
+        SandboxExit result = switch (report.get()) {
+            case GuestReport.Exited(int status, boolean oom) when !killed.get() -> new SandboxExit(status, oom, false);
+            case GuestReport.Exited _ -> new SandboxExit(128 + 9, false, true);
+            case GuestReport.Silent _ -> lost(qemuStatus);
+            case GuestReport.Booted _ -> lost(qemuStatus);
+        };
+        closeQuietly();
+        if (memory instanceof GuestMemory.SharedFile(Path file) && !memoryHandedOver.get()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": cannot delete RAM file " + file, e);
+            }
+        }
+        onExit.accept(this);
+        exit.complete(result);
+    }
+
+    private SandboxExit lost(int qemuStatus) {
+        if (killed.get()) {
+            return new SandboxExit(128 + 9, false, true);
+        }
+        LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": QEMU exited with status " + qemuStatus
+                + " before the guest reported an exit status; QEMU log " + files.forwarderLog().resolveSibling("qemu.log")
+                + ", guest console " + files.consoleLog());
+        return new SandboxExit(255, false, false);
+    }
+
+    private void closeQuietly() {
+        try {
+            qmp.close();
+            control.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": closing sockets failed", e);
+        }
+    }
+
+    private void sampleMemory() {
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.substring(6).strip().split("\\s+")[0]);
+                    peakMemory.accumulateAndGet(kb * 1024, Math::max);
+                }
+            }
+        } catch (IOException e) {
+            // the process has exited: the last sample stands
+            LOG.log(System.Logger.Level.TRACE, "microvm " + id + ": no " + status + " any more");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MicrovmSandbox[" + id + ", pid " + process.pid() + ", " + shape.accelerator().qemuName() + ", "
+                + shape.memoryMb() + " MB, " + shape.cpus() + " vCPU, " + origin + "]";
+    }
+}

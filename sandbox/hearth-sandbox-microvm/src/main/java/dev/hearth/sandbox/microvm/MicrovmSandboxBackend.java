@@ -1,0 +1,381 @@
+package dev.hearth.sandbox.microvm;
+
+import dev.hearth.sandbox.spi.HostSupport;
+import dev.hearth.sandbox.spi.RuntimeApiAddress;
+import dev.hearth.sandbox.spi.RuntimeApiTransport;
+import dev.hearth.sandbox.spi.Sandbox;
+import dev.hearth.sandbox.spi.SandboxBackend;
+import dev.hearth.sandbox.spi.SandboxLaunchException;
+import dev.hearth.sandbox.spi.SandboxSpec;
+import dev.hearth.sandbox.spi.SandboxView;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code microvm} backend: each sandbox is one {@code qemu-system-x86_64 -M microvm} guest
+ * (Firecracker's model on QEMU), controlled over QMP.
+ *
+ * <p>Inside the guest: the function code at {@code /var/task} and the runtime files at
+ * {@code /var/runtime} (read-only ext4 images cached by content), the host's runtimes under
+ * {@code /usr} (read-only system image), a private {@code /tmp} (tmpfs of the ephemeral storage
+ * size), and the Runtime API at {@code 127.0.0.1:9001}, carried to the worker's unix socket by
+ * QEMU's user-mode network. Guest memory is the function's memory size, vCPUs follow Lambda's
+ * memory rule. Outside networks are reachable only when the spec allows it.
+ *
+ * <p>Beyond the SPI, it saves and restores VMs (the SnapStart idea):
+ * {@link #launchForSnapshot}, {@link #snapshot} and {@link #restore}.
+ *
+ * <p>Threading: thread-safe; launches run concurrently. Ownership: it kills every VM it started on
+ * {@link #close()}. The guest image is built on first use (or by {@link #guestImage()}).
+ */
+public final class MicrovmSandboxBackend implements SandboxBackend {
+    private static final System.Logger LOG = System.getLogger(MicrovmSandboxBackend.class.getName());
+    /** Where the guest sees the Runtime API. */
+    public static final String GUEST_RUNTIME_API = "127.0.0.1:9001";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final MicrovmConfig config;
+    private final InstantSource clock;
+    private final ContentImageCache images;
+    private final Set<MicrovmSandbox> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private GuestImage guest;
+    private AcceleratorProbe.Result acceleratorChoice;
+
+    public MicrovmSandboxBackend(MicrovmConfig config) {
+        this(config, InstantSource.system());
+    }
+
+    /** @param clock the time told to guests after boot and restore */
+    public MicrovmSandboxBackend(MicrovmConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+        this.images = new ContentImageCache(config.cacheDir().resolve("images"));
+    }
+
+    @Override
+    public String name() {
+        return "microvm";
+    }
+
+    @Override
+    public HostSupport probe() {
+        List<String> missing = new ArrayList<>();
+        String qemuVersion = "";
+        for (Map.Entry<List<String>, String> tool : Map.of(
+                List.of(config.qemuBinary(), "--version"), "QEMU: apt-get install qemu-system-x86",
+                List.of("socat", "-V"), "socat (Runtime API forwarder): apt-get install socat",
+                List.of("mkfs.ext4", "-V"), "mkfs.ext4: apt-get install e2fsprogs",
+                List.of("xz", "--version"), "xz: apt-get install xz-utils").entrySet()) {
+            try {
+                String out = HostCommand.run(tool.getKey(), Duration.ofSeconds(10));
+                if (tool.getKey().getFirst().equals(config.qemuBinary())) {
+                    qemuVersion = out.lines().findFirst().orElse("").replace("QEMU emulator version ", "QEMU ");
+                }
+            } catch (IOException e) {
+                missing.add(tool.getValue() + " (" + e.getMessage() + ")");
+            }
+        }
+        if (!Files.isRegularFile(Path.of("/bin/busybox"))) {
+            missing.add("static busybox: apt-get install busybox-static");
+        }
+        String kernel = "";
+        try {
+            kernel = new GuestImageBuilder(config.cacheDir(), config.contents()).newestKernel().getFileName().toString();
+        } catch (IOException e) {
+            missing.add("guest kernel: apt-get install linux-image-amd64 (" + e.getMessage() + ")");
+        }
+        for (Path tree : config.contents().trees()) {
+            if (!Files.exists(tree)) {
+                missing.add("guest contents " + tree + " missing on this host");
+            }
+        }
+        if (!missing.isEmpty()) {
+            return HostSupport.unusable("microvm: missing tools", missing);
+        }
+        AcceleratorProbe.Result choice;
+        try {
+            choice = acceleratorChoice();
+        } catch (IOException e) {
+            return HostSupport.unusable("microvm: accelerator probe failed", List.of(e.getMessage()));
+        }
+        String summary = qemuVersion + ", " + kernel + ", accelerator " + choice.accelerator().qemuName() + " ("
+                + choice.reason() + ")";
+        LOG.log(System.Logger.Level.INFO, "microvm backend: " + summary);
+        return HostSupport.usable(summary);
+    }
+
+    @Override
+    public RuntimeApiTransport runtimeApiTransport() {
+        return RuntimeApiTransport.UNIX_SOCKET;
+    }
+
+    @Override
+    public SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi) {
+        return new SandboxView("/var/task", "/var/runtime", "/tmp", GUEST_RUNTIME_API);
+    }
+
+    @Override
+    public Sandbox launch(SandboxSpec spec) throws SandboxLaunchException {
+        return start(spec, false);
+    }
+
+    /**
+     * Launches like {@link #launch} with the guest RAM in a shared file under the memory directory,
+     * so that the VM can later be {@link #snapshot saved}.
+     */
+    public MicrovmSandbox launchForSnapshot(SandboxSpec spec) throws SandboxLaunchException {
+        return start(spec, true);
+    }
+
+    /**
+     * Saves a VM started by {@link #launchForSnapshot} (typically once its runtime has initialised
+     * and waits on the Runtime API) and then kills it: its RAM file becomes the snapshot's. Takes a
+     * few tens of milliseconds: the RAM is not copied, only device state is written.
+     *
+     * <p>Connections through the Runtime API that are open at this moment are not carried into
+     * clones (their host ends belong to the killed VM): on restore the guest closes them, so a
+     * runtime blocked on one (e.g. a held {@code /next}) sees the connection closed and must open a
+     * new one. Snapshot while the runtime has no request in flight to avoid that.
+     *
+     * @param snapshotDir an empty or absent directory for the device state and initramfs
+     */
+    public MicrovmSnapshot snapshot(MicrovmSandbox sandbox, Path snapshotDir) throws IOException {
+        if (!(sandbox.memory() instanceof GuestMemory.SharedFile(Path ramFile))) {
+            throw new IllegalArgumentException(sandbox.id() + " was not started by launchForSnapshot");
+        }
+        Files.createDirectories(snapshotDir);
+        MicrovmSnapshot snapshot = new MicrovmSnapshot(snapshotDir.toAbsolutePath(), ramFile, sandbox.guest(),
+                sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.shape());
+        QmpClient qmp = sandbox.qmp();
+        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
+                List.of(Map.of("capability", "x-ignore-shared", "state", true))));
+        qmp.execute("stop", Map.of());
+        try {
+            qmp.execute("migrate", Map.of("uri", "exec:cat > " + LaunchFiles.quote(snapshot.stateFile().toString())));
+            qmp.awaitMigration(MIGRATION_TIMEOUT);
+        } catch (IOException e) {
+            try {
+                qmp.execute("cont", Map.of());
+            } catch (IOException resumeFailure) {
+                e.addSuppressed(resumeFailure);
+            }
+            throw new IOException("snapshot of " + sandbox.id() + " failed (the VM was resumed): " + e.getMessage(), e);
+        }
+        Files.copy(sandbox.files().initramfs(), snapshot.initramfs());
+        sandbox.handOverMemory();
+        sandbox.kill();
+        sandbox.exit().join();
+        return snapshot;
+    }
+
+    /**
+     * Starts a clone of a snapshot: the same guest, resumed where it was saved, with its clock
+     * resynchronised. From {@code spec} only the id, scratch directory and Runtime API socket are
+     * used (command, environment and code are the snapshot's); its memory must match the snapshot.
+     */
+    public MicrovmSandbox restore(MicrovmSnapshot snapshot, SandboxSpec spec) throws SandboxLaunchException {
+        if (spec.limits().memoryMb() != snapshot.memoryMb()) {
+            throw new SandboxLaunchException("snapshot has " + snapshot.memoryMb() + " MB, spec asks for "
+                    + spec.limits().memoryMb() + " MB");
+        }
+        Path scratch = spec.scratchDir();
+        try {
+            Files.createDirectories(scratch);
+        } catch (IOException e) {
+            throw new SandboxLaunchException("cannot create scratch directory " + scratch, e);
+        }
+        QemuCommandLine.VmFiles files = vmFiles(spec, snapshot.initramfs(), snapshot.taskImage(), snapshot.runtimeImage());
+        GuestMemory memory = new GuestMemory.PrivateCopyOf(snapshot.ramFile());
+        long start = System.nanoTime();
+        return boot(spec.sandboxId(), snapshot.guest(), scratch, snapshot.shape(), files, memory, true,
+                "restored from " + snapshot.dir(),
+                sandbox -> {
+                    QmpClient qmp = sandbox.qmp();
+                    long connected = System.nanoTime();
+                    qmp.execute("migrate-set-capabilities", Map.of("capabilities",
+                            List.of(Map.of("capability", "x-ignore-shared", "state", true))));
+                    qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + LaunchFiles.quote(snapshot.stateFile().toString())));
+                    qmp.awaitMigration(MIGRATION_TIMEOUT);
+                    sandbox.startControl();
+                    long migrated = System.nanoTime();
+                    qmp.execute("cont", Map.of());
+                    sandbox.syncClock();
+                    sandbox.sendControl("restored");
+                    LOG.log(System.Logger.Level.DEBUG, () -> "microvm " + spec.sandboxId() + " restored in "
+                            + (System.nanoTime() - start) / 1_000_000 + " ms: QEMU up " + (connected - start) / 1_000_000
+                            + " ms, device state loaded " + (migrated - connected) / 1_000_000 + " ms");
+                });
+    }
+
+    /** The guest (kernel, initramfs, system image), built on first call and cached on disk. */
+    public synchronized GuestImage guestImage() throws IOException {
+        if (guest == null) {
+            guest = new GuestImageBuilder(config.cacheDir().resolve("guest"), config.contents()).build();
+        }
+        return guest;
+    }
+
+    /** The accelerator in use: the configured one, or KVM if a trial boot works and TCG otherwise. */
+    public Accelerator accelerator() throws IOException {
+        return acceleratorChoice().accelerator();
+    }
+
+    private synchronized AcceleratorProbe.Result acceleratorChoice() throws IOException {
+        if (acceleratorChoice == null) {
+            acceleratorChoice = config.accelerator().isPresent()
+                    ? new AcceleratorProbe.Result(config.accelerator().get(), "configured")
+                    : AcceleratorProbe.probe(config.qemuBinary(),
+                            new GuestImageBuilder(config.cacheDir(), config.contents()).newestKernel(),
+                            config.cacheDir().resolve("probe"));
+        }
+        return acceleratorChoice;
+    }
+
+    /** Number of VMs running now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (MicrovmSandbox sandbox : running) {
+            sandbox.kill();
+        }
+    }
+
+    private MicrovmSandbox start(SandboxSpec spec, boolean forSnapshot) throws SandboxLaunchException {
+        GuestImage image;
+        MicrovmShape shape;
+        QemuCommandLine.VmFiles files;
+        try {
+            image = guestImage();
+            shape = new MicrovmShape(spec.limits().memoryMb(), Math.max(1, (int) Math.ceil(spec.limits().vcpus())),
+                    accelerator(), spec.networkAccess(), HostCpu.tscKhz());
+            Files.createDirectories(spec.scratchDir());
+            Path initramfs = spec.scratchDir().resolve("initramfs.cpio");
+            Files.deleteIfExists(initramfs);
+            LaunchFiles.writeInitramfs(image.initramfs(), spec, initramfs);
+            files = vmFiles(spec, initramfs, images.imageOf(spec.taskRoot(), "hearth-task"),
+                    images.imageOf(spec.runtimeRoot(), "hearth-runtime"));
+        } catch (IOException e) {
+            throw new SandboxLaunchException("microvm " + spec.sandboxId() + ": cannot prepare the guest: " + e.getMessage(), e);
+        }
+        GuestMemory memory = new GuestMemory.Anonymous();
+        if (forSnapshot) {
+            try {
+                Files.createDirectories(config.memoryDir());
+            } catch (IOException e) {
+                throw new SandboxLaunchException("cannot create memory directory " + config.memoryDir(), e);
+            }
+            memory = new GuestMemory.SharedFile(config.memoryDir().resolve(spec.sandboxId() + "-" + System.nanoTime() + ".ram"));
+        }
+        return boot(spec.sandboxId(), image, spec.scratchDir(), shape, files, memory, false, "booted", sandbox -> {
+            sandbox.startControl();
+            sandbox.qmp().execute("cont", Map.of());
+        });
+    }
+
+    private QemuCommandLine.VmFiles vmFiles(SandboxSpec spec, Path initramfs, Path taskImage, Path runtimeImage)
+            throws SandboxLaunchException {
+        if (!(spec.runtimeApi() instanceof RuntimeApiAddress.UnixSocket(Path apiSocket))) {
+            throw new SandboxLaunchException("microvm needs a unix-socket Runtime API, got " + spec.runtimeApi());
+        }
+        Path scratch = spec.scratchDir().toAbsolutePath();
+        QemuCommandLine.VmFiles files = new QemuCommandLine.VmFiles(initramfs, taskImage, runtimeImage,
+                scratch.resolve("qmp.sock"), scratch.resolve("control.sock"), scratch.resolve("console.log"),
+                apiSocket.toAbsolutePath(), scratch.resolve("forwarder.log"));
+        for (Path socket : List.of(files.qmpSocket(), files.controlSocket(), files.runtimeApiSocket())) {
+            if (socket.toString().length() > MAX_SOCKET_PATH) {
+                throw new SandboxLaunchException("unix socket path too long (" + socket.toString().length() + " > "
+                        + MAX_SOCKET_PATH + "): " + socket);
+            }
+        }
+        return files;
+    }
+
+    /** Something to do with a freshly started (paused) QEMU before the sandbox is handed out. */
+    @FunctionalInterface
+    private interface StartStep {
+        void run(MicrovmSandbox sandbox) throws IOException;
+    }
+
+    private MicrovmSandbox boot(String id, GuestImage image, Path scratch, MicrovmShape shape,
+            QemuCommandLine.VmFiles files, GuestMemory memory, boolean incoming, String origin, StartStep step)
+            throws SandboxLaunchException {
+        if (closed) {
+            throw new SandboxLaunchException("the microvm backend is closed");
+        }
+        try {
+            Files.deleteIfExists(files.qmpSocket());
+            Files.deleteIfExists(files.controlSocket());
+        } catch (IOException e) {
+            throw new SandboxLaunchException("microvm " + id + ": " + e.getMessage(), e);
+        }
+        List<String> argv = QemuCommandLine.build(config.qemuBinary(), image, shape, files, memory, incoming);
+        Path qemuLog = scratch.resolve("qemu.log");
+        Process process;
+        try {
+            process = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(qemuLog.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new SandboxLaunchException("cannot start " + config.qemuBinary() + ": " + e.getMessage(), e);
+        }
+        MicrovmSandbox sandbox = null;
+        try {
+            SocketChannel qmpChannel = UnixSockets.connectWhenReady(files.qmpSocket(), process, START_TIMEOUT);
+            QmpClient qmp = QmpClient.open(qmpChannel);
+            SocketChannel control = UnixSockets.connectWhenReady(files.controlSocket(), process, START_TIMEOUT);
+            sandbox = new MicrovmSandbox(id, process, qmp, control, image, shape, files, memory, origin, clock,
+                    running::remove);
+            running.add(sandbox);
+            if (closed) {
+                throw new IOException("the microvm backend was closed during the launch");
+            }
+            step.run(sandbox);
+            return sandbox;
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            if (sandbox != null) {
+                sandbox.exit().join();
+            } else {
+                process.onExit().join();
+                if (memory instanceof GuestMemory.SharedFile(Path file)) {
+                    deleteQuietly(file);
+                }
+            }
+            throw new SandboxLaunchException("microvm " + id + " failed to start: " + e.getMessage() + qemuLogTail(qemuLog), e);
+        }
+    }
+
+    private static String qemuLogTail(Path qemuLog) {
+        try {
+            List<String> lines = Files.readAllLines(qemuLog);
+            return lines.isEmpty() ? "" : "; QEMU said: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "; no QEMU log (" + e.getMessage() + ")";
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + file, e);
+        }
+    }
+}

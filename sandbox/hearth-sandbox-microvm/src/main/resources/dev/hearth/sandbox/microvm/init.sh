@@ -1,0 +1,84 @@
+#!/bin/sh
+# Hearth microVM guest init (PID 1). Written into the initramfs by GuestImageBuilder.
+#
+# Boot: load the virtio modules (in dependency order), mount the read-only images by their virtio-blk
+# serial, mount a size-limited /tmp, bring up the Runtime API path (127.0.0.1:9001 -> slirp guestfwd),
+# run /hearth/command (appended per sandbox as a second cpio archive) with its output on the
+# "hearth.output" port, report "exit STATUS OOM" on the "hearth.control" port, power off.
+# The control port also accepts host commands, one per line: "time EPOCH_SECONDS" sets the clock
+# (after a snapshot restore), "restored" ends Runtime API connections that were open when the VM
+# was saved, "ping" answers "pong".
+export PATH=/bin
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+for m in $(cat /hearth/modules.order); do
+    insmod "/hearth/modules/$m.ko" || echo "hearth-init: insmod $m failed" >&2
+done
+. /hearth/launch.env
+
+port_device() {
+    for p in /sys/class/virtio-ports/*; do
+        if [ "$(cat "$p/name" 2>/dev/null)" = "$1" ]; then echo "/dev/${p##*/}"; return 0; fi
+    done
+    return 1
+}
+fail() {
+    echo "hearth-init: $*" >&2
+    [ -n "$CTL" ] && echo "exit 255 0 $*" >&3
+    sync
+    poweroff -f
+}
+
+for b in /sys/block/vd*; do
+    case "$(cat "$b/serial" 2>/dev/null)" in
+        hearth-system) mount -t ext4 -o ro "/dev/${b##*/}" /usr || fail "cannot mount the system image" ;;
+        hearth-runtime) mount -t ext4 -o ro,nodev,nosuid "/dev/${b##*/}" /var/runtime || fail "cannot mount /var/runtime" ;;
+        hearth-task) mount -t ext4 -o ro,nodev,nosuid "/dev/${b##*/}" /var/task || fail "cannot mount /var/task" ;;
+    esac
+done
+mount -t tmpfs -o "size=${HEARTH_TMP_MB}m,mode=1777,nodev,nosuid" tmpfs /tmp
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=1777,nodev,nosuid tmpfs /dev/shm
+
+OUT=$(port_device hearth.output) || fail "no hearth.output port"
+CTL=$(port_device hearth.control) || fail "no hearth.control port"
+# a virtio port opens only once: one read-write descriptor (3) serves the reader loop and the replies
+exec 3<>"$CTL"
+
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+# Runtime API: every guest connection to port 9001 gets its own nc to the slirp guestfwd address,
+# which QEMU connects to the host's unix socket.
+nc -ll -p 9001 -e nc 10.0.2.100 9001 </dev/null >/dev/null 2>&1 3>&- &
+FORWARDER=$!
+
+echo "booted" >&3
+# the host answers with its clock (the guest has no RTC)
+if read -r cmd arg <&3 && [ "$cmd" = time ]; then date -s "@$arg" >/dev/null; fi
+# host commands on the control port
+(
+    while read -r cmd arg; do
+        case "$cmd" in
+            time) date -s "@$arg" >/dev/null ;;
+            ping) echo pong >&3 ;;
+            # after a snapshot restore: connections forwarded before the snapshot lead nowhere (their
+            # host ends belonged to the saved VM); end them so that the runtime sees a closed
+            # connection instead of waiting forever
+            restored) for pid in $(pidof nc); do [ "$pid" = "$FORWARDER" ] || kill "$pid"; done ;;
+        esac
+    done <&3
+) &
+
+cd /var/task
+/bin/sh /hearth/command </dev/null >"$OUT" 2>&1 3>&- &
+wait $!
+status=$?
+oom=0
+dmesg | grep -q "Out of memory" && oom=1
+echo "exit $status $oom" >&3
+sync
+poweroff -f
