@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +60,7 @@ public final class ColdStartBackends {
     }
 
     String run() throws Exception {
-        java.time.Instant started = clock.instant();
+        Instant started = clock.instant();
         MachineDescription machine = MachineDescription.current();
         byte[] payload = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
         NoopFunction python = NoopFunction.python();

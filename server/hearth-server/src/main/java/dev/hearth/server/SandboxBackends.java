@@ -5,6 +5,8 @@ import dev.hearth.sandbox.gvisor.GvisorSandboxSettings;
 import dev.hearth.sandbox.microvm.GuestContents;
 import dev.hearth.sandbox.microvm.MicrovmConfig;
 import dev.hearth.sandbox.microvm.MicrovmSandboxBackend;
+import dev.hearth.sandbox.namespace.NamespaceSandboxBackend;
+import dev.hearth.sandbox.namespace.NamespaceSandboxSettings;
 import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import dev.hearth.sandbox.spi.HostSupport;
 import dev.hearth.sandbox.spi.SandboxBackend;
@@ -36,6 +38,7 @@ final class SandboxBackends {
     private static final List<Candidate> BACKENDS = List.of(
             new Candidate("microvm", false, SandboxBackends::microvm),
             new Candidate("gvisor", false, dir -> new GvisorSandboxBackend(GvisorSandboxSettings.defaults(dir))),
+            new Candidate("namespace", true, dir -> new NamespaceSandboxBackend(NamespaceSandboxSettings.defaults(dir))),
             new Candidate("process", true, dir -> new ProcessSandboxBackend()));
 
     private SandboxBackends() {}

@@ -39,7 +39,7 @@ final class TestIsolatedBackends {
             """;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gvisor", "microvm"})
+    @ValueSource(strings = {"namespace", "gvisor", "microvm"})
     void pythonFunctionRunsIsolatedAndStaysWarm(String backend) throws Exception {
         try (HearthTestServer server = HearthTestServer.start(Optional.empty(), c -> c.withSandbox(Optional.of(backend)));
                 LambdaClient lambda = server.client()) {
@@ -51,8 +51,10 @@ final class TestIsolatedBackends {
             assertThat(first.path("task").asText()).isEqualTo("/var/task");
             assertThat(first.path("api").asText()).isEqualTo("127.0.0.1:9001");
             assertThat(first.path("shadow").asText()).isEqualTo("denied");
-            assertThat(first.path("kernel").asText()).as("a kernel of its own (gVisor's or the guest's), not the host's")
-                    .isNotEqualTo(System.getProperty("os.version"));
+            if (!backend.equals("namespace")) {
+                assertThat(first.path("kernel").asText()).as("a kernel of its own (gVisor's or the guest's), not the host's")
+                        .isNotEqualTo(System.getProperty("os.version"));
+            }
             assertThat(second.path("count").asInt()).as("warm sandbox reused").isEqualTo(2);
         }
     }

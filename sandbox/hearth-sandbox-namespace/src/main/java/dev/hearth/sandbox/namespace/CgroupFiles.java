@@ -1,0 +1,81 @@
+package dev.hearth.sandbox.namespace;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reading and writing the small text files of a cgroup file system. Stateless. */
+final class CgroupFiles {
+
+    /** What reading a file of a cgroup that is being removed fails with (ENODEV). */
+    private static final String REMOVED = "No such device";
+
+    private CgroupFiles() {}
+
+    /** Writes {@code value} to a control file; the kernel's refusal (EINVAL, EBUSY...) is the exception. */
+    static void write(Path file, String value) throws IOException {
+        try {
+            Files.writeString(file, value, US_ASCII);
+        } catch (IOException e) {
+            throw new IOException("cannot write '" + value + "' to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A file holding one number (e.g. {@code memory.max_usage_in_bytes}); {@code -1} if absent. */
+    static long number(Path file) {
+        try {
+            String text = Files.readString(file, US_ASCII).strip();
+            return text.equals("max") ? Long.MAX_VALUE : Long.parseLong(text);
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The value of {@code key} in a flat-keyed file ({@code memory.events}, {@code memory.oom_control}); 0 if absent. */
+    static long keyed(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file, US_ASCII)) {
+                String[] parts = line.strip().split(" ");
+                if (parts.length == 2 && parts[0].equals(key)) {
+                    return Long.parseLong(parts[1]);
+                }
+            }
+            return 0;
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The pids listed in a {@code cgroup.procs} file; empty if the cgroup is gone. */
+    static List<Long> pids(Path procs) {
+        try {
+            List<Long> pids = new ArrayList<>();
+            for (String line : Files.readAllLines(procs, US_ASCII)) {
+                if (!line.isBlank()) {
+                    pids.add(Long.parseLong(line.strip()));
+                }
+            }
+            return pids;
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (FileSystemException e) {
+            if (REMOVED.equals(e.getReason())) {
+                return List.of(); // the kernel is removing the cgroup: it has no members
+            }
+            throw new UncheckedIOException("cannot read " + procs, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + procs, e);
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.hearth.sandbox.namespace;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.hearth.sandbox.spi.HostSupport;
+import dev.hearth.sandbox.spi.ResourceLimits;
+import dev.hearth.sandbox.spi.RuntimeApiAddress;
+import dev.hearth.sandbox.spi.RuntimeApiTransport;
+import dev.hearth.sandbox.spi.Sandbox;
+import dev.hearth.sandbox.spi.SandboxBackend;
+import dev.hearth.sandbox.spi.SandboxLaunchException;
+import dev.hearth.sandbox.spi.SandboxSpec;
+import dev.hearth.sandbox.spi.SandboxView;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@code namespace} backend: Lambda-grade isolation on Linux with bubblewrap, cgroups and
+ * seccomp (see {@link BwrapCommand} for the exact launch).
+ *
+ * <ul>
+ *   <li>Namespaces: user, mount, pid, ipc, uts, network and cgroup, one set per sandbox; no nested
+ *       user namespaces. Function code runs as an unprivileged user
+ *       ({@link NamespaceSandboxSettings#sandboxUid()} when Hearth is root, else Hearth's own user)
+ *       with no capabilities, in a new session, and dies with Hearth.</li>
+ *   <li>Files: a read-only root with {@code /usr}, the host's {@code /bin}, {@code /lib}... links,
+ *       a few {@code /etc} files and a generated {@code /etc/passwd}; {@code /var/task} and
+ *       {@code /var/runtime} read-only; a private tmpfs {@code /tmp} of {@code ephemeralStorageMb}
+ *       (its pages count against the memory limit too); its own {@code /proc}; a minimal
+ *       {@code /dev}. The task and runtime roots must be readable by the sandbox user through
+ *       world-searchable directories.</li>
+ *   <li>Limits: one cgroup per sandbox (v1 or v2) under {@link NamespaceSandboxSettings#cgroupParentName()}
+ *       in Hearth's own cgroup: memory {@code memoryMb} (the kernel's OOM killer acts inside the
+ *       sandbox only; {@code outOfMemory} comes from the cgroup's {@code oom_kill} counter), CPU
+ *       quota {@code vcpus}, {@code pids.max = maxProcesses}. {@link Sandbox#usage()} is the
+ *       cgroup's peak.</li>
+ *   <li>Network: a loopback interface only; with {@code networkAccess = true} also {@code tap0} from
+ *       slirp4netns (user-mode TCP/IP: outbound connections are made by the slirp4netns process
+ *       on the host's stack), with the host's loopback unreachable ({@code --disable-host-loopback}).
+ *       Services the host offers on its <em>other</em> addresses are reachable like any server on
+ *       the network. Sandboxes can never reach each other: nothing listens for them on the host.
+ *       slirp4netns runs in the sandbox's cgroup, so its memory counts against the sandbox.</li>
+ *   <li>Runtime API: {@link RuntimeApiTransport#UNIX_SOCKET}: the worker's socket is bind-mounted
+ *       at {@link BwrapCommand#RUNTIME_API_SOCKET} and socat forwards {@code 127.0.0.1:9001} to it;
+ *       when Hearth is root the backend hands the socket file to the sandbox user.</li>
+ *   <li>Seccomp: {@link SeccompFilter}.</li>
+ * </ul>
+ *
+ * <p>Threading: all methods are thread-safe. Each sandbox uses one virtual thread while it ends,
+ * plus the JDK's process reaper. If the Hearth JVM dies, bubblewrap kills its sandboxes; their
+ * cgroups stay behind until a backend with the same parent removes them at a later launch.
+ */
+public final class NamespaceSandboxBackend implements SandboxBackend {
+
+    /** Where the task root appears inside. */
+    public static final String TASK_ROOT = "/var/task";
+    /** Where the runtime root appears inside. */
+    public static final String RUNTIME_ROOT = "/var/runtime";
+    /** The sandbox's private tmpfs. */
+    public static final String TMP_DIR = "/tmp";
+    /** What {@code AWS_LAMBDA_RUNTIME_API} names inside every sandbox. */
+    public static final String RUNTIME_API = "127.0.0.1:" + BwrapCommand.RUNTIME_API_PORT;
+
+    private static final System.Logger LOG = System.getLogger(NamespaceSandboxBackend.class.getName());
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
+    private static final Duration PROBE_WAIT = Duration.ofSeconds(20);
+    private static final File DEV_NULL = new File("/dev/null");
+    private static final Path CGROUP_MOUNT = Path.of("/sys/fs/cgroup");
+
+    private final NamespaceSandboxSettings settings;
+    private final boolean ownsStateDir;
+    private final SandboxUser user;
+    private final HostTools tools;
+    private final Set<NamespaceSandbox> running = ConcurrentHashMap.newKeySet();
+    private final Object prepareLock = new Object();
+    private volatile Prepared prepared;
+    private volatile boolean closed;
+
+    /** What the first launch (or probe) sets up once: the cgroup parent and the shared files. */
+    private record Prepared(CgroupLayout cgroups, BackendFiles files) {}
+
+    /**
+     * A backend with {@link NamespaceSandboxSettings#defaults} and a state directory of its own,
+     * freshly created under {@code java.io.tmpdir} with a random name and deleted by {@link #close()}.
+     *
+     * @throws java.io.UncheckedIOException when that directory cannot be created
+     */
+    public NamespaceSandboxBackend() {
+        this(NamespaceSandboxSettings.defaults(newStateDir()), true);
+    }
+
+    /** A backend with these settings; its state directory is left in place by {@link #close()}. */
+    public NamespaceSandboxBackend(NamespaceSandboxSettings settings) {
+        this(settings, false);
+    }
+
+    private NamespaceSandboxBackend(NamespaceSandboxSettings settings, boolean ownsStateDir) {
+        this.settings = settings;
+        this.ownsStateDir = ownsStateDir;
+        this.user = SandboxUser.forThisProcess(settings);
+        this.tools = HostTools.find();
+    }
+
+    /** The directory holding the backend's shared files (see {@link NamespaceSandboxSettings#stateDir()}). */
+    public Path stateDir() {
+        return settings.stateDir();
+    }
+
+    @Override
+    public String name() {
+        return "namespace";
+    }
+
+    /**
+     * Checks the tools, the cgroup hierarchy (creating and removing a probe cgroup), compiles the
+     * seccomp filter, and runs {@code /usr/bin/true} in a sandbox with every namespace. Takes tens of
+     * milliseconds.
+     */
+    @Override
+    public HostSupport probe() {
+        List<String> missing = new ArrayList<>(tools.missing(user.dropFromRoot()));
+        String version = tools.bwrap().map(NamespaceSandboxBackend::bwrapVersion).orElse("no bubblewrap");
+        if (!missing.isEmpty()) {
+            return HostSupport.unusable(version, missing);
+        }
+        Prepared ready;
+        try {
+            ready = prepare();
+        } catch (IOException e) {
+            return HostSupport.unusable(version, List.of(e.getMessage()));
+        }
+        String summary = version + ", " + ready.cgroups().describe() + ", sandboxes run as " + user.uid() + ":"
+                + user.gid() + ", seccomp blocks " + SeccompFilter.BLOCKED.size() + " system calls";
+        try {
+            SandboxCgroup probe = ready.cgroups().create("probe-" + ProcessHandle.current().pid(),
+                    ResourceLimits.forMemory(128, 16));
+            probe.remove();
+        } catch (IOException e) {
+            missing.add("cgroups: cannot create a sandbox cgroup under " + ready.cgroups().describe()
+                    + " (run Hearth as root, or in a delegated cgroup): " + e.getMessage());
+        }
+        trySandbox().ifPresent(missing::add);
+        return missing.isEmpty() ? HostSupport.usable(summary) : HostSupport.unusable(summary, missing);
+    }
+
+    @Override
+    public RuntimeApiTransport runtimeApiTransport() {
+        return RuntimeApiTransport.UNIX_SOCKET;
+    }
+
+    /**
+     * Lambda's paths: {@code /var/task}, {@code /var/runtime}, {@code /tmp} and {@code 127.0.0.1:9001}.
+     *
+     * @throws IllegalArgumentException when {@code runtimeApi} is not a {@link RuntimeApiAddress.UnixSocket}
+     */
+    @Override
+    public SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi) {
+        unixSocket(runtimeApi);
+        return new SandboxView(TASK_ROOT, RUNTIME_ROOT, TMP_DIR, RUNTIME_API);
+    }
+
+    @Override
+    public Sandbox launch(SandboxSpec spec) throws SandboxLaunchException {
+        if (closed) {
+            throw new SandboxLaunchException("namespace backend is closed; cannot launch " + spec.sandboxId());
+        }
+        Path socket = unixSocket(spec.runtimeApi()).path();
+        List<String> missing = tools.missing(user.dropFromRoot());
+        if (!missing.isEmpty()) {
+            throw new SandboxLaunchException("namespace backend cannot launch " + spec.sandboxId() + ": missing " + missing);
+        }
+        for (Path dir : List.of(spec.taskRoot(), spec.runtimeRoot())) {
+            if (!Files.isDirectory(dir)) {
+                throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + dir + " is not a directory");
+            }
+        }
+        Prepared ready;
+        SandboxCgroup cgroup;
+        try {
+            ready = prepare();
+            if (user.dropFromRoot()) {
+                for (Path path : List.of(spec.taskRoot(), spec.runtimeRoot(), ready.files().passwd(), socket.getParent())) {
+                    HostPathAccess.requireReachable(path, user);
+                }
+            }
+            handOver(socket);
+            cgroup = createCgroup(ready.cgroups(), spec);
+        } catch (IOException e) {
+            throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
+        }
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(tools, user, ready.files(), spec, cgroup, socket))
+                    .directory(new File("/"))
+                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
+                    .redirectErrorStream(true);
+            Map<String, String> environment = builder.environment();
+            environment.clear();
+            environment.putAll(spec.environment());
+            process = builder.start();
+        } catch (IOException e) {
+            removeQuietly(cgroup, spec.sandboxId());
+            throw new SandboxLaunchException("cannot start sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
+        }
+        NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), process, cgroup, running::remove);
+        running.add(sandbox);
+        if (sandbox.released().isDone()) {
+            running.remove(sandbox);
+        }
+        if (closed) {
+            sandbox.kill();
+        }
+        return sandbox;
+    }
+
+    /** Kills every running sandbox and waits (up to 15 s) until they have ended and their cgroups are removed. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        List<NamespaceSandbox> toKill = List.copyOf(running);
+        toKill.forEach(NamespaceSandbox::kill);
+        CompletableFuture<?>[] exits = toKill.stream().map(NamespaceSandbox::released).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(Level.WARNING, "interrupted while waiting for {0} sandboxes to end", toKill.size());
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.ERROR, "sandboxes did not all end within " + CLOSE_WAIT + " of close()", e);
+        }
+        if (ownsStateDir) {
+            deleteStateDir();
+        }
+    }
+
+    private static Path newStateDir() {
+        try {
+            return Files.createTempDirectory("hearth-namespace-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory for the namespace backend", e);
+        }
+    }
+
+    private void deleteStateDir() {
+        try (var files = Files.list(settings.stateDir())) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+            Files.delete(settings.stateDir());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete the namespace backend's state directory " + settings.stateDir(), e);
+        }
+    }
+
+    private Prepared prepare() throws IOException {
+        Prepared ready = prepared;
+        if (ready != null) {
+            return ready;
+        }
+        synchronized (prepareLock) {
+            if (prepared == null) {
+                String selfCgroup = Files.readString(Path.of("/proc/self/cgroup"), UTF_8);
+                CgroupLayout layout = CgroupLayout.detect(CGROUP_MOUNT, selfCgroup, settings.cgroupParentName())
+                        .orElseThrow(() -> new IOException("cgroups: mount cgroup v2 with the memory, cpu and pids "
+                                + "controllers at " + CGROUP_MOUNT + " (or the v1 memory, cpu and pids hierarchies)"));
+                try {
+                    layout.prepare();
+                } catch (IOException e) {
+                    throw new IOException("cgroups: cannot prepare " + layout.describe()
+                            + " (run Hearth as root, or in a delegated cgroup): " + e.getMessage(), e);
+                }
+                prepared = new Prepared(layout, BackendFiles.write(settings.stateDir(), user, tools.python3().orElseThrow()));
+            }
+            return prepared;
+        }
+    }
+
+    /**
+     * Creates the sandbox's cgroup. An empty leftover of the same name (from a Hearth that died) is
+     * removed first; one that still has processes fails the launch.
+     */
+    private static SandboxCgroup createCgroup(CgroupLayout layout, SandboxSpec spec) throws IOException {
+        try {
+            return layout.create(spec.sandboxId(), spec.limits());
+        } catch (FileAlreadyExistsException e) {
+            SandboxCgroup leftover = layout.of(spec.sandboxId());
+            try {
+                leftover.remove();
+            } catch (IOException busy) {
+                throw new IOException("a cgroup for sandbox " + spec.sandboxId() + " already exists with processes "
+                        + leftover.members() + ": sandbox ids must be unique", busy);
+            }
+            return layout.create(spec.sandboxId(), spec.limits());
+        }
+    }
+
+    /** When Hearth is root, the sandbox user must own the socket to connect to it. */
+    private void handOver(Path socket) throws IOException {
+        if (!Files.exists(socket)) {
+            throw new IOException("the Runtime API socket " + socket + " does not exist");
+        }
+        if (user.dropFromRoot()) {
+            Files.setAttribute(socket, "unix:uid", user.uid());
+            Files.setAttribute(socket, "unix:gid", user.gid());
+        }
+    }
+
+    private static void removeQuietly(SandboxCgroup cgroup, String sandboxId) {
+        try {
+            cgroup.remove();
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "sandbox " + sandboxId + ": cannot remove its cgroup " + cgroup, e);
+        }
+    }
+
+    /** Runs {@code /usr/bin/true} in a sandbox with every namespace; empty when that works, else the fix. */
+    private Optional<String> trySandbox() {
+        List<String> argv = new ArrayList<>();
+        if (user.dropFromRoot()) {
+            argv.addAll(List.of(tools.setpriv().orElseThrow().toString(), "--reuid=" + user.uid(),
+                    "--regid=" + user.gid(), "--clear-groups", "--no-new-privs", "--"));
+        }
+        argv.addAll(List.of(tools.bwrap().orElseThrow().toString(), "--unshare-user", "--unshare-ipc", "--unshare-pid",
+                "--unshare-net", "--unshare-uts", "--disable-userns", "--die-with-parent", "--cap-drop", "ALL",
+                "--proc", "/proc"));
+        try {
+            argv.addAll(BwrapCommand.systemDirectories());
+            argv.addAll(List.of("--", "/usr/bin/true"));
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(
+                    ProcessBuilder.Redirect.from(DEV_NULL)).start();
+            String output = new String(process.getInputStream().readAllBytes(), UTF_8).strip();
+            if (!process.waitFor(PROBE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return Optional.of("bubblewrap: a test sandbox did not finish within " + PROBE_WAIT);
+            }
+            return process.exitValue() == 0 ? Optional.empty() : Optional.of("user namespaces: bubblewrap failed ("
+                    + output + "); allow unprivileged user namespaces: sysctl -w user.max_user_namespaces=15000 "
+                    + "kernel.unprivileged_userns_clone=1 kernel.apparmor_restrict_unprivileged_userns=0");
+        } catch (IOException e) {
+            return Optional.of("bubblewrap: cannot run " + argv.getFirst() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("bubblewrap: interrupted while probing");
+        }
+    }
+
+    private static String bwrapVersion(Path bwrap) {
+        try {
+            Process process = new ProcessBuilder(bwrap.toString(), "--version").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), UTF_8).strip();
+            process.waitFor(PROBE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return output.isEmpty() ? "bubblewrap (unknown version)" : output;
+        } catch (IOException e) {
+            return "bubblewrap (cannot run " + bwrap + ": " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "bubblewrap (interrupted)";
+        }
+    }
+
+    private static RuntimeApiAddress.UnixSocket unixSocket(RuntimeApiAddress address) {
+        return switch (address) {
+            case RuntimeApiAddress.UnixSocket socket -> socket;
+            case RuntimeApiAddress.Tcp tcp -> throw new IllegalArgumentException(
+                    "the namespace backend offers the Runtime API over a unix socket, not TCP: " + tcp.hostPort());
+        };
+    }
+}

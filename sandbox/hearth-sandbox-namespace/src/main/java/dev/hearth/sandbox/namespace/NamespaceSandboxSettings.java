@@ -1,0 +1,39 @@
+package dev.hearth.sandbox.namespace;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of a {@link NamespaceSandboxBackend}.
+ *
+ * @param stateDir directory owned by the backend for files shared by its sandboxes (the compiled
+ *     seccomp filter, the sandbox's {@code /etc/passwd} and {@code /etc/group}); created if missing
+ *     and made world-readable, since the unprivileged sandbox user must be able to bind-mount them
+ * @param sandboxUid uid that function code runs as when Hearth runs as root (never 0)
+ * @param sandboxGid gid that function code runs as when Hearth runs as root (never 0)
+ * @param cgroupParentName name of the cgroup, created inside Hearth's own cgroup of each hierarchy,
+ *     under which each sandbox gets a cgroup named by its id
+ */
+public record NamespaceSandboxSettings(Path stateDir, int sandboxUid, int sandboxGid, String cgroupParentName) {
+
+    /** The uid and gid of {@code nobody} on Debian. */
+    public static final int NOBODY = 65534;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    public NamespaceSandboxSettings {
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (sandboxUid <= 0 || sandboxGid <= 0) {
+            throw new IllegalArgumentException("sandbox uid and gid must be unprivileged (> 0): " + sandboxUid + ":" + sandboxGid);
+        }
+        if (!NAME.matcher(cgroupParentName).matches()) {
+            throw new IllegalArgumentException("bad cgroup parent name: " + cgroupParentName);
+        }
+    }
+
+    /** Sandboxes as {@code nobody:nogroup}, cgroups under {@code hearth}. */
+    public static NamespaceSandboxSettings defaults(Path stateDir) {
+        return new NamespaceSandboxSettings(stateDir, NOBODY, NOBODY, "hearth");
+    }
+}
