@@ -63,10 +63,10 @@ public final class ColdStartBackends {
         Instant started = clock.instant();
         MachineDescription machine = MachineDescription.current();
         byte[] payload = "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8);
-        NoopFunction python = NoopFunction.python();
+        NoopFunction python = options.function();
         ColdStartResults results = new ColdStartResults();
         List<RunningHearth> servers = new ArrayList<>();
-        try (ScratchDirectory scratch = ScratchDirectory.create("hearth-cold-backends")) {
+        try (ScratchDirectory scratch = ScratchDirectory.create("hearth-cold")) {
             try {
                 List<ColdVariant> variants = new ArrayList<>();
                 for (String backend : options.servers()) {
@@ -93,7 +93,7 @@ public final class ColdStartBackends {
     private Optional<RunningHearth> start(String backend, Path scratch, ColdStartResults results) throws Exception {
         log("starting hearth server --sandbox " + backend);
         ServerProcess server = ServerProcess.startHearth("hearth-" + backend, options.serverJar(),
-                Files.createDirectories(scratch.resolve("data-" + backend)), backend,
+                Files.createDirectories(scratch.resolve(backend)), backend,
                 InvokeBenchmark.javaOptions(options.hearthJavaOptions()));
         URI endpoint;
         try {

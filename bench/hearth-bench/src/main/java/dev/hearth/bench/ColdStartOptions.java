@@ -12,16 +12,18 @@ import java.util.Optional;
  * @param backends the {@code hearth server --sandbox} backends compared, one server each
  * @param microvmSamples cold starts of the {@code microvm} backend, spread evenly over the rounds
  *     (seconds each under software emulation); 0 leaves it out
+ * @param memoryMb the no-op function's MemorySize; backends that enforce Lambda's CPU share (1,769 MB =
+ *     one vCPU) give it a CPU quota in proportion
  * @param serverJar Hearth's server jar
  * @param hearthJavaOptions extra JVM options for every Hearth server, space-separated
  * @param output where the Markdown results are written as well as printed, if anywhere
  */
-public record ColdStartOptions(int rounds, List<String> backends, int microvmSamples, Path serverJar, String hearthJavaOptions,
+public record ColdStartOptions(int rounds, List<String> backends, int microvmSamples, int memoryMb, Path serverJar, String hearthJavaOptions,
         Optional<Path> output) {
 
     static final String MICROVM = "microvm";
     static final String USAGE = """
-            usage: ColdStartBackends [--rounds 15] [--backends process,namespace,gvisor] [--microvm-samples 0]
+            usage: ColdStartBackends [--rounds 15] [--backends process,namespace,gvisor] [--microvm-samples 0] [--memory-mb 128]
                                      [--server-jar server/hearth-server/target/hearth-server.jar]
                                      [--hearth-java-options '...'] [--output results.md]""";
 
@@ -29,6 +31,9 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
         backends = List.copyOf(backends);
         if (rounds < 1 || microvmSamples < 0 || microvmSamples > rounds) {
             throw new IllegalArgumentException("--rounds must be positive and --microvm-samples between 0 and the rounds\n" + USAGE);
+        }
+        if (memoryMb < 128 || memoryMb > 10240) {
+            throw new IllegalArgumentException("--memory-mb must be between 128 and 10240, as Lambda's MemorySize\n" + USAGE);
         }
         if (backends.isEmpty() || backends.stream().distinct().count() != backends.size()) {
             throw new IllegalArgumentException("--backends needs at least one backend, each once: " + backends + "\n" + USAGE);
@@ -39,7 +44,7 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
     }
 
     public static ColdStartOptions defaults() {
-        return new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0,
+        return new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0, 128,
                 Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty());
     }
 
@@ -52,22 +57,30 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             o = switch (args[i]) {
-                case "--rounds" -> new ColdStartOptions(Integer.parseInt(value), o.backends, o.microvmSamples, o.serverJar,
+                case "--rounds" -> new ColdStartOptions(Integer.parseInt(value), o.backends, o.microvmSamples, o.memoryMb, o.serverJar,
                         o.hearthJavaOptions, o.output);
                 case "--backends" -> new ColdStartOptions(o.rounds, new ArrayList<>(List.of(value.split(","))), o.microvmSamples,
-                        o.serverJar, o.hearthJavaOptions, o.output);
-                case "--microvm-samples" -> new ColdStartOptions(o.rounds, o.backends, Integer.parseInt(value), o.serverJar,
+                        o.memoryMb, o.serverJar, o.hearthJavaOptions, o.output);
+                case "--microvm-samples" -> new ColdStartOptions(o.rounds, o.backends, Integer.parseInt(value), o.memoryMb, o.serverJar,
                         o.hearthJavaOptions, o.output);
-                case "--server-jar" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, Path.of(value),
+                case "--memory-mb" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, Integer.parseInt(value), o.serverJar,
                         o.hearthJavaOptions, o.output);
-                case "--hearth-java-options" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.serverJar, value,
+                case "--server-jar" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, Path.of(value),
+                        o.hearthJavaOptions, o.output);
+                case "--hearth-java-options" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, o.serverJar, value,
                         o.output);
-                case "--output" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.serverJar, o.hearthJavaOptions,
+                case "--output" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, o.serverJar, o.hearthJavaOptions,
                         Optional.of(Path.of(value)));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             };
         }
         return o;
+    }
+
+    /** The python no-op with {@link #memoryMb()}. */
+    NoopFunction function() {
+        NoopFunction python = NoopFunction.python();
+        return new NoopFunction(python.runtime(), python.handler(), memoryMb, python.files());
     }
 
     /** Every backend a server is started for: {@link #backends()}, then {@code microvm} when sampled. */
@@ -97,6 +110,7 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
 
     /** The exec-maven-plugin arguments that reproduce these options. */
     String commandLine() {
-        return "--rounds " + rounds + " --backends " + String.join(",", backends) + " --microvm-samples " + microvmSamples;
+        return "--rounds " + rounds + " --backends " + String.join(",", backends) + " --microvm-samples " + microvmSamples
+                + " --memory-mb " + memoryMb;
     }
 }

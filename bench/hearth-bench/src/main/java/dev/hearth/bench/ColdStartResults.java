@@ -72,7 +72,7 @@ final class ColdStartResults {
         md.append("Run ").append(started).append(" on ").append(machine.summary()).append("; 1-min load average ")
                 .append(loadAtEnd).append(" at the end.\n\n");
         md.append("Options: `").append(options.commandLine()).append("`.\n\n");
-        md.append("Cold start of a python3.12 no-op, ").append(options.rounds())
+        md.append("Cold start of a python3.12 no-op (").append(options.memoryMb()).append(" MB), ").append(options.rounds())
                 .append(" interleaved rounds after one discarded (each round one sample of every variant, order rotated"
                         + " per round), milliseconds; Init Duration from the REPORT line:\n\n");
         md.append("| variant | samples | median | p90 | median ÷ bare bootstrap | Init Duration median | Init Duration p90 |\n");

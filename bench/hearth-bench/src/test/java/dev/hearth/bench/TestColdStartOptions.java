@@ -14,19 +14,21 @@ final class TestColdStartOptions {
     @Test
     void defaults() {
         ColdStartOptions o = ColdStartOptions.parse();
-        assertThat(o).isEqualTo(new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0,
+        assertThat(o).isEqualTo(new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0, 128,
                 Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty()));
         assertThat(o.servers()).containsExactly("process", "namespace", "gvisor");
-        assertThat(o.commandLine()).isEqualTo("--rounds 15 --backends process,namespace,gvisor --microvm-samples 0");
+        assertThat(o.commandLine()).isEqualTo("--rounds 15 --backends process,namespace,gvisor --microvm-samples 0 --memory-mb 128");
     }
 
     @Test
     void everyOption() {
-        ColdStartOptions o = ColdStartOptions.parse("--rounds", "6", "--backends", "process,gvisor", "--microvm-samples", "2",
+        ColdStartOptions o = ColdStartOptions.parse("--rounds", "6", "--backends", "process,gvisor", "--microvm-samples", "2", "--memory-mb", "1769",
                 "--server-jar", "x.jar", "--hearth-java-options", "-Xmx1g", "--output", "out.md");
-        assertThat(o).isEqualTo(new ColdStartOptions(6, List.of("process", "gvisor"), 2, Path.of("x.jar"), "-Xmx1g",
+        assertThat(o).isEqualTo(new ColdStartOptions(6, List.of("process", "gvisor"), 2, 1769, Path.of("x.jar"), "-Xmx1g",
                 Optional.of(Path.of("out.md"))));
         assertThat(o.servers()).containsExactly("process", "gvisor", "microvm");
+        assertThat(o.function().memoryMb()).isEqualTo(1769);
+        assertThat(o.function().handler()).isEqualTo("app.handler");
     }
 
     @Test
@@ -45,6 +47,7 @@ final class TestColdStartOptions {
         assertThatThrownBy(() -> ColdStartOptions.parse("--rounds", "0")).hasMessageContaining("positive");
         assertThatThrownBy(() -> ColdStartOptions.parse("--rounds", "2", "--microvm-samples", "3")).hasMessageContaining("between");
         assertThatThrownBy(() -> ColdStartOptions.parse("--backends", "process,process")).hasMessageContaining("each once");
+        assertThatThrownBy(() -> ColdStartOptions.parse("--memory-mb", "64")).hasMessageContaining("MemorySize");
         assertThatThrownBy(() -> ColdStartOptions.parse("--backends", "microvm")).hasMessageContaining("--microvm-samples");
     }
 }

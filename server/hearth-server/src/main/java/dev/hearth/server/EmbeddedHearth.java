@@ -25,14 +25,17 @@ import dev.hearth.packages.PackageStore;
 import dev.hearth.queue.sqlite.SqliteEventQueue;
 import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sandbox.spi.RuntimeApiTransport;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
 import dev.hearth.worker.Worker;
+import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import dev.hearth.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -104,6 +107,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         });
 
         SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
+        requireShortSocketPaths(backend, data);
         WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes())
                 .withRegion(config.account().region())
                 .withIdleTimeout(config.idleTimeout());
@@ -135,6 +139,24 @@ public final class EmbeddedHearth implements AutoCloseable {
         routes.addAll(new CloudWatchLogsApi(logs, config.account()).routes());
         http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
         http.start();
+    }
+
+    /**
+     * Backends that carry the Runtime API over a unix socket get one below the data directory per
+     * sandbox ({@code sandboxes/sb-<16 hex>/runtime-api.sock}); a unix socket address holds about
+     * a hundred bytes, so refuse a data directory too deep for that now rather than at every invoke.
+     */
+    private static void requireShortSocketPaths(SandboxBackend backend, DataDirectory data) {
+        if (backend.runtimeApiTransport() != RuntimeApiTransport.UNIX_SOCKET) {
+            return;
+        }
+        Path longest = data.sandboxes().resolve("sb-0123456789abcdef").resolve("runtime-api.sock");
+        int length = longest.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > RuntimeApiServer.MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalStateException("the data directory " + data.root() + " is too deep for the " + backend.name()
+                    + " backend: its sandboxes' Runtime API sockets would have " + length + "-byte paths, more than the "
+                    + RuntimeApiServer.MAX_SOCKET_PATH_BYTES + " a unix socket address holds; choose a shorter --data-dir");
+        }
     }
 
     private RequestAuthenticator authenticator(Clock clock) {

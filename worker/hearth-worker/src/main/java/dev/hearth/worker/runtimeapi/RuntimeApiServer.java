@@ -32,6 +32,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Ownership: owns its Jetty server and every listener opened on it; {@link #close()} stops them all.
  */
 public final class RuntimeApiServer implements AutoCloseable {
+    /** The longest unix socket path the JDK binds (sun_path holds 108 bytes; the JDK keeps 106 minus a margin). */
+    public static final int MAX_SOCKET_PATH_BYTES = 100;
+
     /** Most threads the server's pool may grow to: each connector's selector holds one while it selects. */
     private static final int MAX_THREADS = 8192;
 
@@ -84,6 +87,10 @@ public final class RuntimeApiServer implements AutoCloseable {
                 yield new Binding(tcp, () -> new RuntimeApiAddress.Tcp("127.0.0.1", tcp.getLocalPort()));
             }
             case UNIX_SOCKET -> {
+                if (socketPath.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+                    throw new IOException("the unix socket path " + socketPath + " is longer than " + MAX_SOCKET_PATH_BYTES
+                            + " bytes, the most a unix socket address holds here; use a shorter data directory");
+                }
                 Files.deleteIfExists(socketPath);
                 UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 0, 1, http);
                 unix.setUnixDomainPath(socketPath);
@@ -100,7 +107,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         } catch (Exception e) {
             sessions.remove(connector);
             server.removeConnector(connector);
-            throw new IOException("could not open a Runtime API listener (" + transport + ")", e);
+            throw new IOException("could not open a Runtime API listener (" + transport + "): " + e.getMessage(), e);
         }
         return new RuntimeApiListener(binding.address().get(), () -> closeConnector(connector));
     }
