@@ -11,6 +11,7 @@ public enum LambdaErrorType {
     RequestTooLargeException(413),
     UnsupportedMediaTypeException(415),
     ResourceNotFoundException(404),
+    ProvisionedConcurrencyConfigNotFoundException(404),
     ResourceConflictException(409),
     ResourceInUseException(400),
     PreconditionFailedException(412),

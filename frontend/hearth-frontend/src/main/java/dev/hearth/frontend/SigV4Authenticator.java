@@ -5,7 +5,8 @@ import dev.hearth.sigv4.SignedRequest;
 
 /**
  * Verifies the AWS Signature Version 4 of every request against the configured credentials, except
- * code download links, which carry their own signature ({@link CodeDownloads}).
+ * code download links, which carry their own signature ({@link CodeDownloads}), and metrics scrapes
+ * ({@link MetricsApi}).
  */
 public final class SigV4Authenticator implements RequestAuthenticator {
     private final SigV4Verifier verifier;
@@ -16,7 +17,7 @@ public final class SigV4Authenticator implements RequestAuthenticator {
 
     @Override
     public void authenticate(ApiRequest request) {
-        if (CodeDownloads.isDownload(request)) {
+        if (CodeDownloads.isDownload(request) || MetricsApi.isScrape(request)) {
             return;
         }
         verifier.verify(SignedRequest.of(request.method(), request.rawPath(), request.rawQuery(), request.headers(), request.body()));

@@ -5,15 +5,20 @@ import dev.hearth.async.EventInvokeConfigStore;
 import dev.hearth.async.InvocationTarget;
 import dev.hearth.concurrency.ConcurrencyLimits;
 import dev.hearth.concurrency.CounterService;
+import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.ConcurrencyApi;
+import dev.hearth.frontend.FunctionSnapshots;
 import dev.hearth.frontend.InvokeApi;
 import dev.hearth.frontend.LambdaHttpServer;
 import dev.hearth.frontend.ManagementApi;
+import dev.hearth.frontend.MetricsApi;
+import dev.hearth.frontend.ProvisionedConcurrencyApi;
+import dev.hearth.frontend.ProvisionedConcurrencyReconciler;
 import dev.hearth.frontend.RequestAuthenticator;
 import dev.hearth.frontend.Route;
 import dev.hearth.frontend.SigV4Authenticator;
@@ -22,6 +27,8 @@ import dev.hearth.logs.CloudWatchLogsApi;
 import dev.hearth.logs.SqliteLogStore;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
+import dev.hearth.placement.CapacitySettings;
+import dev.hearth.placement.HostMemory;
 import dev.hearth.queue.sqlite.SqliteEventQueue;
 import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
@@ -30,14 +37,19 @@ import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
+import dev.hearth.worker.ProvisionedCapacity;
 import dev.hearth.worker.Worker;
-import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import dev.hearth.worker.WorkerConfig;
+import dev.hearth.worker.keepalive.AdaptiveKeepAlive;
+import dev.hearth.worker.keepalive.FixedKeepAlive;
+import dev.hearth.worker.keepalive.KeepAlivePolicy;
+import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,6 +58,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,9 +121,17 @@ public final class EmbeddedHearth implements AutoCloseable {
 
         SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
         requireShortSocketPaths(backend, data);
+        ScalingConfig scaling = config.scaling();
         WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes())
                 .withRegion(config.account().region())
-                .withIdleTimeout(config.idleTimeout());
+                .withKeepAlive(keepAlivePolicy(scaling))
+                .withScalingRate(scaling.sandboxesPer10Seconds(), Duration.ofSeconds(10))
+                .withCapacity(scaling.hostMemoryMb().isPresent()
+                        ? new CapacitySettings(scaling.hostMemoryMb().getAsLong(), CapacitySettings.DEFAULT_HEADROOM_MB,
+                                scaling.capacityWait(), CapacitySettings.DEFAULT_MAX_WAITING)
+                        : CapacitySettings.forHost(HostMemory.totalMb()).withMaxWait(scaling.capacityWait()));
+        LOG.info("Keep-alive policy: {}; scaling rate {} new sandboxes per function per 10 s; running invocations may reserve {} MB",
+                workerConfig.keepAlive().name(), scaling.sandboxesPer10Seconds(), workerConfig.capacity().runningBudgetMb());
         Worker worker = own(new Worker(backend, runtimes, logs::append, workerConfig, clock));
         functions.addListener((name, deleted) -> {
             if (deleted) {
@@ -127,7 +148,19 @@ public final class EmbeddedHearth implements AutoCloseable {
         SqliteEventQueue queue = own(SqliteEventQueue.open(SqliteQueueConfig.of(data.queueDatabase()), clock));
         EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
         ExecutorService asyncThreads = own(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hearth-async-", 0).factory()));
-        SynchronousInvocations invocations = new SynchronousInvocations(packages, worker, counter);
+        FunctionSnapshots snapshots = new FunctionSnapshots(packages);
+        SynchronousInvocations invocations = new SynchronousInvocations(snapshots, worker, counter);
+        // Provisioned concurrency: configurations in the store, sandboxes in the worker, one reconciler between
+        ProvisionedConcurrencyService provisioned = new ProvisionedConcurrencyService(store, counter, config.account(), clock,
+                (function, version) -> {
+                    ProvisionedCapacity capacity = worker.provisioned(function, version);
+                    return new ProvisionedConcurrencyService.Readiness(capacity.ready(), capacity.failure());
+                });
+        ScheduledExecutorService reconcilerThread = own(ownedScheduler("hearth-provisioned-concurrency"));
+        ProvisionedConcurrencyReconciler reconciler = own(new ProvisionedConcurrencyReconciler(provisioned, resolver,
+                snapshots, worker, reconcilerThread, Duration.ofSeconds(1)));
+        functions.addListener((name, deleted) -> reconciler.trigger());
+        routes.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
         InvocationTarget asyncTarget = (resolved, requestId, payload) ->
                 invocations.invoke(resolved, requestId, payload, Optional.empty(), false);
         AsyncInvocationService async = own(AsyncInvocationService.start(queue, eventInvokeConfigs, resolver, asyncTarget,
@@ -137,8 +170,16 @@ public final class EmbeddedHearth implements AutoCloseable {
         routes.addAll(new InvokeApi(resolver, invocations, config.account(), Optional.of(async.invoker())).routes());
         routes.add(downloads.route());
         routes.addAll(new CloudWatchLogsApi(logs, config.account()).routes());
+        routes.addAll(new MetricsApi(worker, counter).routes());
         http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
         http.start();
+    }
+
+    private static KeepAlivePolicy keepAlivePolicy(ScalingConfig scaling) {
+        return switch (scaling.keepAlive()) {
+            case FIXED -> new FixedKeepAlive(scaling.idleTimeout());
+            case ADAPTIVE -> new AdaptiveKeepAlive(AdaptiveKeepAlive.Settings.defaults(scaling.idleTimeout()));
+        };
     }
 
     /**
@@ -173,6 +214,10 @@ public final class EmbeddedHearth implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the credentials file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static ScheduledExecutorService ownedScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
     }
 
     private <T extends AutoCloseable> T own(T component) {

@@ -3,7 +3,6 @@ package dev.hearth.server;
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,7 +16,7 @@ import java.util.Optional;
  *     signature (or none) is accepted
  * @param account region and account id used in ARNs
  * @param sandbox the isolation backend's name, or empty for the strongest one this host supports
- * @param idleTimeout how long a warm sandbox is kept without invocations
+ * @param scaling keep-alive policy, scaling rate and host capacity of the worker
  * @param concurrencyLimit the account's concurrency limit: invocations of all functions running at once
  * @param async the asynchronous path's pollers, leases and retry delays (Lambda's timing by default)
  */
@@ -28,13 +27,12 @@ public record HearthConfig(
         Optional<Path> credentialsFile,
         AccountContext account,
         Optional<String> sandbox,
-        Duration idleTimeout,
+        ScalingConfig scaling,
         int concurrencyLimit,
         AsyncConfig async) {
 
     public static final int DEFAULT_PORT = 9400;
     public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     /** Lambda's default account concurrency limit. */
     public static final int DEFAULT_CONCURRENCY_LIMIT = 1000;
 
@@ -47,7 +45,7 @@ public record HearthConfig(
         Objects.requireNonNull(credentialsFile, "credentialsFile");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sandbox, "sandbox");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(scaling, "scaling");
         if (concurrencyLimit < 1) {
             throw new IllegalArgumentException("the concurrency limit must be at least 1: " + concurrencyLimit);
         }
@@ -56,28 +54,33 @@ public record HearthConfig(
 
     /** This configuration with another account concurrency limit. */
     public HearthConfig withConcurrencyLimit(int limit) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, idleTimeout, limit, async);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async);
+    }
+
+    /** This configuration with another keep-alive policy, scaling rate or host capacity. */
+    public HearthConfig withScaling(ScalingConfig newScaling) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async);
     }
 
     /** This configuration with other asynchronous settings (tests use millisecond retry delays). */
     public HearthConfig withAsync(AsyncConfig newAsync) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, idleTimeout, concurrencyLimit, newAsync);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync);
     }
 
     /** This configuration with another isolation backend (empty: the strongest default). */
     public HearthConfig withSandbox(Optional<String> backend) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, idleTimeout, concurrencyLimit, async);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async);
     }
 
     /** This configuration verifying signatures against {@code file}'s keys (empty: accept any). */
     public HearthConfig withCredentials(Optional<Path> file) {
-        return new HearthConfig(host, port, dataDir, file, account, sandbox, idleTimeout, concurrencyLimit, async);
+        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async);
     }
 
     /** Embedded defaults, listening on loopback, with the given data directory and port. */
     public static HearthConfig defaults(Path dataDir, int port) {
         return new HearthConfig(DEFAULT_HOST, port, dataDir, Optional.empty(), AccountContext.DEFAULT, Optional.empty(),
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults());
+                ScalingConfig.defaults(), DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults());
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -53,6 +54,28 @@ final class ServerCommand implements Callable<Integer> {
             description = "How long an idle warm sandbox is kept, ISO-8601 (env HEARTH_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
+    @Option(names = "--keep-alive", defaultValue = "${env:HEARTH_KEEP_ALIVE:-fixed}",
+            converter = KeepAliveConverter.class,
+            description = "Keep-alive policy: fixed (every idle sandbox kept for --idle-timeout) or adaptive "
+                    + "(per-function inter-arrival histograms decide how long to keep and when to pre-warm) "
+                    + "(env HEARTH_KEEP_ALIVE; default ${DEFAULT-VALUE}).")
+    ScalingConfig.KeepAlive keepAlive;
+
+    @Option(names = "--scaling-rate", defaultValue = "${env:HEARTH_SCALING_RATE:-" + ScalingConfig.DEFAULT_SANDBOXES_PER_10_SECONDS + "}",
+            description = "New sandboxes one function may start per 10 seconds; beyond it invocations get 429 "
+                    + "FunctionInvocationRateLimitExceeded (env HEARTH_SCALING_RATE; default ${DEFAULT-VALUE}, as in Lambda).")
+    int scalingRate;
+
+    @Option(names = "--host-memory", defaultValue = "${env:HEARTH_HOST_MEMORY}",
+            description = "Megabytes that running invocations may reserve together (env HEARTH_HOST_MEMORY; "
+                    + "default: this host's RAM less 1 GiB).")
+    Long hostMemoryMb;
+
+    @Option(names = "--capacity-wait", defaultValue = "${env:HEARTH_CAPACITY_WAIT:-PT2S}",
+            description = "How long an invocation waits for host capacity before 429 HostCapacityExceeded, ISO-8601 "
+                    + "(env HEARTH_CAPACITY_WAIT; default ${DEFAULT-VALUE}).")
+    Duration capacityWait;
+
     @Option(names = "--concurrency-limit", defaultValue = "${env:HEARTH_CONCURRENCY_LIMIT:-" + HearthConfig.DEFAULT_CONCURRENCY_LIMIT + "}",
             description = "Account concurrency limit: invocations running at once (env HEARTH_CONCURRENCY_LIMIT; default ${DEFAULT-VALUE}).")
     int concurrencyLimit;
@@ -60,7 +83,10 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HearthConfig config = new HearthConfig(host, port, (dataDir == null ? HearthConfig.defaultDataDir() : dataDir).toAbsolutePath(), Optional.ofNullable(credentials),
-                new AccountContext(region, accountId), Optional.ofNullable(sandbox), idleTimeout, concurrencyLimit,
+                new AccountContext(region, accountId), Optional.ofNullable(sandbox),
+                new ScalingConfig(keepAlive, idleTimeout, scalingRate,
+                        hostMemoryMb == null ? OptionalLong.empty() : OptionalLong.of(hostMemoryMb), capacityWait),
+                concurrencyLimit,
                 AsyncConfig.defaults());
         EmbeddedHearth hearth = EmbeddedHearth.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -79,5 +105,17 @@ final class ServerCommand implements Callable<Integer> {
         LOG.info("Hearth listening on {} (data dir {})", hearth.endpoint(), config.dataDir());
         stopped.await();
         return 0;
+    }
+
+    /** {@code fixed} / {@code adaptive}, case-insensitive. */
+    static final class KeepAliveConverter implements picocli.CommandLine.ITypeConverter<ScalingConfig.KeepAlive> {
+        @Override
+        public ScalingConfig.KeepAlive convert(String value) {
+            try {
+                return ScalingConfig.KeepAlive.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("expected fixed or adaptive, got '" + value + "'");
+            }
+        }
     }
 }

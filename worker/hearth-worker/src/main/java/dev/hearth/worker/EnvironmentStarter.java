@@ -23,6 +23,12 @@ import java.util.concurrent.Executor;
  * watcher. On failure nothing is left behind and the caller gets a {@code ServiceException}.
  */
 final class EnvironmentStarter {
+    /** How the sandbox comes to life: the backend's launch, a launch for a snapshot, or a restore. */
+    @FunctionalInterface
+    interface SandboxLauncher {
+        Sandbox launch(SandboxSpec spec) throws SandboxLaunchException;
+    }
+
     static final String SOCKET_NAME = "runtime-api.sock";
     private static final long PUMP_STACK_BYTES = 256 * 1024;
 
@@ -41,7 +47,13 @@ final class EnvironmentStarter {
         this.background = background;
     }
 
+    /** Launches {@code env}'s sandbox with the backend's plain launch. */
     void start(ExecutionEnvironment env) {
+        start(env, backend::launch);
+    }
+
+    /** Launches {@code env}'s sandbox with {@code launcher}. */
+    void start(ExecutionEnvironment env, SandboxLauncher launcher) {
         FunctionSnapshot f = env.function;
         RuntimeApiListener listener = null;
         try {
@@ -51,11 +63,11 @@ final class EnvironmentStarter {
             SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address());
             RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
             Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), config.region(),
-                    env.logGroup, env.logStream);
+                    env.logGroup, env.logStream, env.initializationType());
             SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,
                     env.scratchDir, listener.address(), ResourceLimits.forMemory(f.memoryMb(), f.ephemeralStorageMb()),
                     true);
-            Sandbox sandbox = backend.launch(spec);
+            Sandbox sandbox = launcher.launch(spec);
             LogPump pump = new LogPump(sandbox.output(), env::onOutputLine);
             // A platform thread: a pipe read blocks its carrier, and with hundreds of idle sandboxes
             // virtual threads blocked there would exhaust the virtual-thread scheduler's carriers.

@@ -8,8 +8,14 @@ sealed interface EnvironmentState {
     /** Launched for {@code first}; the runtime has not yet called {@code /next}. */
     record Initialising(Instant since, long launchedNanos, Invocation first) implements EnvironmentState {}
 
-    /** Warm and free, waiting in the pool. */
-    record Idle(Instant since) implements EnvironmentState {}
+    /**
+     * Launched without an invocation (provisioned concurrency, a keep-alive pre-warm, or a sandbox to
+     * be saved as a snapshot); becomes {@link Idle} on the runtime's first {@code /next}.
+     */
+    record Warming(Instant since, long launchedNanos) implements EnvironmentState {}
+
+    /** Warm and free, waiting in the pool until {@code until} (the keep-alive policy's decision). */
+    record Idle(Instant since, Instant until) implements EnvironmentState {}
 
     /** Taken for {@code invocation}; waiting for the runtime's next {@code /next} to hand it over. */
     record Claimed(Instant since, Invocation invocation) implements EnvironmentState {}
@@ -25,6 +31,7 @@ sealed interface EnvironmentState {
     static SandboxInfo.Phase phaseOf(EnvironmentState state) {
         return switch (state) {
             case Initialising i -> SandboxInfo.Phase.INITIALISING;
+            case Warming w -> SandboxInfo.Phase.INITIALISING;
             case Idle i -> SandboxInfo.Phase.IDLE;
             case Claimed c -> SandboxInfo.Phase.BUSY;
             case Busy b -> SandboxInfo.Phase.BUSY;

@@ -7,8 +7,10 @@ import dev.hearth.worker.EnvironmentState.Claimed;
 import dev.hearth.worker.EnvironmentState.Idle;
 import dev.hearth.worker.EnvironmentState.Initialising;
 import dev.hearth.worker.EnvironmentState.ShutDown;
+import dev.hearth.worker.EnvironmentState.Warming;
 import dev.hearth.worker.InvocationOutcome.FunctionFailure;
 import dev.hearth.worker.InvocationOutcome.PlatformFailure;
+import dev.hearth.worker.keepalive.KeepAliveDecision;
 import dev.hearth.worker.runtimeapi.JsonText;
 import dev.hearth.worker.runtimeapi.NextEvent;
 import dev.hearth.worker.runtimeapi.RuntimeApiListener;
@@ -30,11 +32,36 @@ import java.util.concurrent.locks.Condition;
  * revision, and its lifecycle as an explicit state machine ({@link EnvironmentState}). It is also the
  * Runtime API session of its sandbox's connector.
  *
+ * <p>An environment is launched either for a first invocation ({@link Initialising}, a cold start)
+ * or without one ({@link Warming}: provisioned concurrency, a keep-alive pre-warm, or the sandbox a
+ * SnapStart snapshot is taken of); {@link #origin} says which.
+ *
  * <p>Threading: every state transition happens under the pool's lock ({@link SandboxPool#lock}); the
  * lock is never held while calling the log sink or waiting for a sandbox.
  */
 final class ExecutionEnvironment implements RuntimeApiSession {
+    /** Why an environment was launched. */
+    enum Origin {
+        /** For an invocation that found no warm sandbox: a cold start. */
+        INVOCATION(InitializationType.ON_DEMAND),
+        /** To keep the version's provisioned concurrency. */
+        PROVISIONED(InitializationType.PROVISIONED_CONCURRENCY),
+        /** By the keep-alive policy, shortly before an expected invocation. */
+        PREWARM(InitializationType.ON_DEMAND),
+        /** To be saved as the version's SnapStart snapshot once initialised; never serves invocations. */
+        SNAPSHOT(InitializationType.SNAP_START),
+        /** Restored from the version's snapshot for an invocation. */
+        RESTORED(InitializationType.SNAP_START);
+
+        final InitializationType initializationType;
+
+        Origin(InitializationType initializationType) {
+            this.initializationType = initializationType;
+        }
+    }
+
     final String id;
+    final Origin origin;
     final FunctionSnapshot function;
     final SandboxPool.PoolKey key;
     final String logGroup;
@@ -49,16 +76,35 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     private EnvironmentState state;
     private boolean draining;
     private String lastDeliveredId = "";
+    private int served;
     private Sandbox sandbox;
 
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /** Completes when the runtime first calls {@code /next}; exceptionally when it never will. */
+    private final CompletableFuture<Void> initialised = new CompletableFuture<>();
+    /** How long a pre-warmed environment stays idle before it is reaped, from when it is initialised. */
+    private final Duration warmKeepAlive;
     private volatile Invocation logTarget;
     private volatile LogPump pump;
     private volatile RuntimeApiListener listener;
 
-    ExecutionEnvironment(String id, FunctionSnapshot function, Invocation first, Path scratchDir, String logStream,
-            SandboxPool pool, InstantSource clock, LogSink logs) {
+    /**
+     * @param first the invocation it is launched for; required for {@link Origin#INVOCATION} and
+     *     {@link Origin#RESTORED}, absent otherwise
+     * @param warmKeepAlive how long it stays idle once initialised without an invocation
+     *     ({@link Origin#PREWARM}); ignored for other origins
+     */
+    ExecutionEnvironment(String id, Origin origin, FunctionSnapshot function, Optional<Invocation> first,
+            Duration warmKeepAlive, Path scratchDir, String logStream, SandboxPool pool, InstantSource clock,
+            LogSink logs) {
+        boolean forInvocation = origin == Origin.INVOCATION || origin == Origin.RESTORED;
+        if (forInvocation != first.isPresent()) {
+            throw new IllegalArgumentException(origin + " environments " + (forInvocation ? "need" : "take no")
+                    + " first invocation");
+        }
         this.id = id;
+        this.origin = origin;
+        this.warmKeepAlive = warmKeepAlive;
         this.function = function;
         this.key = SandboxPool.PoolKey.of(function);
         this.logGroup = PlatformLog.logGroup(function.functionName());
@@ -68,8 +114,18 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         this.clock = clock;
         this.logs = logs;
         this.changed = pool.lock.newCondition();
-        this.state = new Initialising(clock.instant(), System.nanoTime(), first);
-        this.logTarget = first;
+        this.state = first.<EnvironmentState>map(invocation -> new Initialising(clock.instant(), System.nanoTime(), invocation))
+                .orElseGet(() -> new Warming(clock.instant(), System.nanoTime()));
+        this.logTarget = first.orElse(null);
+    }
+
+    InitializationType initializationType() {
+        return origin.initializationType;
+    }
+
+    /** Serves the version's provisioned concurrency: claimed first, never reaped for idleness. */
+    boolean isProvisioned() {
+        return origin == Origin.PROVISIONED;
     }
 
     // ---- lifecycle, driven by the pool and the worker -------------------------------------------
@@ -77,6 +133,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     /** Takes an idle environment for {@code invocation}; false when it is not idle. Caller holds the lock. */
     boolean claim(Invocation invocation) {
         if (state instanceof Idle) {
+            served++;
             state = new Claimed(clock.instant(), invocation);
             changed.signalAll();
             return true;
@@ -101,6 +158,21 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         }
     }
 
+    /**
+     * The sandbox is launched only now (after waiting for a SnapStart snapshot): Init (or Restore)
+     * Duration counts from here.
+     */
+    void launchingNow() {
+        pool.lock.lock();
+        try {
+            if (state instanceof Initialising init) {
+                state = new Initialising(init.since(), System.nanoTime(), init.first());
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
     /** The sandbox could not be started: fail nothing (the caller reports), forget the environment. */
     void launchFailed() {
         pool.lock.lock();
@@ -118,10 +190,42 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         return gone;
     }
 
+    /**
+     * Completes when the runtime has finished Init (its first {@code /next}); completes exceptionally
+     * with an {@link EnvironmentFailedException} when it failed or was shut down before that.
+     */
+    CompletableFuture<Void> initialised() {
+        return initialised;
+    }
+
+    /** The sandbox, once launched; for the snapshot taker. */
+    Optional<Sandbox> sandbox() {
+        pool.lock.lock();
+        try {
+            return Optional.ofNullable(sandbox);
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /**
+     * Leaves the pool without killing the sandbox, because its new owner (the snapshot taker) ends
+     * it. Caller holds the lock.
+     */
+    void handOver(String reason) {
+        if (state instanceof ShutDown) {
+            return;
+        }
+        state = new ShutDown(clock.instant(), reason);
+        changed.signalAll();
+        pool.forgetIdle(this);
+    }
+
     /** Shuts down when idle, otherwise once the invocation in hand ends. Caller holds the lock. */
     void retire(String reason) {
         switch (state) {
             case Idle idle -> shutDown(reason);
+            case Warming w -> shutDown(reason);
             case Initialising i -> draining = true;
             case Claimed c -> draining = true;
             case Busy b -> draining = true;
@@ -129,13 +233,44 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         }
     }
 
-    /** Shuts down if idle since {@code cutoff} or earlier. Caller holds the lock. */
-    boolean reapIfIdleSince(Instant cutoff) {
-        if (state instanceof Idle idle && !idle.since().isAfter(cutoff)) {
+    /** Shuts down if idle past its keep-alive at {@code now}. Caller holds the lock. */
+    boolean reapIfExpired(Instant now) {
+        if (state instanceof Idle idle && !idle.until().isAfter(now)) {
             shutDown("idle timeout");
             return true;
         }
         return false;
+    }
+
+    /** Shuts down a {@link Warming} environment whose runtime took longer than {@code limit} to initialise. */
+    boolean timeOutWarming(Duration limit) {
+        if (state instanceof Warming warming && System.nanoTime() - warming.launchedNanos() > limit.toNanos()) {
+            initialised.completeExceptionally(new EnvironmentFailedException(
+                    "Init did not finish within " + limit.toSeconds() + " s"));
+            shutDown("init timeout");
+            return true;
+        }
+        return false;
+    }
+
+    /** Idle since when, or empty when not idle. Caller holds the lock. */
+    Optional<Instant> idleSince() {
+        return state instanceof Idle idle ? Optional.of(idle.since()) : Optional.empty();
+    }
+
+    /** Whether no invocation has claimed it yet (one launched for an invocation has one from the start). Caller holds the lock. */
+    boolean servedNothing() {
+        return served == 0;
+    }
+
+    /** Whether its runtime has finished Init and it is not shut down. Caller holds the lock. */
+    boolean isInitialised() {
+        return isLive() && initialised.isDone() && !initialised.isCompletedExceptionally();
+    }
+
+    /** Not shut down. Caller holds the lock. */
+    boolean isLive() {
+        return !(state instanceof ShutDown);
     }
 
     /** Kills the sandbox and never leaves {@link ShutDown}. Caller holds the lock. */
@@ -146,6 +281,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         state = new ShutDown(clock.instant(), reason);
         changed.signalAll();
         pool.forgetIdle(this);
+        initialised.completeExceptionally(new EnvironmentFailedException("shut down before Init finished: " + reason));
         if (sandbox != null) {
             sandbox.kill();
         }
@@ -160,6 +296,8 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                     init.first().setInitDuration(Duration.ofNanos(System.nanoTime() - init.launchedNanos()));
                     init.first().finish(exitFailure(init.first(), exit));
                 }
+                case Warming w -> initialised.completeExceptionally(new EnvironmentFailedException(
+                        "Runtime exited during Init: " + ExitDescription.of(exit)));
                 case Claimed claimed -> claimed.invocation().finish(exitFailure(claimed.invocation(), exit));
                 case Busy busy -> busy.invocation().finish(exitFailure(busy.invocation(), exit));
                 case Idle idle -> { }
@@ -217,7 +355,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
 
     SandboxInfo info() {
         return new SandboxInfo(id, function.functionName(), function.version(), function.revisionId(),
-                EnvironmentState.phaseOf(state), state.since(), logStream);
+                EnvironmentState.phaseOf(state), state.since(), logStream, initializationType(), isProvisioned());
     }
 
     long maxMemoryUsedBytes() {
@@ -272,6 +410,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
 
     @Override
     public NextOutcome awaitNext() throws InterruptedException {
+        Sandbox justInitialised = null;
         pool.lock.lock();
         try {
             while (true) {
@@ -279,12 +418,32 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                     case Initialising init -> {
                         Duration initDuration = Duration.ofNanos(System.nanoTime() - init.launchedNanos());
                         init.first().setInitDuration(initDuration);
+                        justInitialised = sandbox;
+                        initialised.complete(null);
                         return deliver(init.first());
+                    }
+                    case Warming warming -> {
+                        justInitialised = sandbox;
+                        warmedUp();
                     }
                     case Claimed claimed -> {
                         return deliver(claimed.invocation());
                     }
-                    case Idle idle -> changed.await();
+                    case Idle idle -> {
+                        if (justInitialised != null) {
+                            // tell the sandbox before blocking: its steady-state limits apply from now on
+                            Sandbox toTell = justInitialised;
+                            justInitialised = null;
+                            pool.lock.unlock();
+                            try {
+                                toTell.initialised();
+                            } finally {
+                                pool.lock.lock();
+                            }
+                        } else {
+                            changed.await();
+                        }
+                    }
                     case Busy busy -> {
                         return RuntimeApiReply.invalidStateTransition();
                     }
@@ -295,7 +454,29 @@ final class ExecutionEnvironment implements RuntimeApiSession {
             }
         } finally {
             pool.lock.unlock();
+            if (justInitialised != null) {
+                justInitialised.initialised();
+            }
         }
+    }
+
+    /**
+     * The runtime of a {@link Warming} environment finished Init: it becomes idle (a snapshot's
+     * sandbox stays out of the pool: its taker saves it next). Caller holds the lock.
+     */
+    private void warmedUp() {
+        Instant now = clock.instant();
+        Instant until = switch (origin) {
+            case PROVISIONED, SNAPSHOT -> Instant.MAX;
+            case PREWARM -> now.plus(warmKeepAlive);
+            case INVOCATION, RESTORED -> throw new IllegalStateException(origin + " environments never warm");
+        };
+        state = new Idle(now, until);
+        changed.signalAll();
+        if (origin != Origin.SNAPSHOT) {
+            pool.pushIdle(this);
+        }
+        initialised.complete(null);
     }
 
     private NextEvent deliver(Invocation invocation) {
@@ -345,6 +526,12 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                 shutDown("init error");
                 return RuntimeApiReply.accepted();
             }
+            if (state instanceof Warming) {
+                initialised.completeExceptionally(new EnvironmentFailedException("Init error: "
+                        + new String(errorDocument(errorType, body), StandardCharsets.UTF_8)));
+                shutDown("init error");
+                return RuntimeApiReply.accepted();
+            }
             return RuntimeApiReply.invalidStateTransition();
         } finally {
             pool.lock.unlock();
@@ -374,8 +561,19 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         } else if (pool.isOutdated(this)) {
             shutDown("newer revision");
         } else {
-            state = new Idle(clock.instant());
-            pool.pushIdle(this);
+            Instant now = clock.instant();
+            if (isProvisioned()) {
+                state = new Idle(now, Instant.MAX);
+                pool.pushIdle(this);
+                return;
+            }
+            KeepAliveDecision decision = pool.keepAlive(this, now);
+            if (decision.prewarms()) {
+                shutDown("keep-alive: pre-warm later");
+            } else {
+                state = new Idle(now, now.plus(decision.keepAlive()));
+                pool.pushIdle(this);
+            }
         }
     }
 

@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param environment the function's own environment variables
  * @param taskRoot host directory with the extracted code
  * @param codeSha256 CodeSha256 of the package (informational)
+ * @param snapStart whether SnapStart applies: sandboxes of this version start from a snapshot taken
+ *     after one Init, where the backend can take snapshots (a published version of a function with
+ *     {@code SnapStart: {ApplyOn: PublishedVersions}})
  */
 public record FunctionSnapshot(
         String functionName,
@@ -33,7 +36,8 @@ public record FunctionSnapshot(
         int ephemeralStorageMb,
         Map<String, String> environment,
         Path taskRoot,
-        String codeSha256) {
+        String codeSha256,
+        boolean snapStart) {
 
     public FunctionSnapshot {
         Objects.requireNonNull(functionName, "functionName");

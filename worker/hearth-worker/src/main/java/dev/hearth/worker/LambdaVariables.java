@@ -22,7 +22,7 @@ final class LambdaVariables {
     private LambdaVariables() {}
 
     static Map<String, String> of(FunctionSnapshot function, SandboxView view, Map<String, String> runtimeVariables,
-            String region, String logGroup, String logStream) {
+            String region, String logGroup, String logStream, InitializationType initializationType) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.put("LANG", "en_US.UTF-8");
@@ -47,7 +47,7 @@ final class LambdaVariables {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(function.memoryMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", logGroup);
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", logStream);
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType.variableValue());
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
         // Lambda leaves AWS_EXECUTION_ENV unset for the OS-only runtimes (provided.*)

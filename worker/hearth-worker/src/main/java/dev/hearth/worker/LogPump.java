@@ -24,6 +24,8 @@ final class LogPump implements Runnable {
     private static final long QUIET_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long BUSY_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final long SETTLE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** When the caller asked for the log tail, a loaded host gets longer to pump what was written. */
+    private static final long THOROUGH_SETTLE_LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final InputStream output;
     private final Consumer<String> lines;
@@ -101,7 +103,7 @@ final class LogPump implements Runnable {
      * reading and, when {@code thorough}, no more output arrived for half a millisecond.
      */
     void settle(boolean thorough) {
-        long deadline = System.nanoTime() + SETTLE_LIMIT_NANOS;
+        long deadline = System.nanoTime() + (thorough ? THOROUGH_SETTLE_LIMIT_NANOS : SETTLE_LIMIT_NANOS);
         while (System.nanoTime() < deadline && !done.isDone()) {
             if (waitingForOutput) {
                 if (!thorough) {

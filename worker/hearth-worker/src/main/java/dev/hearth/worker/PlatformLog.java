@@ -32,15 +32,24 @@ final class PlatformLog {
         return "END RequestId: " + requestId;
     }
 
-    static String report(String requestId, Duration duration, Optional<Duration> init, int memoryMb,
+    /**
+     * The REPORT line. {@code init} is the Init Duration of a cold start, or with {@code restored} the
+     * Restore Duration of a sandbox restored from a SnapStart snapshot, which Lambda bills separately.
+     */
+    static String report(String requestId, Duration duration, Optional<Duration> init, boolean restored, int memoryMb,
             long maxMemoryUsedBytes, Optional<String> suffix) {
-        long billedMs = ceilMillis(duration.plus(init.orElse(Duration.ZERO)));
+        long billedMs = ceilMillis(restored ? duration : duration.plus(init.orElse(Duration.ZERO)));
         StringBuilder line = new StringBuilder("REPORT RequestId: ").append(requestId)
                 .append("\tDuration: ").append(millis(duration)).append(" ms")
                 .append("\tBilled Duration: ").append(Math.max(1, billedMs)).append(" ms")
                 .append("\tMemory Size: ").append(memoryMb).append(" MB")
                 .append("\tMax Memory Used: ").append(ceilMegabytes(maxMemoryUsedBytes)).append(" MB");
-        init.ifPresent(d -> line.append("\tInit Duration: ").append(millis(d)).append(" ms"));
+        if (restored) {
+            init.ifPresent(d -> line.append("\tRestore Duration: ").append(millis(d)).append(" ms")
+                    .append("\tBilled Restore Duration: ").append(ceilMillis(d)).append(" ms"));
+        } else {
+            init.ifPresent(d -> line.append("\tInit Duration: ").append(millis(d)).append(" ms"));
+        }
         suffix.ifPresent(s -> line.append('\t').append(s));
         return line.toString();
     }

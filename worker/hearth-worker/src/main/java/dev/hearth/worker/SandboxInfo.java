@@ -12,10 +12,12 @@ import java.time.Instant;
  * @param phase where it is in its lifecycle
  * @param since when it entered that phase
  * @param logStream its log stream name
+ * @param initializationType how it was initialised ({@code AWS_LAMBDA_INITIALIZATION_TYPE})
+ * @param provisioned whether it belongs to the version's provisioned concurrency
  */
 public record SandboxInfo(
         String sandboxId, String functionName, String version, String revisionId, Phase phase, Instant since,
-        String logStream) {
+        String logStream, InitializationType initializationType, boolean provisioned) {
 
     /** Lifecycle phases as shown to operators. */
     public enum Phase {

@@ -3,12 +3,22 @@ package dev.hearth.worker;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.placement.HostCapacity;
+import dev.hearth.placement.HostMemory;
+import dev.hearth.placement.ScalingRate;
+import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.SandboxBackend;
+import dev.hearth.sandbox.spi.SandboxImage;
+import dev.hearth.sandbox.spi.SandboxSnapshots;
+import dev.hearth.worker.ExecutionEnvironment.Origin;
+import dev.hearth.worker.keepalive.FunctionKey;
+import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import dev.hearth.worker.Invocation.Finished;
 import dev.hearth.worker.InvocationOutcome.PlatformFailure;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -25,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs invocations in sandboxes: the entry point of Hearth's synchronous data plane below the invoke
@@ -50,7 +61,11 @@ public final class Worker implements AutoCloseable {
     private final LogSink logs;
     private final WorkerConfig config;
     private final InstantSource clock;
-    private final SandboxPool pool = new SandboxPool();
+    private final SandboxPool pool;
+    private final KeepAlivePolicy keepAlive;
+    private final HostCapacity capacity;
+    private final ScalingRate scaling;
+    private final Optional<SnapStartImages> snapStart;
     private final RuntimeApiServer api;
     private final ExecutorService background;
     private final EnvironmentStarter starter;
@@ -58,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private final boolean ownsScheduler;
     private final ScheduledFuture<?> reaper;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock provisionLock = new ReentrantLock();
 
     /** A worker with its own single-thread scheduler for reaping idle sandboxes. */
     public Worker(SandboxBackend backend, RuntimeCatalog runtimes, LogSink logs, WorkerConfig config,
@@ -76,9 +92,15 @@ public final class Worker implements AutoCloseable {
         this.logs = logs;
         this.config = config;
         this.clock = clock;
+        this.keepAlive = config.keepAlive();
+        this.pool = new SandboxPool(clock, keepAlive);
+        this.capacity = new HostCapacity("local", config.capacity(), HostMemory.procMeminfo());
+        this.scaling = new ScalingRate(config.scalingSandboxes(), config.scalingPeriod(), clock);
         this.api = RuntimeApiServer.start(config.maxResponseBytes());
         this.background = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("worker-", 0).factory());
         this.starter = new EnvironmentStarter(backend, runtimes, api, config, background);
+        this.snapStart = backend.snapshots().map(snapshots -> new SnapStartImages(snapshots,
+                config.workDir().resolve("snapstart"), config.initTimeout(), background));
         this.ownsScheduler = scheduler == null;
         this.scheduler = ownsScheduler
                 ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-reaper").factory())
@@ -106,13 +128,169 @@ public final class Worker implements AutoCloseable {
                     "The runtime " + function.runtime() + " cannot run on this host: " + unsupported.get());
         }
         Invocation invocation = new Invocation(function, request, decodeClientContext(request), config.logTailBytes());
-        SandboxPool.Claim claim = pool.claim(function, invocation, this::newEnvironment);
-        ExecutionEnvironment env = claim.environment();
-        if (claim.cold()) {
-            starter.start(env);
+        keepAlive.onArrival(SandboxPool.PoolKey.of(function).functionKey(), clock.instant());
+        Optional<SnapStartImages> restoring = function.snapStart() ? snapStart : Optional.empty();
+        Origin origin = restoring.isPresent() ? Origin.RESTORED : Origin.INVOCATION;
+        try (HostCapacity.Reservation room = capacity.admit(function.memoryMb(), vcpus(function))) {
+            SandboxPool.Claim claim = pool.claim(function, invocation,
+                    first -> newEnvironment(origin, first.function, Optional.of(first), Duration.ZERO));
+            ExecutionEnvironment env = claim.environment();
+            if (claim.cold()) {
+                try {
+                    scaling.acquire(function.functionName());
+                    room.startSandbox(pool::evictIdle);
+                } catch (LambdaException throttled) {
+                    env.launchFailed();
+                    throw throttled;
+                }
+                if (restoring.isPresent()) {
+                    restore(env, restoring.get());
+                } else {
+                    starter.start(env);
+                }
+                env.initialised().thenRun(room::settled);
+            }
+            Finished finished = awaitFinish(env, invocation, claim.cold());
+            return report(env, invocation, finished);
         }
-        Finished finished = awaitFinish(env, invocation, claim.cold());
-        return report(env, invocation, finished);
+    }
+
+    private static double vcpus(FunctionSnapshot function) {
+        return ResourceLimits.forMemory(function.memoryMb(), function.ephemeralStorageMb()).vcpus();
+    }
+
+    /** Starts {@code env} from its version's SnapStart snapshot, taking the snapshot first if there is none. */
+    private void restore(ExecutionEnvironment env, SnapStartImages images) {
+        SandboxImage image;
+        try {
+            image = images.image(env.function, this::launchForSnapshot)
+                    .get(config.initTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            env.launchFailed();
+            throw new LambdaException(LambdaErrorType.ServiceException, "Interrupted while waiting for the SnapStart snapshot.",
+                    Map.of(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            env.launchFailed();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new LambdaException(LambdaErrorType.ServiceException, "SnapStart could not prepare "
+                    + env.function.functionArn() + ": " + cause.getMessage(), Map.of(), cause);
+        }
+        SandboxSnapshots snapshots = backend.snapshots().orElseThrow();
+        env.launchingNow();
+        starter.start(env, spec -> snapshots.restore(image, spec));
+    }
+
+    /** Registers and launches the sandbox a version's SnapStart snapshot is taken of. */
+    private ExecutionEnvironment launchForSnapshot(FunctionSnapshot function) {
+        ExecutionEnvironment env = pool.register(function,
+                f -> newEnvironment(Origin.SNAPSHOT, f, Optional.empty(), Duration.ZERO));
+        SandboxSnapshots snapshots = backend.snapshots().orElseThrow();
+        starter.start(env, snapshots::launchForSnapshot);
+        return env;
+    }
+
+    /**
+     * Makes sure the SnapStart snapshot of a version exists, taking it now if needed (Lambda takes it
+     * when a version is published). Completes when it is ready; completes at once when SnapStart does
+     * not apply to the version or the backend cannot take snapshots.
+     */
+    public CompletableFuture<Void> prepareSnapStart(FunctionSnapshot function) {
+        if (!function.snapStart() || snapStart.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return snapStart.get().image(function, this::launchForSnapshot).thenApply(image -> null);
+    }
+
+    /** Whether {@link #prepareSnapStart} takes real snapshots here: the backend can save sandboxes. */
+    public boolean snapStartAvailable() {
+        return snapStart.isPresent();
+    }
+
+    /**
+     * Keeps {@code count} sandboxes of exactly this function version (and revision) initialised and
+     * ready, with {@code AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency}: Lambda's provisioned
+     * concurrency. Invocations of the version take them before any on-demand sandbox; one that dies is
+     * replaced. A new revision of the version replaces them all; {@code count} 0 releases them.
+     * Returns at once: progress is reported by {@link #provisioned}.
+     */
+    public void provision(FunctionSnapshot function, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        if (closed.get()) {
+            throw new LambdaException(LambdaErrorType.ServiceException, "The worker is shutting down.");
+        }
+        pool.setProvisioned(function, count);
+        launchMissingProvisioned();
+    }
+
+    /** The provisioned concurrency of a function version; {@link ProvisionedCapacity#NONE} when none. */
+    public ProvisionedCapacity provisioned(String functionName, String version) {
+        return pool.provisionedCapacity(new FunctionKey(functionName, version));
+    }
+
+    /**
+     * Launches the provisioned environments that targets lack. Serialised, so that two callers never
+     * both launch the same missing environment (each registers before the next one counts).
+     */
+    private void launchMissingProvisioned() {
+        provisionLock.lock();
+        try {
+            for (FunctionSnapshot function : pool.missingProvisioned()) {
+                if (closed.get()) {
+                    return;
+                }
+                if (!capacity.roomForSandbox(function.memoryMb())) {
+                    pool.provisionedOutcome(function, Optional.of("INSUFFICIENT_HOST_CAPACITY: no room for another "
+                            + function.memoryMb() + " MB sandbox on this host (" + capacity.usage() + ")"));
+                    continue;
+                }
+                ExecutionEnvironment env = pool.register(function,
+                        f -> newEnvironment(Origin.PROVISIONED, f, Optional.empty(), Duration.ZERO));
+                launchInBackground(env);
+                env.initialised().whenComplete((ok, failure) -> {
+                    pool.provisionedOutcome(function, failure == null ? Optional.empty()
+                            : Optional.of(rootMessage(failure)));
+                    if (failure == null) {
+                        // a provisioned sandbox that served and then died is replaced at once; one that
+                        // failed Init waits for the next housekeeping round (no crash loop)
+                        env.gone().thenRunAsync(this::launchMissingProvisionedQuietly, background);
+                    }
+                });
+            }
+        } finally {
+            provisionLock.unlock();
+        }
+    }
+
+    private void launchMissingProvisionedQuietly() {
+        try {
+            launchMissingProvisioned();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "replacing provisioned sandboxes failed", e);
+        }
+    }
+
+    /** Launches an environment registered without an invocation, on a background thread. */
+    private void launchInBackground(ExecutionEnvironment env) {
+        background.execute(() -> {
+            try {
+                starter.start(env);
+            } catch (LambdaException e) {
+                // launchFailed already shut the environment down, which fails its initialised() future
+                LOG.log(System.Logger.Level.WARNING, "could not start " + env.origin + " sandbox " + env.id, e);
+            }
+        });
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** The function was deleted: idle sandboxes of it are killed, busy ones when their invocation ends. */
@@ -125,12 +303,47 @@ public final class Worker implements AutoCloseable {
         return pool.infos();
     }
 
+    /** The worker's counters and gauges now. */
+    public WorkerMetrics metrics() {
+        return pool.metrics();
+    }
+
+    /** The host's room for invocations and new sandboxes, now. */
+    public HostCapacity.Usage capacity() {
+        return capacity.usage();
+    }
+
+    /** The keep-alive policy in use. */
+    public KeepAlivePolicy keepAlivePolicy() {
+        return keepAlive;
+    }
+
     /**
-     * Shuts down sandboxes idle for at least {@link WorkerConfig#idleTimeout()} by the injected clock;
-     * runs periodically on the scheduler, and may be called directly. Returns how many were reaped.
+     * The worker's housekeeping, by the injected clock: shuts down sandboxes idle past the keep-alive
+     * policy's decision and sandboxes stuck in Init, starts the pre-warms that are due, relaunches
+     * missing provisioned sandboxes and deletes outdated SnapStart snapshots. Runs every
+     * {@link WorkerConfig#reapInterval()} on the scheduler, and may be called directly. Returns how
+     * many idle sandboxes were reaped.
      */
     public int reapIdleSandboxes() {
-        return pool.reapIdleSince(clock.instant().minus(config.idleTimeout()));
+        Instant now = clock.instant();
+        int reaped = pool.reapExpired(now);
+        pool.timeOutWarming(config.initTimeout());
+        if (!closed.get()) {
+            for (SandboxPool.Prewarm prewarm : pool.takeDuePrewarms(now)) {
+                if (!capacity.roomForSandbox(prewarm.function().memoryMb())) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "pre-warm of " + prewarm.function().functionArn()
+                            + " skipped: no room on this host");
+                    continue;
+                }
+                ExecutionEnvironment env = pool.register(prewarm.function(),
+                        f -> newEnvironment(Origin.PREWARM, f, Optional.empty(), prewarm.keepAlive()));
+                launchInBackground(env);
+            }
+            launchMissingProvisioned();
+        }
+        snapStart.ifPresent(images -> images.deleteOutdated(pool::isCurrent));
+        return reaped;
     }
 
     /** The scheduled reaping: a failure is logged and the next run tries again (it must not stop the schedule). */
@@ -142,13 +355,15 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private ExecutionEnvironment newEnvironment(Invocation first) {
+    private ExecutionEnvironment newEnvironment(Origin origin, FunctionSnapshot function, Optional<Invocation> first,
+            Duration warmKeepAlive) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
         String id = "sb-" + hex.toHexDigits(random.nextLong());
-        String stream = PlatformLog.logStream(clock.instant(), first.function.version(),
+        String stream = PlatformLog.logStream(clock.instant(), function.version(),
                 hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong()));
-        return new ExecutionEnvironment(id, first.function, first, config.workDir().resolve(id), stream, pool, clock, logs);
+        return new ExecutionEnvironment(id, origin, function, first, warmKeepAlive, config.workDir().resolve(id), stream,
+                pool, clock, logs);
     }
 
     private Finished awaitFinish(ExecutionEnvironment env, Invocation invocation, boolean cold) {
@@ -197,8 +412,8 @@ public final class Worker implements AutoCloseable {
         }
         env.log(invocation, PlatformLog.end(requestId));
         long maxMemory = env.maxMemoryUsedBytes();
-        env.log(invocation, PlatformLog.report(requestId, duration, invocation.initDuration(), f.memoryMb(), maxMemory,
-                InvocationOutcome.reportSuffixOf(outcome)));
+        env.log(invocation, PlatformLog.report(requestId, duration, invocation.initDuration(),
+                env.origin == Origin.RESTORED, f.memoryMb(), maxMemory, InvocationOutcome.reportSuffixOf(outcome)));
         env.detachLogs(invocation);
         return new InvocationResult(InvocationOutcome.payloadOf(outcome), InvocationOutcome.functionErrorOf(outcome),
                 invocation.request.tailLog() ? Optional.of(invocation.tail.text()) : Optional.empty(), f.version(),
@@ -237,6 +452,7 @@ public final class Worker implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "sandboxes did not all exit within " + CLOSE_WAIT + " of close()", e);
         }
         try {
+            snapStart.ifPresent(SnapStartImages::close);
             api.close();
         } finally {
             background.shutdown();

@@ -1,5 +1,10 @@
 package dev.hearth.worker;
 
+import dev.hearth.placement.CapacitySettings;
+import dev.hearth.placement.HostMemory;
+import dev.hearth.placement.ScalingRate;
+import dev.hearth.worker.keepalive.FixedKeepAlive;
+import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,20 +14,28 @@ import java.util.Objects;
  *
  * @param workDir directory under which each sandbox gets a private scratch directory
  * @param region the region reported in {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}
- * @param idleTimeout how long an idle sandbox is kept warm before it is shut down (Lambda: minutes)
- * @param reapInterval how often idle sandboxes are checked against {@code idleTimeout}
+ * @param keepAlive decides how long idle sandboxes stay warm and when to pre-warm (default: a fixed
+ *     {@link #DEFAULT_IDLE_TIMEOUT}); shared by one worker, not to be given to two
+ * @param reapInterval how often the housekeeping runs (reaping, pre-warms, provisioned replacements)
  * @param initTimeout the longest a runtime may take from launch to its first {@code /next} (Lambda: 10 s)
  * @param maxResponseBytes largest response a function may return (Lambda: 6,291,556 bytes)
  * @param logTailBytes size of the log tail returned for {@code LogType: Tail} (Lambda: 4 KB)
+ * @param capacity the host's room for running invocations and new sandboxes (default: this host's RAM
+ *     less a headroom, {@link CapacitySettings#forHost})
+ * @param scalingSandboxes new sandboxes one function may start per {@code scalingPeriod} (Lambda: 1,000)
+ * @param scalingPeriod the period of {@code scalingSandboxes} (Lambda: 10 s)
  */
 public record WorkerConfig(
         Path workDir,
         String region,
-        Duration idleTimeout,
+        KeepAlivePolicy keepAlive,
         Duration reapInterval,
         Duration initTimeout,
         long maxResponseBytes,
-        int logTailBytes) {
+        int logTailBytes,
+        CapacitySettings capacity,
+        int scalingSandboxes,
+        Duration scalingPeriod) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(10);
@@ -33,42 +46,61 @@ public record WorkerConfig(
     public WorkerConfig {
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(region, "region");
-        requirePositive(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(keepAlive, "keepAlive");
         requirePositive(reapInterval, "reapInterval");
         requirePositive(initTimeout, "initTimeout");
-        if (maxResponseBytes <= 0 || logTailBytes <= 0) {
-            throw new IllegalArgumentException("maxResponseBytes and logTailBytes must be positive");
+        if (maxResponseBytes <= 0 || logTailBytes <= 0 || scalingSandboxes <= 0) {
+            throw new IllegalArgumentException("maxResponseBytes, logTailBytes and scalingSandboxes must be positive");
         }
+        Objects.requireNonNull(capacity, "capacity");
+        requirePositive(scalingPeriod, "scalingPeriod");
     }
 
     /** Lambda's defaults, in region {@code us-east-1}. */
     public static WorkerConfig defaults(Path workDir) {
-        return new WorkerConfig(workDir, "us-east-1", DEFAULT_IDLE_TIMEOUT, DEFAULT_REAP_INTERVAL,
-                DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_LOG_TAIL_BYTES);
+        return new WorkerConfig(workDir, "us-east-1", new FixedKeepAlive(DEFAULT_IDLE_TIMEOUT), DEFAULT_REAP_INTERVAL,
+                DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_LOG_TAIL_BYTES,
+                CapacitySettings.forHost(HostMemory.totalMb()), ScalingRate.DEFAULT_SANDBOXES, ScalingRate.DEFAULT_PERIOD);
     }
 
     public WorkerConfig withRegion(String newRegion) {
-        return new WorkerConfig(workDir, newRegion, idleTimeout, reapInterval, initTimeout, maxResponseBytes, logTailBytes);
+        return new WorkerConfig(workDir, newRegion, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
     }
 
-    public WorkerConfig withIdleTimeout(Duration newIdleTimeout) {
-        return new WorkerConfig(workDir, region, newIdleTimeout, reapInterval, initTimeout, maxResponseBytes, logTailBytes);
+    /** A fixed keep-alive of {@code idleTimeout} for every function. */
+    public WorkerConfig withIdleTimeout(Duration idleTimeout) {
+        return withKeepAlive(new FixedKeepAlive(idleTimeout));
+    }
+
+    public WorkerConfig withKeepAlive(KeepAlivePolicy newKeepAlive) {
+        return new WorkerConfig(workDir, region, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
     }
 
     public WorkerConfig withReapInterval(Duration newReapInterval) {
-        return new WorkerConfig(workDir, region, idleTimeout, newReapInterval, initTimeout, maxResponseBytes, logTailBytes);
+        return new WorkerConfig(workDir, region, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
     }
 
     public WorkerConfig withInitTimeout(Duration newInitTimeout) {
-        return new WorkerConfig(workDir, region, idleTimeout, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
     }
 
     public WorkerConfig withMaxResponseBytes(long newMaxResponseBytes) {
-        return new WorkerConfig(workDir, region, idleTimeout, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
     }
 
     public WorkerConfig withLogTailBytes(int newLogTailBytes) {
-        return new WorkerConfig(workDir, region, idleTimeout, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod);
+    }
+
+    public WorkerConfig withCapacity(CapacitySettings newCapacity) {
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+                newCapacity, scalingSandboxes, scalingPeriod);
+    }
+
+    /** At most {@code sandboxes} new sandboxes per function per {@code period}. */
+    public WorkerConfig withScalingRate(int sandboxes, Duration period) {
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+                capacity, sandboxes, period);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -61,7 +61,7 @@ final class TestFunctions {
     static FunctionSnapshot snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
             String revisionId, Map<String, String> environment) {
         return new FunctionSnapshot(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
-                revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId);
+                revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false);
     }
 
     static InvocationRequest request(FunctionSnapshot function, String json) {

@@ -13,7 +13,7 @@ final class TestPlatformLog {
 
     @Test
     void reportLineHasLambdasFieldsAndTabs() {
-        String line = PlatformLog.report("req-1", Duration.ofNanos(12_345_678), Optional.of(Duration.ofNanos(123_456_789)),
+        String line = PlatformLog.report("req-1", Duration.ofNanos(12_345_678), Optional.of(Duration.ofNanos(123_456_789)), false,
                 128, 45L * 1024 * 1024 + 1, Optional.empty());
 
         assertThat(line).isEqualTo("REPORT RequestId: req-1\tDuration: 12.35 ms\tBilled Duration: 136 ms"
@@ -22,9 +22,17 @@ final class TestPlatformLog {
 
     @Test
     void warmReportHasNoInitDurationAndBillsAtLeastOneMillisecond() {
-        assertThat(PlatformLog.report("r", Duration.ofNanos(10_000), Optional.empty(), 512, 0, Optional.of("Status: timeout")))
+        assertThat(PlatformLog.report("r", Duration.ofNanos(10_000), Optional.empty(), false, 512, 0, Optional.of("Status: timeout")))
                 .isEqualTo("REPORT RequestId: r\tDuration: 0.01 ms\tBilled Duration: 1 ms\tMemory Size: 512 MB"
                         + "\tMax Memory Used: 0 MB\tStatus: timeout");
+    }
+
+    @Test
+    void restoredSandboxReportsRestoreDurationBilledApart() {
+        assertThat(PlatformLog.report("r", Duration.ofMillis(5), Optional.of(Duration.ofNanos(110_500_000)), true, 256,
+                0, Optional.empty()))
+                .isEqualTo("REPORT RequestId: r\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 256 MB"
+                        + "\tMax Memory Used: 0 MB\tRestore Duration: 110.50 ms\tBilled Restore Duration: 111 ms");
     }
 
     @Test

@@ -3,6 +3,9 @@ package dev.hearth.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.placement.CapacitySettings;
+import dev.hearth.worker.keepalive.FixedKeepAlive;
+import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,21 +18,31 @@ final class TestWorkerConfig {
     void defaultsAreLambdas() {
         assertThat(defaults.workDir()).isEqualTo(Path.of("/var/lib/hearth/work"));
         assertThat(defaults.region()).isEqualTo("us-east-1");
-        assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
+                fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofMinutes(5)));
         assertThat(defaults.reapInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.initTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.maxResponseBytes()).isEqualTo(6_291_556L);
         assertThat(defaults.logTailBytes()).isEqualTo(4096);
+        assertThat(defaults.scalingSandboxes()).isEqualTo(1000);
+        assertThat(defaults.scalingPeriod()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.capacity().headroomMb()).isEqualTo(1024);
     }
 
     @Test
     void everySettingCanBeChanged() {
-        WorkerConfig changed = defaults.withRegion("eu-west-1").withIdleTimeout(Duration.ofSeconds(30))
+        KeepAlivePolicy keepAlive = new FixedKeepAlive(Duration.ofSeconds(30));
+        WorkerConfig changed = defaults.withRegion("eu-west-1").withKeepAlive(keepAlive)
                 .withReapInterval(Duration.ofSeconds(1)).withInitTimeout(Duration.ofSeconds(2))
-                .withMaxResponseBytes(1000).withLogTailBytes(100);
+                .withMaxResponseBytes(1000).withLogTailBytes(100)
+                .withCapacity(new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5))
+                .withScalingRate(10, Duration.ofSeconds(1));
 
         assertThat(changed).isEqualTo(new WorkerConfig(Path.of("/var/lib/hearth/work"), "eu-west-1",
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(2), 1000, 100));
+                keepAlive, Duration.ofSeconds(1), Duration.ofSeconds(2), 1000, 100,
+                new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1)));
+        assertThat(defaults.withIdleTimeout(Duration.ofSeconds(7)).keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
+                fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofSeconds(7)));
     }
 
     @Test

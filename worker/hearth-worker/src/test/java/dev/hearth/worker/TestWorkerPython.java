@@ -319,7 +319,7 @@ final class TestWorkerPython {
     void twoVersionsOfOneFunctionNeverShareASandbox() throws Exception {
         FunctionSnapshot latest = counter("versioned");
         FunctionSnapshot v1 = new FunctionSnapshot("versioned", "1", latest.functionArn() + ":1", latest.revisionId(),
-                RUNTIME, "app.handler", 128, 3, 512, Map.of(), counterCode, latest.codeSha256());
+                RUNTIME, "app.handler", 128, 3, 512, Map.of(), counterCode, latest.codeSha256(), false);
 
         JsonNode fromLatest = json(worker.invoke(latest, request(latest, "{\"action\":\"count\"}")));
         InvocationResult fromV1 = worker.invoke(v1, request(v1, "{\"action\":\"count\"}", true));

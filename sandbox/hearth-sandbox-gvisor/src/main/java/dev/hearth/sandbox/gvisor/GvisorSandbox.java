@@ -1,17 +1,19 @@
 package dev.hearth.sandbox.gvisor;
 
+import dev.hearth.sandbox.cgroups.CgroupLimits;
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -26,19 +28,22 @@ import java.util.function.Consumer;
  * <p>Ending: when {@code runsc run} exits (the container's first process ended, or was killed), a
  * virtual thread kills whatever is left in the cgroup, waits until it is empty, removes runsc's
  * state with {@code runsc delete --force} if runsc did not (it was killed), reads the peak memory
- * and the OOM count, removes the cgroup, and only then completes {@link #exit()}. Thread-safe.
+ * and the OOM count, removes the cgroup, and only then completes {@link #exit()}.
+ *
+ * <p>CPU: with {@link CgroupLimits#cpuAfterInit()} the cgroup starts without a CPU quota (gVisor's
+ * kernel and the runtime start at the host's speed) and {@link #initialised()} writes it. Thread-safe.
  */
 final class GvisorSandbox implements Sandbox {
 
     private static final System.Logger LOG = System.getLogger(GvisorSandbox.class.getName());
     /** How long leftover processes get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
-    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
 
     private final String id;
     private final String containerId;
     private final Process runscRun;
-    private final ContainerCgroup cgroup;
+    private final SandboxCgroup cgroup;
+    private final CgroupLimits limits;
     private final RunscCommand runsc;
     private final Duration commandTimeout;
     private final Consumer<GvisorSandbox> onEnded;
@@ -47,24 +52,26 @@ final class GvisorSandbox implements Sandbox {
     private final AtomicBoolean terminating = new AtomicBoolean();
     private volatile boolean killedByCaller;
 
-    private GvisorSandbox(String id, String containerId, Process runscRun, ContainerCgroup cgroup, RunscCommand runsc,
-            Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
+    private GvisorSandbox(String id, String containerId, Process runscRun, SandboxCgroup cgroup, CgroupLimits limits,
+            RunscCommand runsc, Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
         this.id = id;
         this.containerId = containerId;
         this.runscRun = runscRun;
         this.cgroup = cgroup;
+        this.limits = limits;
         this.runsc = runsc;
         this.commandTimeout = commandTimeout;
         this.onEnded = onEnded;
     }
 
     /**
-     * Takes ownership of a started {@code runsc run} process and of the sandbox's cgroup;
-     * {@code onEnded} runs once, after {@link #exit()} completed.
+     * Takes ownership of a started {@code runsc run} process and of the sandbox's cgroup, created
+     * with {@code limits}; {@code onEnded} runs once, after {@link #exit()} completed.
      */
-    static GvisorSandbox adopt(String id, String containerId, Process runscRun, ContainerCgroup cgroup,
-            RunscCommand runsc, Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
-        GvisorSandbox sandbox = new GvisorSandbox(id, containerId, runscRun, cgroup, runsc, commandTimeout, onEnded);
+    static GvisorSandbox adopt(String id, String containerId, Process runscRun, SandboxCgroup cgroup,
+            CgroupLimits limits, RunscCommand runsc, Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
+        GvisorSandbox sandbox = new GvisorSandbox(id, containerId, runscRun, cgroup, limits, runsc, commandTimeout,
+                onEnded);
         runscRun.onExit().whenComplete((ended, failure) ->
                 Thread.ofVirtual().name("hearth-gvisor-exit-" + id).start(sandbox::finish));
         return sandbox;
@@ -81,7 +88,7 @@ final class GvisorSandbox implements Sandbox {
     }
 
     /** The sandbox's cgroup (removed once the sandbox has ended). */
-    ContainerCgroup cgroup() {
+    SandboxCgroup cgroup() {
         return cgroup;
     }
 
@@ -99,6 +106,27 @@ final class GvisorSandbox implements Sandbox {
     @Override
     public SandboxUsage usage() {
         return new SandboxUsage(peakMemoryBytes.accumulateAndGet(cgroup.peakMemoryBytes(), Math::max));
+    }
+
+    /**
+     * Writes the CPU quota the cgroup was created without ({@link CgroupLimits#cpuAfterInit()});
+     * does nothing otherwise. Idempotent; a sandbox that has ended (or is being killed) is left alone.
+     *
+     * @throws UncheckedIOException when the kernel refuses the quota of a running sandbox
+     */
+    @Override
+    public void initialised() {
+        if (!limits.cpuAfterInit() || terminating.get() || exit.isDone()) {
+            return;
+        }
+        try {
+            cgroup.limitCpu(limits.cpuQuotaMicros());
+        } catch (IOException e) {
+            if (terminating.get() || !runscRun.isAlive() || exit.isDone()) {
+                return; // ended meanwhile: its cgroup is being emptied or already removed
+            }
+            throw new UncheckedIOException("sandbox " + id + ": cannot apply its CPU limit after Init", e);
+        }
     }
 
     @Override
@@ -134,31 +162,13 @@ final class GvisorSandbox implements Sandbox {
             }
             peakMemoryBytes.accumulateAndGet(cgroup.peakMemoryBytes(), Math::max);
             outOfMemory = !killedByCaller && cgroup.oomKills() > 0;
-            removeCgroup();
+            cgroup.removeWithin(LEFTOVER_DEADLINE);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "sandbox " + id + ": cleaning up container " + containerId
                     + " failed; reporting its exit anyway", e);
         } finally {
             exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
             onEnded.accept(this);
-        }
-    }
-
-    /** rmdir of an emptied cgroup can fail with EBUSY for a moment while the kernel reaps its last tasks. */
-    private void removeCgroup() throws IOException {
-        long deadline = System.nanoTime() + LEFTOVER_DEADLINE.toNanos();
-        long pauseNanos = 100_000;
-        while (true) {
-            try {
-                cgroup.remove();
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-            }
-            LockSupport.parkNanos(pauseNanos);
-            pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.hearth.sandbox.gvisor;
 
+import dev.hearth.sandbox.cgroups.CgroupHierarchy;
+import dev.hearth.sandbox.cgroups.CgroupLimits;
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.HostSupport;
 import dev.hearth.sandbox.spi.RuntimeApiAddress;
 import dev.hearth.sandbox.spi.RuntimeApiTransport;
@@ -53,11 +56,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       into the sandbox and socat forwards {@code 127.0.0.1:9001} to it ({@link SandboxInit}); at
  *       launch the socket is given to the sandbox group with mode 0660.</li>
  *   <li>Limits: a cgroup per sandbox made by the backend before runsc starts and holding gVisor's
- *       whole kernel ({@link CgroupLimits}): memory {@code memoryMb} + {@code kernelMemoryMb}
+ *       whole kernel ({@link GvisorSandboxSettings#cgroupLimits}): memory {@code memoryMb} + {@code kernelMemoryMb}
  *       (exceeding it OOM-kills the Sentry, so the whole sandbox, reported as
  *       {@code outOfMemory}); CPU quota {@code vcpus} + {@code kernelVcpus}; host pids. Inside, gVisor enforces
  *       {@code RLIMIT_NPROC = maxProcesses}. {@link Sandbox#usage()} is the cgroup's peak, which
- *       includes gVisor's kernel and the {@code /tmp} files (gVisor keeps tmpfs in its memory).</li>
+ *       includes gVisor's kernel and the {@code /tmp} files (gVisor keeps tmpfs in its memory).
+ *       With {@link dev.hearth.sandbox.spi.ResourceLimits#unthrottledInit()} the CPU quota is
+ *       written only by {@link Sandbox#initialised()}.</li>
  * </ul>
  *
  * <p>Requirements (checked by {@link #probe()}): Hearth runs as root (runsc creates namespaces and
@@ -83,7 +88,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
 
     private final GvisorSandboxSettings settings;
     private final GvisorHostTools tools;
-    private final Optional<CgroupPlacement> placement;
+    private final Optional<CgroupHierarchy> placement;
     private final RootfsSkeleton skeleton;
     private final Set<GvisorSandbox> running = ConcurrentHashMap.newKeySet();
     private volatile boolean prepared;
@@ -92,10 +97,10 @@ public final class GvisorSandboxBackend implements SandboxBackend {
 
     /** A backend using the host's runsc and socat and the cgroups of Hearth's own process. */
     public GvisorSandboxBackend(GvisorSandboxSettings settings) {
-        this(settings, GvisorHostTools.find(), CgroupPlacement.detectHere(settings.cgroupParentName()));
+        this(settings, GvisorHostTools.find(), CgroupHierarchy.detectHere(settings.cgroupParentName()));
     }
 
-    GvisorSandboxBackend(GvisorSandboxSettings settings, GvisorHostTools tools, Optional<CgroupPlacement> placement) {
+    GvisorSandboxBackend(GvisorSandboxSettings settings, GvisorHostTools tools, Optional<CgroupHierarchy> placement) {
         this.settings = settings;
         this.tools = tools;
         this.placement = placement;
@@ -147,7 +152,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             }
         }
         String summary = "gVisor " + version + ", " + platform + ", network loopback only + unix-socket Runtime API, "
-                + placement.map(CgroupPlacement::describe).orElse("no usable cgroups") + ", sandboxes run as "
+                + placement.map(CgroupHierarchy::describe).orElse("no usable cgroups") + ", sandboxes run as "
                 + settings.sandboxUid() + ":" + settings.sandboxGid();
         return missing.isEmpty() ? HostSupport.usable(summary) : HostSupport.unusable(summary, missing);
     }
@@ -187,7 +192,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
         if (!missing.isEmpty()) {
             throw new SandboxLaunchException("gvisor backend cannot launch " + spec.sandboxId() + ": missing " + missing);
         }
-        CgroupPlacement cgroups = placement.orElseThrow(() -> new SandboxLaunchException(
+        CgroupHierarchy cgroups = placement.orElseThrow(() -> new SandboxLaunchException(
                 "gvisor backend cannot launch " + spec.sandboxId() + ": no usable cgroup hierarchy"));
         if (spec.networkAccess() && !warnedNetworkAccess.getAndSet(true)) {
             LOG.log(Level.WARNING, "gvisor sandboxes have no network beyond loopback and the Runtime API;"
@@ -203,7 +208,8 @@ public final class GvisorSandboxBackend implements SandboxBackend {
         } catch (IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        ContainerCgroup cgroup;
+        SandboxCgroup cgroup;
+        CgroupLimits limits = settings.cgroupLimits(spec.limits());
         Path bundleDir;
         RunscCommand runsc = new RunscCommand(tools.runsc().orElseThrow(), settings.runscRoot());
         try {
@@ -213,7 +219,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             bundleDir = OciBundle.write(spec.scratchDir().resolve("gvisor-bundle"), new OciBundle.Contents(
                     rootfs, spec.taskRoot(), spec.runtimeRoot(), socket, argv, environment, settings.sandboxUid(),
                     settings.sandboxGid(), spec.limits(), cgroups.cgroupsPath(containerId)));
-            cgroup = cgroups.create(containerId, CgroupLimits.forSandbox(spec.limits(), settings.kernelMemoryMb(), settings.kernelVcpus()));
+            cgroup = cgroups.create(containerId, limits);
         } catch (IOException | UncheckedIOException e) {
             throw new SandboxLaunchException("cannot prepare gvisor sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
@@ -236,7 +242,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             }
             throw failure;
         }
-        GvisorSandbox sandbox = GvisorSandbox.adopt(spec.sandboxId(), containerId, process, cgroup, runsc,
+        GvisorSandbox sandbox = GvisorSandbox.adopt(spec.sandboxId(), containerId, process, cgroup, limits, runsc,
                 settings.commandTimeout(), running::remove);
         running.add(sandbox);
         if (sandbox.exit().isDone()) {
@@ -253,7 +259,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
      * earlier Hearth left in this state directory (it died with sandboxes running); then the root
      * skeleton.
      */
-    private RootfsSkeleton.Layout prepare(CgroupPlacement cgroups, RunscCommand runsc) throws IOException {
+    private RootfsSkeleton.Layout prepare(CgroupHierarchy cgroups, RunscCommand runsc) throws IOException {
         if (!prepared) {
             synchronized (this) {
                 if (!prepared) {
@@ -272,7 +278,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
      * Kills every container in runsc's state directory (SIGKILL to its cgroup: runsc delete alone
      * times out on a container whose Sentry still runs), deletes its state and removes its cgroup.
      */
-    private void reapLeftovers(CgroupPlacement cgroups, RunscCommand runsc) throws IOException {
+    private void reapLeftovers(CgroupHierarchy cgroups, RunscCommand runsc) throws IOException {
         List<String> leftovers;
         try (var files = Files.list(settings.runscRoot())) {
             leftovers = files.map(file -> file.getFileName().toString())
@@ -282,7 +288,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
         }
         for (String containerId : leftovers) {
             LOG.log(Level.WARNING, "removing gvisor container {0} left running by an earlier Hearth", containerId);
-            ContainerCgroup cgroup = cgroups.existing(containerId);
+            SandboxCgroup cgroup = cgroups.sandbox(containerId);
             cgroup.killUntilEmpty(settings.commandTimeout());
             if (Files.exists(runsc.stateFile(containerId))) {
                 RunscCommand.Outcome deleted = RunscCommand.execute(runsc.delete(containerId), settings.commandTimeout());

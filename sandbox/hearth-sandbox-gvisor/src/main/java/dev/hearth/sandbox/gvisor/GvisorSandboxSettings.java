@@ -1,5 +1,7 @@
 package dev.hearth.sandbox.gvisor;
 
+import dev.hearth.sandbox.cgroups.CgroupLimits;
+import dev.hearth.sandbox.spi.ResourceLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,6 +61,24 @@ public record GvisorSandboxSettings(
      */
     public static GvisorSandboxSettings defaults(Path stateDir) {
         return new GvisorSandboxSettings(stateDir, NOBODY, NOBODY, "hearth-gvisor", 32, 1.0, Duration.ofSeconds(10));
+    }
+
+    /** Host tasks gVisor's kernel uses beyond those mirroring application threads. */
+    static final int KERNEL_TASKS = 256;
+
+    /**
+     * The host cgroup limits of one sandbox. The cgroup holds gVisor's whole kernel (Sentry, Gofer
+     * and, on the ptrace platform, one stub process per address space with one thread per
+     * application thread), so they are the function's plus this kernel's allowance: memory
+     * {@code memoryMb + kernelMemoryMb} (no swap), CPU {@code vcpus + kernelVcpus}, and host tasks
+     * two per allowed application process/thread plus {@link #KERNEL_TASKS} (the exact per-sandbox
+     * limit is {@code RLIMIT_NPROC} inside, which gVisor enforces: fork fails with EAGAIN). The CPU
+     * limit waits for Init when {@link ResourceLimits#unthrottledInit()}.
+     */
+    CgroupLimits cgroupLimits(ResourceLimits limits) {
+        return new CgroupLimits(((long) limits.memoryMb() + kernelMemoryMb) * 1024L * 1024L,
+                CgroupLimits.cpuQuotaMicros(limits.vcpus() + kernelVcpus), 2L * limits.maxProcesses() + KERNEL_TASKS,
+                limits.unthrottledInit());
     }
 
     Path runscRoot() {

@@ -2,6 +2,7 @@ package dev.hearth.sandbox.gvisor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hearth.sandbox.cgroups.CgroupLimits;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,8 +87,7 @@ final class OciBundle {
         linux.put("cgroupsPath", contents.cgroupsPath());
         linux.put("resources", Map.of(
                 "memory", Map.of("limit", limits.memoryMb() * 1024L * 1024L),
-                "cpu", Map.of("quota", Math.max(1000, Math.round(limits.vcpus() * CgroupLimits.CPU_PERIOD_US)),
-                        "period", CgroupLimits.CPU_PERIOD_US),
+                "cpu", Map.of("quota", CgroupLimits.cpuQuotaMicros(limits.vcpus()), "period", CgroupLimits.CPU_PERIOD_US),
                 "pids", Map.of("limit", limits.maxProcesses())));
         spec.put("linux", linux);
         return spec;

@@ -6,6 +6,7 @@ import dev.hearth.sandbox.spi.RuntimeApiTransport;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sandbox.spi.SandboxLaunchException;
+import dev.hearth.sandbox.spi.SandboxSnapshots;
 import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.sandbox.spi.SandboxView;
 import java.io.IOException;
@@ -17,8 +18,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The {@code microvm} backend: each sandbox is one {@code qemu-system-x86_64 -M microvm} guest
@@ -29,13 +32,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /usr} (read-only system image), a private {@code /tmp} (tmpfs of the ephemeral storage
  * size), and the Runtime API at {@code 127.0.0.1:9001}, carried to the worker's unix socket by
  * QEMU's user-mode network. Guest memory is the function's memory size, vCPUs follow Lambda's
- * memory rule. Outside networks are reachable only when the spec allows it.
+ * memory rule. Outside networks are not reachable, even when the spec allows them: QEMU 7.2's user
+ * networking maps the host's own loopback into the guest and cannot be told not to (the escape suite
+ * found it), so Hearth keeps it restricted until the VMM's network runs in a namespace of its own.
  *
- * <p>Beyond the SPI, it saves and restores VMs (the SnapStart idea):
- * {@link #launchForSnapshot}, {@link #snapshot} and {@link #restore}.
+ * <p>It saves and restores VMs (the SnapStart idea): through the SPI as {@link #snapshots()}, and
+ * with its own types as {@link #launchForSnapshot}, {@link #snapshot}, {@link #restore} and
+ * {@link #delete}.
  *
  * <p>Threading: thread-safe; launches run concurrently. Ownership: it kills every VM it started on
- * {@link #close()}. The guest image is built on first use (or by {@link #guestImage()}).
+ * {@link #close()} and deletes the snapshots it saved that were not deleted yet. The guest image is
+ * built on first use (or by {@link #guestImage()}).
  */
 public final class MicrovmSandboxBackend implements SandboxBackend {
     private static final System.Logger LOG = System.getLogger(MicrovmSandboxBackend.class.getName());
@@ -49,6 +56,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
     private final InstantSource clock;
     private final ContentImageCache images;
     private final Set<MicrovmSandbox> running = ConcurrentHashMap.newKeySet();
+    private final Set<MicrovmSnapshot> saved = ConcurrentHashMap.newKeySet();
+    private final MicrovmSnapshots snapshots = new MicrovmSnapshots(this);
     private volatile boolean closed;
     private GuestImage guest;
     private AcceleratorProbe.Result acceleratorChoice;
@@ -131,6 +140,12 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         return start(spec, false);
     }
 
+    /** Snapshots are supported (on KVM and TCG alike). */
+    @Override
+    public Optional<SandboxSnapshots> snapshots() {
+        return Optional.of(snapshots);
+    }
+
     /**
      * Launches like {@link #launch} with the guest RAM in a shared file under the memory directory,
      * so that the VM can later be {@link #snapshot saved}.
@@ -149,12 +164,42 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
      * runtime blocked on one (e.g. a held {@code /next}) sees the connection closed and must open a
      * new one. Snapshot while the runtime has no request in flight to avoid that.
      *
+     * <p>The saved VM's {@link MicrovmSandbox#exit()} completes as for {@link MicrovmSandbox#kill()}
+     * (status 137, killed), also when saving fails.
+     *
      * @param snapshotDir an empty or absent directory for the device state and initramfs
+     * @throws IllegalArgumentException for a VM not started by {@link #launchForSnapshot}, or a
+     *     directory that is not empty (the VM keeps running)
+     * @throws IOException when the VM has already exited or its state could not be saved; the VM is
+     *     killed, its RAM file and the partly written files in {@code snapshotDir} deleted
      */
     public MicrovmSnapshot snapshot(MicrovmSandbox sandbox, Path snapshotDir) throws IOException {
         if (!(sandbox.memory() instanceof GuestMemory.SharedFile(Path ramFile))) {
             throw new IllegalArgumentException(sandbox.id() + " was not started by launchForSnapshot");
         }
+        if (Files.isDirectory(snapshotDir)) {
+            try (Stream<Path> entries = Files.list(snapshotDir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("snapshot directory " + snapshotDir + " is not empty");
+                }
+            }
+        }
+        if (sandbox.exit().isDone()) {
+            throw new IOException("cannot save " + sandbox.id() + ": it has exited (" + sandbox.exit().join() + ")");
+        }
+        try {
+            return save(sandbox, ramFile, snapshotDir);
+        } catch (IOException | RuntimeException e) {
+            sandbox.kill();
+            sandbox.exit().join();
+            for (String partial : List.of("state.bin", "initramfs.cpio")) {
+                deleteQuietly(snapshotDir.resolve(partial));
+            }
+            throw e;
+        }
+    }
+
+    private MicrovmSnapshot save(MicrovmSandbox sandbox, Path ramFile, Path snapshotDir) throws IOException {
         Files.createDirectories(snapshotDir);
         MicrovmSnapshot snapshot = new MicrovmSnapshot(snapshotDir.toAbsolutePath(), ramFile, sandbox.guest(),
                 sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.shape());
@@ -166,29 +211,43 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
             qmp.execute("migrate", Map.of("uri", "exec:cat > " + LaunchFiles.quote(snapshot.stateFile().toString())));
             qmp.awaitMigration(MIGRATION_TIMEOUT);
         } catch (IOException e) {
-            try {
-                qmp.execute("cont", Map.of());
-            } catch (IOException resumeFailure) {
-                e.addSuppressed(resumeFailure);
-            }
-            throw new IOException("snapshot of " + sandbox.id() + " failed (the VM was resumed): " + e.getMessage(), e);
+            throw new IOException("snapshot of " + sandbox.id() + " failed (the VM is killed): " + e.getMessage(), e);
         }
         Files.copy(sandbox.files().initramfs(), snapshot.initramfs());
         sandbox.handOverMemory();
+        saved.add(snapshot);
         sandbox.kill();
         sandbox.exit().join();
         return snapshot;
     }
 
     /**
+     * Deletes a snapshot's files (RAM file, device state, initramfs); clones already restored from
+     * it keep running on their private mapping of the RAM.
+     */
+    public void delete(MicrovmSnapshot snapshot) throws IOException {
+        snapshot.delete();
+        saved.remove(snapshot);
+    }
+
+    /**
      * Starts a clone of a snapshot: the same guest, resumed where it was saved, with its clock
      * resynchronised. From {@code spec} only the id, scratch directory and Runtime API socket are
      * used (command, environment and code are the snapshot's); its memory must match the snapshot.
+     * The clone's guest reaches the Runtime API socket of {@code spec} (QEMU's forwarder is set up
+     * anew for each clone); vCPUs and {@code /tmp} size are the snapshot's.
+     *
+     * @throws SandboxLaunchException for another memory size, a deleted snapshot, or a clone that
+     *     failed to start (nothing is left running)
      */
     public MicrovmSandbox restore(MicrovmSnapshot snapshot, SandboxSpec spec) throws SandboxLaunchException {
         if (spec.limits().memoryMb() != snapshot.memoryMb()) {
             throw new SandboxLaunchException("snapshot has " + snapshot.memoryMb() + " MB, spec asks for "
                     + spec.limits().memoryMb() + " MB");
+        }
+        if (!snapshot.present()) {
+            throw new SandboxLaunchException("snapshot " + snapshot.dir() + " (RAM " + snapshot.ramFile()
+                    + ") has been deleted");
         }
         Path scratch = spec.scratchDir();
         try {
@@ -254,7 +313,16 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         for (MicrovmSandbox sandbox : running) {
             sandbox.kill();
         }
+        for (MicrovmSnapshot snapshot : saved) {
+            try {
+                delete(snapshot);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete snapshot " + snapshot.dir() + " on close", e);
+            }
+        }
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean NETWORK_WARNING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private MicrovmSandbox start(SandboxSpec spec, boolean forSnapshot) throws SandboxLaunchException {
         GuestImage image;
@@ -262,6 +330,10 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         QemuCommandLine.VmFiles files;
         try {
             image = guestImage();
+            if (spec.networkAccess() && NETWORK_WARNING.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, "microvm sandboxes get no outbound network: QEMU user networking would"
+                        + " expose this host's loopback services to the guest");
+            }
             shape = new MicrovmShape(spec.limits().memoryMb(), Math.max(1, (int) Math.ceil(spec.limits().vcpus())),
                     accelerator(), spec.networkAccess(), HostCpu.tscKhz());
             Files.createDirectories(spec.scratchDir());

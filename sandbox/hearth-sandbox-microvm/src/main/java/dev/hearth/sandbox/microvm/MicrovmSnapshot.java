@@ -1,7 +1,10 @@
 package dev.hearth.sandbox.microvm;
 
+import dev.hearth.sandbox.spi.SandboxImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -9,8 +12,13 @@ import java.nio.file.Path;
  * must attach identically (the initramfs it booted, the code and runtime images). Restoring maps
  * the RAM file copy-on-write, so any number of clones share it and it never changes.
  *
- * <p>Ownership: the caller owns the snapshot and calls {@link #delete()} when no clone will be
- * started from it any more (running clones keep their mapping and are unaffected).
+ * <p>The device state and initramfs live in {@link #directory()}; the RAM file stays in the
+ * backend's memory directory (a tmpfs), where the saved VM's RAM already was: saving never copies
+ * guest memory.
+ *
+ * <p>Ownership: the caller owns the snapshot and calls {@link #delete()} (or
+ * {@link dev.hearth.sandbox.spi.SandboxSnapshots#delete}) when no clone will be started from it any
+ * more; running clones keep their private mapping of the RAM file and are unaffected.
  *
  * @param dir directory holding {@code state.bin} and {@code initramfs.cpio}
  * @param ramFile the guest RAM (in the backend's memory directory, a tmpfs)
@@ -21,7 +29,8 @@ import java.nio.file.Path;
  * @param shape memory, vCPUs, accelerator and network of every clone
  */
 public record MicrovmSnapshot(Path dir, Path ramFile, GuestImage guest, Path taskImage, Path runtimeImage,
-        MicrovmShape shape) {
+        MicrovmShape shape) implements SandboxImage {
+    private static final System.Logger LOG = System.getLogger(MicrovmSnapshot.class.getName());
 
     Path stateFile() {
         return dir.resolve("state.bin");
@@ -31,9 +40,39 @@ public record MicrovmSnapshot(Path dir, Path ramFile, GuestImage guest, Path tas
         return dir.resolve("initramfs.cpio");
     }
 
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
     /** Memory of every clone, MB. */
+    @Override
     public int memoryMb() {
         return shape.memoryMb();
+    }
+
+    /**
+     * Bytes of the RAM file (its full length: guest pages never touched are holes on the tmpfs and
+     * cost nothing), the device state and the initramfs; 0 once deleted.
+     */
+    @Override
+    public long sizeBytes() {
+        long total = 0;
+        for (Path file : new Path[] {ramFile, stateFile(), initramfs()}) {
+            try {
+                total += Files.size(file);
+            } catch (NoSuchFileException deleted) {
+                LOG.log(System.Logger.Level.TRACE, () -> "snapshot file already deleted: " + deleted.getFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the size of " + file, e);
+            }
+        }
+        return total;
+    }
+
+    /** Whether the files a restore needs are all present. */
+    boolean present() {
+        return Files.isRegularFile(ramFile) && Files.isRegularFile(stateFile()) && Files.isRegularFile(initramfs());
     }
 
     /** Deletes the snapshot's files. */

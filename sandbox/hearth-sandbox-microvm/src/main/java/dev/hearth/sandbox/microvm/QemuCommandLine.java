@@ -80,7 +80,10 @@ final class QemuCommandLine {
                 "-device", "virtserialport,chardev=output,name=hearth.output",
                 "-chardev", "socket,id=control,path=" + files.controlSocket() + ",server=on,wait=off",
                 "-device", "virtserialport,chardev=control,name=hearth.control",
-                "-netdev", "user,id=net" + (shape.networkAccess() ? "" : ",restrict=on") + ",guestfwd=tcp:" + GUEST_FORWARD
+                // restrict=on always: QEMU 7.2's user networking maps its host address (10.0.2.2) to the
+                // host's own 127.0.0.1 and cannot be told not to, so outbound access would expose the
+                // host's loopback services to the guest. The guest keeps its Runtime API (guestfwd).
+                "-netdev", "user,id=net,restrict=on,guestfwd=tcp:" + GUEST_FORWARD
                         + "-cmd:socat -lf " + files.forwarderLog() + " STDIO UNIX-CONNECT:" + files.runtimeApiSocket(),
                 "-device", "virtio-net-device,netdev=net",
                 "-qmp", "unix:" + files.qmpSocket() + ",server=on,wait=off"));

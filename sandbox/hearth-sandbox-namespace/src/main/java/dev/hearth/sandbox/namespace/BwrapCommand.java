@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.namespace;
 
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,16 +8,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The argv that starts one sandbox, in three steps that each {@code exec} the next, so the
- * sandbox's first process keeps one pid throughout:
+ * The argv that starts one sandbox, in steps that each {@code exec} the next, so the sandbox's
+ * first process keeps one pid throughout ({@link #direct}; a {@link LaunchPool} process has done
+ * step 1 ahead of time and execs the rest, {@link #pooled}):
  * <ol>
  *   <li><b>Join the cgroup</b> ({@link #JOIN_CGROUP}, {@code /bin/sh} as Hearth's user): writes its
  *       own pid to the {@code cgroup.procs} of every pre-created hierarchy, then opens the seccomp
  *       program on fd 3. This is race-free: the process joins before it forks or execs anything, and
  *       every later process of the sandbox is its descendant, which the kernel puts in the same
- *       cgroup at fork. Nothing of the sandbox ever runs outside its limits.</li>
+ *       cgroup at fork. Nothing of the sandbox ever runs outside its limits. (One {@code dash}
+ *       start, about 0.3 ms: the JVM cannot place a child in a cgroup before it runs, and cgroup v1
+ *       has no {@code CLONE_INTO_CGROUP}.)</li>
  *   <li><b>Drop root</b> ({@code setpriv}, when Hearth is root): switches to the sandbox user with
  *       no supplementary groups and {@code no_new_privs}.</li>
  *   <li><b>Build the sandbox</b> ({@code bwrap}, unprivileged): new user, mount, pid, ipc, uts,
@@ -25,15 +30,21 @@ import java.util.List;
  *       the task root at {@code /var/task} and the runtime at {@code /var/runtime} read-only; a tmpfs
  *       {@code /tmp} of {@code ephemeralStorageMb}; its own {@code /proc} and a minimal {@code /dev};
  *       the Runtime API socket at {@link #RUNTIME_API_SOCKET}; no capabilities, a new session, no
- *       further user namespaces, the seccomp filter; dies with Hearth.</li>
+ *       further user namespaces, the seccomp filter (compiled once per backend, loaded from fd 3);
+ *       dies with Hearth.</li>
  *   <li><b>Network</b> (only with {@code networkAccess}; {@link #JOIN_CGROUP_WITH_NETWORK}): slirp4netns
  *       gives the sandbox {@code tap0} with outbound TCP/UDP through the host's stack, and the
  *       sandbox's command starts only once that is up.</li>
- *   <li><b>Forward the Runtime API</b> ({@link #FORWARD_RUNTIME_API}, {@code /bin/sh} inside): starts
- *       socat on {@code 127.0.0.1:9001} (detached, so the runtime never reaps it), waits until the
- *       port is listening (reading {@code /proc/net/tcp} with shell built-ins), then execs the
- *       runtime's command. A command that cannot be executed ends with the shell's 127 and names it.</li>
+ *   <li><b>Open the Runtime API and start the runtime</b> ({@link RuntimeApiLauncher}, perl inside):
+ *       reads the function's environment from stdin, listens on {@code 127.0.0.1:9001}, starts the
+ *       forwarder on that listening socket, and execs the runtime's command with exactly that
+ *       environment. The port listens before the runtime starts, and nothing waits for the
+ *       forwarder: a first connection waits in the listen backlog until it accepts.</li>
  * </ol>
+ * The host-side steps (sh, setpriv, bwrap) run with {@link #HOST_ENVIRONMENT} only: the function's
+ * environment (which may name {@code LD_PRELOAD} or {@code LD_LIBRARY_PATH}) never reaches a process
+ * running on the host's file system, let alone as root; it travels on stdin
+ * ({@link RuntimeApiLauncher#environment}) and, unlike argv, is never visible in the host's process list.
  * Stateless.
  */
 final class BwrapCommand {
@@ -41,9 +52,11 @@ final class BwrapCommand {
     /** Where the Runtime API's unix socket appears inside the sandbox. */
     static final String RUNTIME_API_SOCKET = "/run/hearth/runtime-api.sock";
     /** The loopback port the Runtime API is forwarded to inside the sandbox. */
-    static final int RUNTIME_API_PORT = 9001;
+    static final int RUNTIME_API_PORT = RuntimeApiLauncher.PORT;
     /** Status of a sandbox whose launch steps failed before the runtime's command ran. */
-    static final int LAUNCH_FAILED = 125;
+    static final int LAUNCH_FAILED = RuntimeApiLauncher.LAUNCH_FAILED;
+    /** The whole environment of the host-side launch steps. */
+    static final Map<String, String> HOST_ENVIRONMENT = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     /** Step 1. Arguments: the seccomp file, the cgroup.procs files, {@code --}, the next step. */
     static final String JOIN_CGROUP = """
@@ -60,12 +73,17 @@ final class BwrapCommand {
      * Step 1 for a sandbox with network access. Arguments: the seccomp file, a directory for four
      * FIFOs, the cgroup.procs files, {@code --}, the next step (whose bubblewrap has
      * {@code --info-fd 4 --block-fd 5}). After joining the cgroup it starts the next step in the
-     * background, reads the sandbox's pid from bubblewrap's info, starts slirp4netns on the
-     * sandbox's network namespace ({@code tap0}, 10.0.2.0/24, host loopback unreachable, its own
-     * mount namespace and seccomp filter), waits until slirp4netns is ready, unblocks the sandbox, and
-     * waits for it. slirp4netns ends when this shell does (its exit FIFO closes). Every FIFO is
-     * opened in the same order on both sides, so none of the opens can deadlock; the info FIFO is
-     * read to the end of bubblewrap's JSON and never closed early (bubblewrap would die of SIGPIPE).
+     * background (with this shell's stdin, which carries the environment), reads the sandbox's pid
+     * from bubblewrap's info, starts slirp4netns on the sandbox's network namespace ({@code tap0},
+     * 10.0.2.0/24, host loopback unreachable, its own mount namespace and seccomp filter) once
+     * bubblewrap has set up the sandbox's loopback (slirp4netns brings {@code lo} up too; had it done
+     * so first, bubblewrap's own loopback set-up would fail), unblocks the sandbox without waiting for
+     * slirp4netns (the runtime starts while {@code tap0} is configured: the Runtime API is on loopback,
+     * and an interpreter takes longer to start than slirp4netns to be ready), then waits until
+     * slirp4netns is ready — killing the sandbox if it fails — and for the sandbox. slirp4netns ends when this shell
+     * does (its exit FIFO closes). Every FIFO is opened in the same order on both sides, so none of
+     * the opens can deadlock; the info FIFO is read to the end of bubblewrap's JSON and never closed
+     * early (bubblewrap would die of SIGPIPE).
      */
     static final String JOIN_CGROUP_WITH_NETWORK = """
             bpf=$1; dir=$2; shift 2
@@ -76,7 +94,8 @@ final class BwrapCommand {
             shift
             /usr/bin/mkfifo -m 600 "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit" \
               || { echo "hearth: cannot create FIFOs in $dir" >&2; exit 125; }
-            "$@" 3< "$bpf" 4> "$dir/hearth-info" 5< "$dir/hearth-block" &
+            exec 6<&0 0</dev/null
+            "$@" 0<&6 6<&- 3< "$bpf" 4> "$dir/hearth-info" 5< "$dir/hearth-block" &
             sandbox=$!
             exec 6< "$dir/hearth-info" 7> "$dir/hearth-block"
             pid=
@@ -90,6 +109,18 @@ final class BwrapCommand {
               /usr/bin/rm -f "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit"
               wait "$sandbox"; exit $?
             fi
+            # bubblewrap sets up the sandbox's loopback itself; slirp4netns --configure also brings lo up,
+            # and if it did so first, bubblewrap's RTM_NEWADDR would fail: start slirp4netns only once
+            # lo has 127.0.0.1 (bounded: after ~2 s it starts anyway). A bubblewrap that died before
+            # reading its go must not kill this shell with SIGPIPE: its own exit status is reported below.
+            trap '' PIPE
+            echo go >&7
+            exec 7>&-
+            tries=0
+            until /usr/bin/grep -qs 127.0.0.1 "/proc/$pid/net/fib_trie"; do
+              tries=$((tries + 1)); [ "$tries" -lt 2000 ] || break
+              [ -d "/proc/$pid" ] || break
+            done
             /usr/bin/slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-sandbox --enable-seccomp \
               --netns-type=path --ready-fd=3 --exit-fd=4 "/proc/$pid/ns/net" tap0 \
               3> "$dir/hearth-ready" 4< "$dir/hearth-exit" < /dev/null > /dev/null 2>&1 &
@@ -97,32 +128,11 @@ final class BwrapCommand {
             read -r ready <&8
             exec 8<&-
             /usr/bin/rm -f "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit"
-            [ "$ready" = 1 ] || { echo "hearth: slirp4netns could not set up the sandbox's network" >&2; exit 125; }
-            echo go >&7
-            exec 7>&-
+            if [ "$ready" != 1 ] && [ -d "/proc/$pid" ]; then
+              echo "hearth: slirp4netns could not set up the sandbox's network" >&2
+              kill -KILL "$pid" 2>/dev/null; wait "$sandbox"; exit 125
+            fi
             wait "$sandbox"
-            """;
-
-    /** Step 4. Arguments: the runtime's command. */
-    static final String FORWARD_RUNTIME_API = """
-            unset PWD OLDPWD
-            forwarder=$(/usr/bin/socat TCP-LISTEN:9001,bind=127.0.0.1,reuseaddr,fork,nodelay \
-            UNIX-CONNECT:/run/hearth/runtime-api.sock </dev/null >/dev/null & echo $!)
-            listening() {
-              while read -r _ local _ state _; do
-                [ "$local" = 0100007F:2329 ] && [ "$state" = 0A ] && return 0
-              done < /proc/net/tcp
-              return 1
-            }
-            tries=0
-            until listening; do
-              tries=$((tries + 1))
-              if [ "$tries" -gt 100000 ] || ! kill -0 "$forwarder" 2>/dev/null; then
-                echo "hearth: the Runtime API forwarder (socat) did not start listening on 127.0.0.1:9001" >&2
-                exit 125
-              fi
-            done
-            exec "$@"
             """;
 
     /** Host files under {@code /etc} that runtimes need (dynamic linker, TLS roots, name resolution, time zone). */
@@ -151,14 +161,11 @@ final class BwrapCommand {
     }
 
     /**
-     * The full argv.
-     *
-     * @param tools host tools, none missing
-     * @param files the passwd, group and seccomp files of the backend
-     * @param socket host path of the sandbox's Runtime API socket
+     * The argv of a launch that starts outside any cgroup: joins {@code cgroup} first (step 1), then
+     * {@link #sandbox}. The process's stdin must carry {@link RuntimeApiLauncher#environment} of the
+     * function's environment.
      */
-    static List<String> argv(HostTools tools, SandboxUser user, BackendFiles files, SandboxSpec spec,
-            SandboxCgroup cgroup, Path socket) throws IOException {
+    static List<String> direct(BackendFiles files, SandboxSpec spec, SandboxCgroup cgroup, List<String> sandbox) {
         List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c",
                 spec.networkAccess() ? JOIN_CGROUP_WITH_NETWORK : JOIN_CGROUP, "hearth-join-cgroup",
                 files.seccomp().toString()));
@@ -167,6 +174,36 @@ final class BwrapCommand {
         }
         cgroup.procsFiles().forEach(procs -> argv.add(procs.toString()));
         argv.add("--");
+        argv.addAll(sandbox);
+        return argv;
+    }
+
+    /**
+     * What a {@link LaunchPool} process, which has joined its cgroup and holds the seccomp program on
+     * fd 3 already, execs: {@link #sandbox} itself, or with network access step 1's network part
+     * (joining no cgroup).
+     */
+    static List<String> pooled(BackendFiles files, SandboxSpec spec, List<String> sandbox) {
+        if (!spec.networkAccess()) {
+            return sandbox;
+        }
+        List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c", JOIN_CGROUP_WITH_NETWORK,
+                "hearth-join-cgroup", files.seccomp().toString(), spec.scratchDir().toString(), "--"));
+        argv.addAll(sandbox);
+        return argv;
+    }
+
+    /**
+     * Steps 2 to 5: from dropping root to the runtime's command; expects the seccomp program on fd 3
+     * (and, with network access, bubblewrap's info and block FIFOs on fds 4 and 5).
+     *
+     * @param tools host tools, none missing
+     * @param files the passwd, group and seccomp files of the backend
+     * @param socket host path of the sandbox's Runtime API socket
+     */
+    static List<String> sandbox(HostTools tools, SandboxUser user, BackendFiles files, SandboxSpec spec, Path socket)
+            throws IOException {
+        List<String> argv = new ArrayList<>();
         if (user.dropFromRoot()) {
             argv.addAll(List.of(tools.setpriv().orElseThrow().toString(), "--reuid=" + user.uid(),
                     "--regid=" + user.gid(), "--clear-groups", "--no-new-privs", "--"));
@@ -192,8 +229,7 @@ final class BwrapCommand {
             argv.addAll(List.of("--info-fd", "4", "--block-fd", "5"));
         }
         argv.add("--");
-        argv.addAll(List.of(HostTools.SH.toString(), "-c", FORWARD_RUNTIME_API, "hearth-runtime-api"));
-        argv.addAll(spec.command());
+        argv.addAll(RuntimeApiLauncher.argv(tools.perl().orElseThrow(), RUNTIME_API_SOCKET, spec.command()));
         return argv;
     }
 }

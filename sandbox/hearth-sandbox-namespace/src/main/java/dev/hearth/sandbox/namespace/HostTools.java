@@ -12,11 +12,11 @@ import java.util.Optional;
  *
  * @param bwrap bubblewrap: builds the namespaces and the file system view
  * @param setpriv util-linux: drops from root to the sandbox user before bubblewrap runs
- * @param socat forwards {@code 127.0.0.1:9001} to the Runtime API socket inside the sandbox
+ * @param perl runs {@link RuntimeApiLauncher} inside the sandbox (from the host's {@code /usr}, which the sandbox sees)
  * @param python3 runs libseccomp's python binding once, to compile the seccomp filter
  * @param slirp4netns gives sandboxes with network access their outbound network
  */
-record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> socat, Optional<Path> python3,
+record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> perl, Optional<Path> python3,
         Optional<Path> slirp4netns) {
 
     /** {@code /bin/sh} of the host (and of the sandbox: {@code /usr} is shared), runs the launch scripts. */
@@ -25,7 +25,7 @@ record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> so
     private static final List<Path> DIRECTORIES = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));
 
     static HostTools find() {
-        return new HostTools(find("bwrap"), find("setpriv"), find("socat"), find("python3"), find("slirp4netns"));
+        return new HostTools(find("bwrap"), find("setpriv"), find("perl"), find("python3"), find("slirp4netns"));
     }
 
     private static Optional<Path> find(String name) {
@@ -41,8 +41,8 @@ record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> so
         if (hearthIsRoot && setpriv.isEmpty()) {
             missing.add("setpriv: apt-get install util-linux");
         }
-        if (socat.isEmpty()) {
-            missing.add("socat (Runtime API forwarder): apt-get install socat");
+        if (perl.isEmpty() || !perl.get().startsWith("/usr")) {
+            missing.add("perl in /usr (Runtime API forwarder inside sandboxes): apt-get install perl-base");
         }
         if (python3.isEmpty()) {
             missing.add("python3 (compiles the seccomp filter): apt-get install python3 python3-seccomp");

@@ -1,17 +1,18 @@
 package dev.hearth.sandbox.namespace;
 
+import dev.hearth.sandbox.cgroups.CgroupLimits;
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -23,18 +24,21 @@ import java.util.function.Consumer;
  * namespace. {@link #kill()} SIGKILLs the outer process and every cgroup member. When the outer
  * process has exited (for whatever reason), a virtual thread SIGKILLs whatever is still in the
  * cgroup, waits until it is empty, reads the peak memory and OOM count, completes {@link #exit()},
- * then removes the cgroup and completes {@link #released()}. Thread-safe.
+ * then removes the cgroup and completes {@link #released()}.
+ *
+ * <p>CPU: with {@link CgroupLimits#cpuAfterInit()} the cgroup starts without a CPU quota and
+ * {@link #initialised()} writes it. Thread-safe.
  */
 final class NamespaceSandbox implements Sandbox {
 
     private static final System.Logger LOG = System.getLogger(NamespaceSandbox.class.getName());
     /** How long cgroup members get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
-    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
 
     private final String id;
     private final Process process;
     private final SandboxCgroup cgroup;
+    private final CgroupLimits limits;
     private final Consumer<NamespaceSandbox> onEnded;
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
@@ -42,16 +46,22 @@ final class NamespaceSandbox implements Sandbox {
     private final AtomicBoolean killing = new AtomicBoolean();
     private volatile boolean killedByCaller;
 
-    private NamespaceSandbox(String id, Process process, SandboxCgroup cgroup, Consumer<NamespaceSandbox> onEnded) {
+    private NamespaceSandbox(String id, Process process, SandboxCgroup cgroup, CgroupLimits limits,
+            Consumer<NamespaceSandbox> onEnded) {
         this.id = id;
         this.process = process;
         this.cgroup = cgroup;
+        this.limits = limits;
         this.onEnded = onEnded;
     }
 
-    /** Takes ownership of a started launch process and its cgroup; {@code onEnded} runs once, after {@link #released()}. */
-    static NamespaceSandbox adopt(String id, Process process, SandboxCgroup cgroup, Consumer<NamespaceSandbox> onEnded) {
-        NamespaceSandbox sandbox = new NamespaceSandbox(id, process, cgroup, onEnded);
+    /**
+     * Takes ownership of a started launch process and of its cgroup, created with {@code limits};
+     * {@code onEnded} runs once, after {@link #released()}.
+     */
+    static NamespaceSandbox adopt(String id, Process process, SandboxCgroup cgroup, CgroupLimits limits,
+            Consumer<NamespaceSandbox> onEnded) {
+        NamespaceSandbox sandbox = new NamespaceSandbox(id, process, cgroup, limits, onEnded);
         process.onExit().whenComplete((ended, failure) ->
                 Thread.ofVirtual().name("hearth-namespace-exit-" + id).start(sandbox::finish));
         return sandbox;
@@ -96,6 +106,27 @@ final class NamespaceSandbox implements Sandbox {
         return new SandboxUsage(peakMemoryBytes.get());
     }
 
+    /**
+     * Writes the CPU quota the cgroup was created without ({@link CgroupLimits#cpuAfterInit()});
+     * does nothing otherwise. Idempotent; a sandbox that has ended (or is being killed) is left alone.
+     *
+     * @throws UncheckedIOException when the kernel refuses the quota of a running sandbox
+     */
+    @Override
+    public void initialised() {
+        if (!limits.cpuAfterInit() || killing.get() || exit.isDone()) {
+            return;
+        }
+        try {
+            cgroup.limitCpu(limits.cpuQuotaMicros());
+        } catch (IOException e) {
+            if (killing.get() || !process.isAlive() || exit.isDone()) {
+                return; // ended meanwhile: its cgroup is being emptied or already removed
+            }
+            throw new UncheckedIOException("sandbox " + id + ": cannot apply its CPU limit after Init", e);
+        }
+    }
+
     @Override
     public void kill() {
         if (killing.compareAndSet(false, true)) {
@@ -136,7 +167,11 @@ final class NamespaceSandbox implements Sandbox {
         int status = process.exitValue();
         boolean outOfMemory = false;
         try {
-            endLeftovers();
+            try {
+                cgroup.killUntilEmpty(LEFTOVER_DEADLINE);
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "sandbox " + id + ": reporting its exit anyway", e);
+            }
             recordPeak();
             outOfMemory = cgroup.oomKills() > 0;
         } catch (RuntimeException e) {
@@ -144,31 +179,12 @@ final class NamespaceSandbox implements Sandbox {
         }
         exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
         try {
-            cgroup.remove();
+            cgroup.removeWithin(LEFTOVER_DEADLINE);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "sandbox " + id + ": cannot remove its cgroup " + cgroup, e);
         } finally {
             released.complete(null);
             onEnded.accept(this);
-        }
-    }
-
-    private void endLeftovers() {
-        long deadline = System.nanoTime() + LEFTOVER_DEADLINE.toNanos();
-        long pauseNanos = 100_000;
-        while (true) {
-            Set<Long> left = cgroup.members();
-            if (left.isEmpty()) {
-                return;
-            }
-            killMembers();
-            if (System.nanoTime() - deadline > 0) {
-                LOG.log(Level.ERROR, "sandbox {0}: processes {1} still in its cgroup {2} after SIGKILL; reporting its exit anyway",
-                        id, left, LEFTOVER_DEADLINE);
-                return;
-            }
-            LockSupport.parkNanos(pauseNanos);
-            pauseNanos = Math.min(pauseNanos * 2, MAX_PAUSE_NANOS);
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.hearth.sandbox.namespace;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.hearth.sandbox.cgroups.CgroupHierarchy;
+import dev.hearth.sandbox.cgroups.CgroupLimits;
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.HostSupport;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.RuntimeApiAddress;
@@ -13,6 +16,7 @@ import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.sandbox.spi.SandboxView;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.lang.System.Logger.Level;
@@ -21,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +52,8 @@ import java.util.concurrent.TimeoutException;
  *       in Hearth's own cgroup: memory {@code memoryMb} (the kernel's OOM killer acts inside the
  *       sandbox only; {@code outOfMemory} comes from the cgroup's {@code oom_kill} counter), CPU
  *       quota {@code vcpus}, {@code pids.max = maxProcesses}. {@link Sandbox#usage()} is the
- *       cgroup's peak.</li>
+ *       cgroup's peak. With {@link ResourceLimits#unthrottledInit()} the CPU quota is written only
+ *       by {@link Sandbox#initialised()}: Init runs with the host's CPU.</li>
  *   <li>Network: a loopback interface only; with {@code networkAccess = true} also {@code tap0} from
  *       slirp4netns (user-mode TCP/IP: outbound connections are made by the slirp4netns process
  *       on the host's stack), with the host's loopback unreachable ({@code --disable-host-loopback}).
@@ -57,13 +61,18 @@ import java.util.concurrent.TimeoutException;
  *       the network. Sandboxes can never reach each other: nothing listens for them on the host.
  *       slirp4netns runs in the sandbox's cgroup, so its memory counts against the sandbox.</li>
  *   <li>Runtime API: {@link RuntimeApiTransport#UNIX_SOCKET}: the worker's socket is bind-mounted
- *       at {@link BwrapCommand#RUNTIME_API_SOCKET} and socat forwards {@code 127.0.0.1:9001} to it;
+ *       at {@link BwrapCommand#RUNTIME_API_SOCKET} and a forwarder ({@link RuntimeApiLauncher})
+ *       listening on {@code 127.0.0.1:9001} before the runtime starts relays to it;
  *       when Hearth is root the backend hands the socket file to the sandbox user.</li>
  *   <li>Seccomp: {@link SeccompFilter}.</li>
  * </ul>
  *
+ * <p>Start-up: the first launch (or {@link #probe()}) compiles the seccomp filter and starts a
+ * {@link LaunchPool} of {@link NamespaceSandboxSettings#launchPoolSize()} processes that have joined
+ * a cgroup ahead of time; a launch takes one when it can and launches directly otherwise.
+ *
  * <p>Threading: all methods are thread-safe. Each sandbox uses one virtual thread while it ends,
- * plus the JDK's process reaper. If the Hearth JVM dies, bubblewrap kills its sandboxes; their
+ * plus the JDK's process reaper; the pool refills on short-lived virtual threads. If the Hearth JVM dies, bubblewrap kills its sandboxes; their
  * cgroups stay behind until a backend with the same parent removes them at a later launch.
  */
 public final class NamespaceSandboxBackend implements SandboxBackend {
@@ -93,7 +102,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private volatile boolean closed;
 
     /** What the first launch (or probe) sets up once: the cgroup parent and the shared files. */
-    private record Prepared(CgroupLayout cgroups, BackendFiles files) {}
+    private record Prepared(CgroupHierarchy cgroups, BackendFiles files, LaunchPool pool) {}
 
     /**
      * A backend with {@link NamespaceSandboxSettings#defaults} and a state directory of its own,
@@ -120,6 +129,12 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     /** The directory holding the backend's shared files (see {@link NamespaceSandboxSettings#stateDir()}). */
     public Path stateDir() {
         return settings.stateDir();
+    }
+
+    /** How many pooled launch processes are waiting now (0 before the first launch or probe). */
+    int waitingLaunchers() {
+        Prepared ready = prepared;
+        return ready == null ? 0 : ready.pool().waiting();
     }
 
     @Override
@@ -149,7 +164,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 + user.gid() + ", seccomp blocks " + SeccompFilter.BLOCKED.size() + " system calls";
         try {
             SandboxCgroup probe = ready.cgroups().create("probe-" + ProcessHandle.current().pid(),
-                    ResourceLimits.forMemory(128, 16));
+                    CgroupLimits.of(ResourceLimits.forMemory(128, 16)));
             probe.remove();
         } catch (IOException e) {
             missing.add("cgroups: cannot create a sandbox cgroup under " + ready.cgroups().describe()
@@ -190,8 +205,16 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + dir + " is not a directory");
             }
         }
+        byte[] environment;
+        try {
+            environment = RuntimeApiLauncher.environment(spec.environment());
+        } catch (IllegalArgumentException e) {
+            throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
+        }
         Prepared ready;
-        SandboxCgroup cgroup;
+        CgroupLimits limits = CgroupLimits.of(spec.limits());
+        List<String> sandboxArgv;
+        byte[] pooledRequest;
         try {
             ready = prepare();
             if (user.dropFromRoot()) {
@@ -200,25 +223,14 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 }
             }
             handOver(socket);
-            cgroup = createCgroup(ready.cgroups(), spec);
-        } catch (IOException e) {
+            sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), spec, socket);
+            pooledRequest = LaunchPool.request(BwrapCommand.pooled(ready.files(), spec, sandboxArgv));
+        } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        Process process;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(tools, user, ready.files(), spec, cgroup, socket))
-                    .directory(new File("/"))
-                    .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                    .redirectErrorStream(true);
-            Map<String, String> environment = builder.environment();
-            environment.clear();
-            environment.putAll(spec.environment());
-            process = builder.start();
-        } catch (IOException e) {
-            removeQuietly(cgroup, spec.sandboxId());
-            throw new SandboxLaunchException("cannot start sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
-        }
-        NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), process, cgroup, running::remove);
+        Optional<NamespaceSandbox> pooled = launchPooled(ready.pool(), spec.sandboxId(), limits, pooledRequest, environment);
+        NamespaceSandbox sandbox = pooled.isPresent() ? pooled.get()
+                : launchDirect(ready, spec, limits, sandboxArgv, environment);
         running.add(sandbox);
         if (sandbox.released().isDone()) {
             running.remove(sandbox);
@@ -226,6 +238,58 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         if (closed) {
             sandbox.kill();
         }
+        return sandbox;
+    }
+
+    /**
+     * Hands the launch to a {@link LaunchPool} process, if one is ready: writes the limits into its
+     * cgroup, then sends it the request and the environment. Empty when none is ready, or the one
+     * taken has died (it is discarded).
+     */
+    private Optional<NamespaceSandbox> launchPooled(LaunchPool pool, String sandboxId, CgroupLimits limits, byte[] request,
+            byte[] environment) {
+        Optional<LaunchPool.Pooled> taken = pool.take();
+        if (taken.isEmpty()) {
+            return Optional.empty();
+        }
+        LaunchPool.Pooled launcher = taken.get();
+        try {
+            launcher.cgroup().applyLimits(limits);
+            try (OutputStream stdin = launcher.process().getOutputStream()) {
+                stdin.write(request);
+                stdin.write(environment);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "sandbox " + sandboxId + ": its pooled launch process failed; launching directly", e);
+            pool.discardLater(launcher);
+            return Optional.empty();
+        }
+        return Optional.of(NamespaceSandbox.adopt(sandboxId, launcher.process(), launcher.cgroup(), limits, running::remove));
+    }
+
+    /** Creates the sandbox's cgroup and starts the whole launch, joining it first. */
+    private NamespaceSandbox launchDirect(Prepared ready, SandboxSpec spec, CgroupLimits limits, List<String> sandboxArgv,
+            byte[] environment) throws SandboxLaunchException {
+        SandboxCgroup cgroup;
+        try {
+            cgroup = createCgroup(ready.cgroups(), spec.sandboxId(), limits);
+        } catch (IOException e) {
+            throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
+        }
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.direct(ready.files(), spec, cgroup, sandboxArgv))
+                    .directory(new File("/"))
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(BwrapCommand.HOST_ENVIRONMENT);
+            process = builder.start();
+        } catch (IOException e) {
+            removeQuietly(cgroup, spec.sandboxId());
+            throw new SandboxLaunchException("cannot start sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
+        }
+        NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), process, cgroup, limits, running::remove);
+        handEnvironment(sandbox, process, environment);
         return sandbox;
     }
 
@@ -243,6 +307,10 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             LOG.log(Level.WARNING, "interrupted while waiting for {0} sandboxes to end", toKill.size());
         } catch (ExecutionException | TimeoutException e) {
             LOG.log(Level.ERROR, "sandboxes did not all end within " + CLOSE_WAIT + " of close()", e);
+        }
+        Prepared ready = prepared;
+        if (ready != null) {
+            ready.pool().close();
         }
         if (ownsStateDir) {
             deleteStateDir();
@@ -276,7 +344,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         synchronized (prepareLock) {
             if (prepared == null) {
                 String selfCgroup = Files.readString(Path.of("/proc/self/cgroup"), UTF_8);
-                CgroupLayout layout = CgroupLayout.detect(CGROUP_MOUNT, selfCgroup, settings.cgroupParentName())
+                CgroupHierarchy layout = CgroupHierarchy.detect(CGROUP_MOUNT, selfCgroup, settings.cgroupParentName())
                         .orElseThrow(() -> new IOException("cgroups: mount cgroup v2 with the memory, cpu and pids "
                                 + "controllers at " + CGROUP_MOUNT + " (or the v1 memory, cpu and pids hierarchies)"));
                 try {
@@ -285,7 +353,10 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                     throw new IOException("cgroups: cannot prepare " + layout.describe()
                             + " (run Hearth as root, or in a delegated cgroup): " + e.getMessage(), e);
                 }
-                prepared = new Prepared(layout, BackendFiles.write(settings.stateDir(), user, tools.python3().orElseThrow()));
+                LaunchPool.removeLeftovers(layout);
+                BackendFiles files = BackendFiles.write(settings.stateDir(), user, tools.python3().orElseThrow());
+                prepared = new Prepared(layout, files,
+                        new LaunchPool(layout, files, tools.perl().orElseThrow(), closed ? 0 : settings.launchPoolSize()));
             }
             return prepared;
         }
@@ -295,18 +366,33 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
      * Creates the sandbox's cgroup. An empty leftover of the same name (from a Hearth that died) is
      * removed first; one that still has processes fails the launch.
      */
-    private static SandboxCgroup createCgroup(CgroupLayout layout, SandboxSpec spec) throws IOException {
+    private static SandboxCgroup createCgroup(CgroupHierarchy layout, String sandboxId, CgroupLimits limits)
+            throws IOException {
         try {
-            return layout.create(spec.sandboxId(), spec.limits());
+            return layout.create(sandboxId, limits);
         } catch (FileAlreadyExistsException e) {
-            SandboxCgroup leftover = layout.of(spec.sandboxId());
+            SandboxCgroup leftover = layout.sandbox(sandboxId);
             try {
                 leftover.remove();
             } catch (IOException busy) {
-                throw new IOException("a cgroup for sandbox " + spec.sandboxId() + " already exists with processes "
+                throw new IOException("a cgroup for sandbox " + sandboxId + " already exists with processes "
                         + leftover.members() + ": sandbox ids must be unique", busy);
             }
-            return layout.create(spec.sandboxId(), spec.limits());
+            return layout.create(sandboxId, limits);
+        }
+    }
+
+    /**
+     * Writes the function's environment to the launch's stdin, which {@link RuntimeApiLauncher} reads
+     * inside the sandbox (a few kilobytes: the pipe takes them without blocking). A launch that died
+     * before reading it (bubblewrap failed) is killed, so its exit and output report why.
+     */
+    private static void handEnvironment(NamespaceSandbox sandbox, Process process, byte[] environment) {
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(environment);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "sandbox " + sandbox.id() + " ended before it read its environment; its exit reports why", e);
+            sandbox.kill();
         }
     }
 

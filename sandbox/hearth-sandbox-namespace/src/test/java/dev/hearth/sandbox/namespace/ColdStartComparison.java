@@ -11,10 +11,12 @@ import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.sandbox.spi.SandboxView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -165,8 +167,19 @@ public final class ColdStartComparison {
             long start = System.nanoTime();
             Sandbox sandbox = backend.launch(spec(listener, command, bootstrapEnvironment(view.taskRoot(), view.runtimeApi())));
             Thread.ofVirtual().start(() -> drain(sandbox.output()));
+            // a sandbox that ends without connecting closes the listener, so the accept below fails instead of waiting forever
+            sandbox.exit().thenRun(() -> {
+                try {
+                    listener.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             try (SocketChannel ignored = listener.channel().accept()) {
                 return System.nanoTime() - start;
+            } catch (AsynchronousCloseException e) {
+                throw new IllegalStateException(backend.name() + ": the sandbox ended (" + sandbox.exit().join()
+                        + ") before connecting to the Runtime API; its output is above", e);
             } finally {
                 sandbox.kill();
                 sandbox.exit().get(30, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.HostSupport;
 import dev.hearth.sandbox.spi.RuntimeApiAddress;
 import dev.hearth.sandbox.spi.RuntimeApiTransport;

@@ -31,6 +31,15 @@ public interface Sandbox {
     SandboxUsage usage();
 
     /**
+     * The runtime has finished its Init phase (its first {@code /next} reached the worker). A backend
+     * that lets Init run with more CPU than {@link ResourceLimits#vcpus()} (see
+     * {@link ResourceLimits#unthrottledInit()}) applies the steady-state CPU limit now. Called at most
+     * once per sandbox by the worker, from any thread; must not block on the sandbox's processes and
+     * must not throw for a sandbox that has already exited. The default does nothing.
+     */
+    default void initialised() {}
+
+    /**
      * Kills every process in the sandbox at once and releases its resources (cgroups, mounts,
      * VMM). Idempotent; returns without waiting for {@link #exit()}.
      */

@@ -1,6 +1,7 @@
 package dev.hearth.sandbox.spi;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * One isolation technology that can launch sandboxes on this host.
@@ -46,6 +47,13 @@ public interface SandboxBackend extends AutoCloseable {
      * @throws SandboxLaunchException when the sandbox could not be started; nothing is left running
      */
     Sandbox launch(SandboxSpec spec) throws SandboxLaunchException;
+
+    /**
+     * The backend's snapshot capability, if it has one (SnapStart). The default has none.
+     */
+    default Optional<SandboxSnapshots> snapshots() {
+        return Optional.empty();
+    }
 
     /** Kills every sandbox this backend launched that is still running, and frees its resources. */
     @Override

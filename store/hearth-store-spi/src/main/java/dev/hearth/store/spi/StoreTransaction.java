@@ -72,6 +72,21 @@ public interface StoreTransaction {
     /** Every reserved concurrency, by function name. */
     Map<String, Integer> reservedConcurrencies();
 
+    /** The provisioned concurrency configured on a function's version or alias, if any. */
+    Optional<ProvisionedConcurrency> provisionedConcurrency(String functionName, String qualifier);
+
+    /** Every provisioned concurrency configuration of a function, by qualifier. */
+    List<ProvisionedConcurrency> provisionedConcurrencies(String functionName);
+
+    /** Every provisioned concurrency configuration of every function. */
+    List<ProvisionedConcurrency> allProvisionedConcurrencies();
+
+    /** Sets (or replaces) a configuration of an existing function; it goes with the function. */
+    void putProvisionedConcurrency(ProvisionedConcurrency config);
+
+    /** Removes a configuration; does nothing when there is none. */
+    void deleteProvisionedConcurrency(String functionName, String qualifier);
+
     /** Tags are part of {@link FunctionRecord}; this reads them without the rest. */
     default Map<String, String> tags(String functionName) {
         return function(functionName).map(FunctionRecord::tags).orElseThrow(

@@ -295,6 +295,42 @@ public abstract class FunctionStoreContract {
     }
 
     @Test
+    void provisionedConcurrencyIsSetPerQualifierReplacedListedAndGoesWithItsFunction() {
+        insert("alpha");
+        insert("beta");
+        java.time.Instant t1 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        store.transact(tx -> {
+            assertThat(tx.provisionedConcurrency("alpha", "1")).isEmpty();
+            tx.putProvisionedConcurrency(new ProvisionedConcurrency("alpha", "1", 2, t1));
+            tx.putProvisionedConcurrency(new ProvisionedConcurrency("alpha", "live", 3, t1));
+            tx.putProvisionedConcurrency(new ProvisionedConcurrency("beta", "4", 1, t1));
+            return null;
+        });
+        store.transact(tx -> {
+            tx.putProvisionedConcurrency(new ProvisionedConcurrency("alpha", "1", 5, t1.plusSeconds(1)));
+            return null;
+        });
+        Optional<ProvisionedConcurrency> one = store.transact(tx -> tx.provisionedConcurrency("alpha", "1"));
+        assertThat(one).contains(new ProvisionedConcurrency("alpha", "1", 5, t1.plusSeconds(1)));
+        List<ProvisionedConcurrency> ofAlpha = store.transact(tx -> tx.provisionedConcurrencies("alpha"));
+        assertThat(ofAlpha).extracting(ProvisionedConcurrency::qualifier).containsExactly("1", "live");
+        assertThat(store.transact(StoreTransaction::allProvisionedConcurrencies)).hasSize(3);
+
+        store.transact(tx -> {
+            tx.deleteProvisionedConcurrency("alpha", "live");
+            tx.deleteProvisionedConcurrency("alpha", "live");
+            tx.deleteFunction("beta");
+            return null;
+        });
+        assertThat(store.transact(StoreTransaction::allProvisionedConcurrencies))
+                .containsExactly(new ProvisionedConcurrency("alpha", "1", 5, t1.plusSeconds(1)));
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putProvisionedConcurrency(new ProvisionedConcurrency("missing", "1", 1, t1));
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void reservedConcurrencySurvivesReopeningAndGoesWithItsFunction() throws Exception {
         insert("alpha");
         store.transact(tx -> {

@@ -9,6 +9,7 @@ import dev.hearth.store.spi.CodeRef;
 import dev.hearth.store.spi.FunctionConfiguration;
 import dev.hearth.store.spi.FunctionRecord;
 import dev.hearth.store.spi.FunctionVersion;
+import dev.hearth.store.spi.ProvisionedConcurrency;
 import dev.hearth.store.spi.StoreException;
 import dev.hearth.store.spi.StoreTransaction;
 import java.sql.Connection;
@@ -166,6 +167,43 @@ final class SqliteStoreTransaction implements StoreTransaction {
         query("SELECT function_name, reserved FROM function_concurrency", rs -> Map.entry(rs.getString(1), rs.getInt(2)))
                 .forEach(row -> all.put(row.getKey(), row.getValue()));
         return all;
+    }
+
+    @Override
+    public Optional<ProvisionedConcurrency> provisionedConcurrency(String functionName, String qualifier) {
+        return queryOne("SELECT function_name, qualifier, requested, last_modified FROM provisioned_concurrency"
+                + " WHERE function_name = ? AND qualifier = ?", SqliteStoreTransaction::provisioned, functionName, qualifier);
+    }
+
+    @Override
+    public List<ProvisionedConcurrency> provisionedConcurrencies(String functionName) {
+        return query("SELECT function_name, qualifier, requested, last_modified FROM provisioned_concurrency"
+                + " WHERE function_name = ? ORDER BY qualifier", SqliteStoreTransaction::provisioned, functionName);
+    }
+
+    @Override
+    public List<ProvisionedConcurrency> allProvisionedConcurrencies() {
+        return query("SELECT function_name, qualifier, requested, last_modified FROM provisioned_concurrency"
+                + " ORDER BY function_name, qualifier", SqliteStoreTransaction::provisioned);
+    }
+
+    @Override
+    public void putProvisionedConcurrency(ProvisionedConcurrency config) {
+        if (function(config.functionName()).isEmpty()) {
+            throw new IllegalStateException("no function " + config.functionName());
+        }
+        update("INSERT OR REPLACE INTO provisioned_concurrency (function_name, qualifier, requested, last_modified)"
+                + " VALUES (?, ?, ?, ?)", config.functionName(), config.qualifier(), config.requested(),
+                config.lastModified().toString());
+    }
+
+    @Override
+    public void deleteProvisionedConcurrency(String functionName, String qualifier) {
+        update("DELETE FROM provisioned_concurrency WHERE function_name = ? AND qualifier = ?", functionName, qualifier);
+    }
+
+    private static ProvisionedConcurrency provisioned(ResultSet rs) throws SQLException {
+        return new ProvisionedConcurrency(rs.getString(1), rs.getString(2), rs.getInt(3), Instant.parse(rs.getString(4)));
     }
 
     private static FunctionVersion version(ResultSet rs) throws SQLException {

@@ -84,8 +84,9 @@ function request(method, apiPath, body, headers, retried = false) {
         res.on('error', reject);
       });
     req.on('error', (error) => {
-      // the server closed an idle keep-alive connection: retry once on a new one
-      if (!retried && req.reusedSocket && error.code === 'ECONNRESET') {
+      // the server closed an idle keep-alive connection, or the connection of a held /next did not
+      // survive a SnapStart restore (GETs are safe to repeat): retry once on a new one
+      if (!retried && (req.reusedSocket || method === 'GET') && error.code === 'ECONNRESET') {
         request(method, apiPath, body, headers, true).then(resolve, reject);
       } else {
         reject(error);

@@ -68,9 +68,10 @@ class RuntimeApiClient:
             return self._exchange(method, path, body, headers or {})
         except ConnectionError:
             self._disconnect()
-            if not reused:
+            if not reused and method != "GET":
                 raise
-            # the server closed an idle keep-alive connection: reconnect once
+            # the server closed an idle keep-alive connection, or the connection of a held /next did not
+            # survive a SnapStart restore (GETs are safe to repeat): reconnect once
             self._connect()
             return self._exchange(method, path, body, headers or {})
 

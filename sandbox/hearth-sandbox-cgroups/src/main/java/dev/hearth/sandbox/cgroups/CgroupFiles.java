@@ -1,4 +1,4 @@
-package dev.hearth.sandbox.namespace;
+package dev.hearth.sandbox.cgroups;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
@@ -28,13 +28,24 @@ final class CgroupFiles {
         }
     }
 
-    /** A file holding one number (e.g. {@code memory.max_usage_in_bytes}); {@code -1} if absent. */
+    /** A file holding one number ({@code memory.max_usage_in_bytes}; {@code max} is {@link Long#MAX_VALUE}); {@code -1} if absent. */
     static long number(Path file) {
         try {
             String text = Files.readString(file, US_ASCII).strip();
             return text.equals("max") ? Long.MAX_VALUE : Long.parseLong(text);
         } catch (NoSuchFileException e) {
             return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** The whole text of a control file, stripped; empty if absent. */
+    static String text(Path file) {
+        try {
+            return Files.readString(file, US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            return "";
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -57,7 +68,7 @@ final class CgroupFiles {
         }
     }
 
-    /** The pids listed in a {@code cgroup.procs} file; empty if the cgroup is gone. */
+    /** The pids listed in a {@code cgroup.procs} file; empty if the cgroup is gone or being removed. */
     static List<Long> pids(Path procs) {
         try {
             List<Long> pids = new ArrayList<>();

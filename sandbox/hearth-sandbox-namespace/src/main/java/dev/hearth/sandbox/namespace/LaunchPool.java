@@ -1,0 +1,227 @@
+package dev.hearth.sandbox.namespace;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.hearth.sandbox.cgroups.CgroupHierarchy;
+import dev.hearth.sandbox.cgroups.SandboxCgroup;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Launch processes started ahead of need, so that a launch does not wait for the slowest part of
+ * joining a cgroup. On cgroup v1 (and v2 without {@code favordynmods}) moving a process into a
+ * cgroup waits for an RCU grace period, 6–9 ms on the development machines, unless another move
+ * happened just before; a pooled process has paid that already.
+ *
+ * <p>Each pooled process has joined a cgroup of its own, created without limits and named
+ * {@code _pool-<hearth pid>-<n>} (sandbox ids cannot contain {@code _}), through
+ * {@link BwrapCommand#JOIN_CGROUP}, with the backend's seccomp program open on fd 3, and then waits,
+ * as Hearth's user with {@link BwrapCommand#HOST_ENVIRONMENT} only, in {@link #WAIT_FOR_REQUEST}
+ * for the argv it is to {@code exec}: the rest of a launch ({@link BwrapCommand#sandbox}). The
+ * backend takes one ({@link #take()}), writes the sandbox's limits into its cgroup, and sends it
+ * {@link #request}, followed by what the sandbox reads from stdin. A pooled process whose Hearth has
+ * died reads EOF and exits.
+ *
+ * <p>{@link #take()} never waits: when the pool is empty, the caller launches directly. The pool
+ * refills itself on virtual threads after every take. If starting a pooled process fails, the
+ * failure is logged once and the pool stays empty (launches go the direct way). Thread-safe.
+ */
+final class LaunchPool implements AutoCloseable {
+
+    /** Reads a 10-digit length, then that many bytes of NUL-ended arguments, then execs them; 125 on failure or EOF. */
+    static final String WAIT_FOR_REQUEST = """
+            sub fail { print STDERR "hearth: @_\\n"; exit 125 }
+            sub take {
+                my ($size) = @_;
+                my $bytes = '';
+                while (length($bytes) < $size) {
+                    my $got = sysread(STDIN, $bytes, $size - length($bytes), length($bytes));
+                    next if !defined $got && $! == 4;
+                    exit 125 if defined $got && $got == 0 && length($bytes) == 0 && $size == 10;
+                    fail("launch request cut short") unless $got;
+                }
+                return $bytes;
+            }
+            my $header = take(10);
+            my @argv = split /\\0/, take($header + 0), -1;
+            pop @argv;
+            { exec { $argv[0] } @argv; }
+            fail("cannot execute $argv[0]: $!");
+            """;
+
+    private static final System.Logger LOG = System.getLogger(LaunchPool.class.getName());
+    private static final Duration DISCARD_WAIT = Duration.ofSeconds(10);
+    /** Pool cgroups are named {@code _pool-<hearth pid>-<n>}; sandbox ids cannot start with {@code _}. */
+    private static final String PREFIX = "_pool-";
+
+    /** One waiting launch process and the cgroup it has joined. */
+    record Pooled(Process process, SandboxCgroup cgroup) {}
+
+    private final CgroupHierarchy cgroups;
+    private final BackendFiles files;
+    private final Path perl;
+    private final int size;
+    private final ConcurrentLinkedQueue<Pooled> ready = new ConcurrentLinkedQueue<>();
+    /** Numbers pool cgroups uniquely in this JVM, over all backends. */
+    private static final AtomicLong NAMES = new AtomicLong();
+    private int starting;
+    private boolean failed;
+    private boolean closed;
+
+    /**
+     * A pool of up to {@code size} processes (0: none), filled from now on.
+     *
+     * @param perl the host's perl, which waits for the request
+     */
+    LaunchPool(CgroupHierarchy cgroups, BackendFiles files, Path perl, int size) {
+        this.cgroups = cgroups;
+        this.files = files;
+        this.perl = perl;
+        this.size = size;
+        fill();
+    }
+
+    /**
+     * Removes the pool cgroups a Hearth that died left behind under {@code cgroups} (their processes
+     * ended when they read EOF); those still in use (by another running backend) are left alone.
+     */
+    static void removeLeftovers(CgroupHierarchy cgroups) throws IOException {
+        String ours = PREFIX + ProcessHandle.current().pid() + "-";
+        for (String name : cgroups.children()) {
+            if (name.startsWith(PREFIX) && !name.startsWith(ours)) {
+                SandboxCgroup leftover = cgroups.sandbox(name);
+                if (leftover.members().isEmpty()) {
+                    try {
+                        leftover.remove();
+                    } catch (IOException busy) {
+                        LOG.log(Level.DEBUG, "pool cgroup {0} is in use again; left in place", name);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A waiting process, alive when handed out; empty when none is ready. Never blocks on the kernel. */
+    Optional<Pooled> take() {
+        try {
+            for (Pooled pooled = ready.poll(); pooled != null; pooled = ready.poll()) {
+                if (pooled.process().isAlive()) {
+                    return Optional.of(pooled);
+                }
+                discardLater(pooled);
+            }
+            return Optional.empty();
+        } finally {
+            fill();
+        }
+    }
+
+    /** How many processes are waiting now (for tests and diagnostics). */
+    int waiting() {
+        return ready.size();
+    }
+
+    /**
+     * What a pooled process reads from stdin to {@code exec} {@code argv}: ten ASCII digits giving the
+     * length of the rest, then each argument followed by a NUL byte.
+     *
+     * @throws IllegalArgumentException when an argument holds a NUL byte
+     */
+    static byte[] request(List<String> argv) {
+        ByteArrayOutputStream arguments = new ByteArrayOutputStream();
+        for (String argument : argv) {
+            if (argument.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("an argument cannot hold a NUL byte: " + argument.replace("\0", "\\0"));
+            }
+            arguments.writeBytes(argument.getBytes(UTF_8));
+            arguments.write(0);
+        }
+        byte[] header = "%010d".formatted(arguments.size()).getBytes(UTF_8);
+        ByteArrayOutputStream request = new ByteArrayOutputStream(header.length + arguments.size());
+        request.writeBytes(header);
+        request.writeBytes(arguments.toByteArray());
+        return request.toByteArray();
+    }
+
+    /** Kills the waiting processes and removes their cgroups; waits (up to 10 s each) for that. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        for (Pooled pooled = ready.poll(); pooled != null; pooled = ready.poll()) {
+            discard(pooled);
+        }
+    }
+
+    /** Kills a pooled process that will not be used and removes its cgroup, on a virtual thread. */
+    void discardLater(Pooled pooled) {
+        Thread.ofVirtual().name("hearth-namespace-pool-discard").start(() -> discard(pooled));
+    }
+
+    private synchronized void fill() {
+        while (!closed && !failed && ready.size() + starting < size) {
+            starting++;
+            Thread.ofVirtual().name("hearth-namespace-pool-fill").start(this::startOne);
+        }
+    }
+
+    private void startOne() {
+        SandboxCgroup cgroup = null;
+        try {
+            cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
+            List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c", BwrapCommand.JOIN_CGROUP,
+                    "hearth-join-cgroup", files.seccomp().toString()));
+            cgroup.procsFiles().forEach(procs -> argv.add(procs.toString()));
+            argv.addAll(List.of("--", perl.toString(), "-e", WAIT_FOR_REQUEST));
+            ProcessBuilder builder = new ProcessBuilder(argv).directory(new File("/")).redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(BwrapCommand.HOST_ENVIRONMENT);
+            Pooled pooled = new Pooled(builder.start(), cgroup);
+            boolean keep;
+            synchronized (this) {
+                starting--;
+                keep = !closed;
+                if (keep) {
+                    ready.add(pooled);
+                }
+            }
+            if (!keep) {
+                discard(pooled);
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                starting--;
+                failed = true;
+            }
+            LOG.log(Level.WARNING, "namespace backend: cannot start a pooled launch process; launching without the pool", e);
+            if (cgroup != null) {
+                try {
+                    cgroup.remove();
+                } catch (IOException removal) {
+                    LOG.log(Level.ERROR, "cannot remove the pool cgroup " + cgroup, removal);
+                }
+            }
+        }
+    }
+
+    private static void discard(Pooled pooled) {
+        pooled.process().toHandle().destroyForcibly();
+        try {
+            pooled.process().getOutputStream().close();
+            pooled.cgroup().killUntilEmpty(DISCARD_WAIT);
+            pooled.cgroup().removeWithin(DISCARD_WAIT);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot end the pooled launch process in " + pooled.cgroup(), e);
+        }
+    }
+}
