@@ -21,6 +21,7 @@ import dev.hearth.frontend.ProvisionedConcurrencyApi;
 import dev.hearth.frontend.ProvisionedConcurrencyReconciler;
 import dev.hearth.frontend.RequestAuthenticator;
 import dev.hearth.frontend.Route;
+import dev.hearth.frontend.SnapStartPreparation;
 import dev.hearth.frontend.SigV4Authenticator;
 import dev.hearth.frontend.SynchronousInvocations;
 import dev.hearth.logs.CloudWatchLogsApi;
@@ -160,6 +161,10 @@ public final class EmbeddedHearth implements AutoCloseable {
         ProvisionedConcurrencyReconciler reconciler = own(new ProvisionedConcurrencyReconciler(provisioned, resolver,
                 snapshots, worker, reconcilerThread, Duration.ofSeconds(1)));
         functions.addListener((name, deleted) -> reconciler.trigger());
+        // SnapStart: snapshots are taken when a version is published, where the backend can take them
+        ExecutorService snapStartThreads = own(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("hearth-snapstart-", 0).factory()));
+        functions.addListener(new SnapStartPreparation(store, resolver, snapshots, worker, snapStartThreads)::functionChanged);
         routes.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
         InvocationTarget asyncTarget = (resolved, requestId, payload) ->
                 invocations.invoke(resolved, requestId, payload, Optional.empty(), false);

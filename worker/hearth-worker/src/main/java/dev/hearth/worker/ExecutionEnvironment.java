@@ -208,19 +208,6 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         }
     }
 
-    /**
-     * Leaves the pool without killing the sandbox, because its new owner (the snapshot taker) ends
-     * it. Caller holds the lock.
-     */
-    void handOver(String reason) {
-        if (state instanceof ShutDown) {
-            return;
-        }
-        state = new ShutDown(clock.instant(), reason);
-        changed.signalAll();
-        pool.forgetIdle(this);
-    }
-
     /** Shuts down when idle, otherwise once the invocation in hand ends. Caller holds the lock. */
     void retire(String reason) {
         switch (state) {

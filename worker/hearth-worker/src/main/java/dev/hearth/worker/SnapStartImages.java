@@ -3,7 +3,6 @@ package dev.hearth.worker;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxImage;
 import dev.hearth.sandbox.spi.SandboxSnapshots;
-import dev.hearth.worker.ExecutionEnvironment.Origin;
 import dev.hearth.worker.SandboxPool.PoolKey;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * SnapStart for one worker: at most one snapshot per {@code (function, version, revision)}, taken
@@ -48,7 +49,7 @@ final class SnapStartImages implements AutoCloseable {
 
     /**
      * The version's snapshot, taken now if there is none. {@code launch} registers a
-     * {@link Origin#SNAPSHOT} environment for the function and starts its sandbox with
+     * {@link ExecutionEnvironment.Origin#SNAPSHOT} environment for the function and starts its sandbox with
      * {@link SandboxSnapshots#launchForSnapshot}.
      */
     CompletableFuture<SandboxImage> image(FunctionSnapshot function,
@@ -79,14 +80,14 @@ final class SnapStartImages implements AutoCloseable {
             throw new EnvironmentFailedException("interrupted while taking the SnapStart snapshot");
         } catch (Exception e) {
             env.sandbox().ifPresent(Sandbox::kill);
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new EnvironmentFailedException("the SnapStart snapshot of " + function.functionArn()
                     + " could not be taken: " + cause);
         }
     }
 
     /** Deletes the images of revisions {@code isCurrent} rejects. */
-    void deleteOutdated(java.util.function.Predicate<PoolKey> isCurrent) {
+    void deleteOutdated(Predicate<PoolKey> isCurrent) {
         List<PoolKey> outdated = new ArrayList<>();
         images.keySet().forEach(key -> {
             if (!isCurrent.test(key)) {

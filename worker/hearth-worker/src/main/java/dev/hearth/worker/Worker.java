@@ -202,10 +202,6 @@ public final class Worker implements AutoCloseable {
         return snapStart.get().image(function, this::launchForSnapshot).thenApply(image -> null);
     }
 
-    /** Whether {@link #prepareSnapStart} takes real snapshots here: the backend can save sandboxes. */
-    public boolean snapStartAvailable() {
-        return snapStart.isPresent();
-    }
 
     /**
      * Keeps {@code count} sandboxes of exactly this function version (and revision) initialised and

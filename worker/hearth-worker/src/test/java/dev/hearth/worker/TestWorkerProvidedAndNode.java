@@ -7,10 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.runtimes.RuntimeCatalog;
-import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,8 +30,7 @@ final class TestWorkerProvidedAndNode {
 
     @TempDir
     static Path root;
-    private static ProcessSandboxBackend backend;
-    private static RuntimeCatalog runtimes;
+    private static ProcessWorkers workers;
     private static Path echoCode;
     private static Path protocolCode;
     private static Path nodeCode;
@@ -46,19 +42,17 @@ final class TestWorkerProvidedAndNode {
 
     @BeforeAll
     static void startBackend() throws Exception {
-        TestFunctions.openUp(root);
-        backend = new ProcessSandboxBackend();
-        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
-        echoCode = TestFunctions.install(root, "provided-echo", List.of("bootstrap"));
-        protocolCode = TestFunctions.install(root, "provided-protocol", List.of("bootstrap"));
-        nodeCode = TestFunctions.install(root, "node-counter", List.of("index.mjs"));
-        hangCode = TestFunctions.install(root, "provided-hang", List.of("bootstrap"));
-        exitCode = TestFunctions.install(root, "provided-exit", List.of("bootstrap"));
+        workers = ProcessWorkers.open(root);
+        echoCode = workers.install("provided-echo", List.of("bootstrap"));
+        protocolCode = workers.install("provided-protocol", List.of("bootstrap"));
+        nodeCode = workers.install("node-counter", List.of("index.mjs"));
+        hangCode = workers.install("provided-hang", List.of("bootstrap"));
+        exitCode = workers.install("provided-exit", List.of("bootstrap"));
     }
 
     @AfterAll
     static void stopBackend() {
-        backend.close();
+        workers.close();
     }
 
     @BeforeEach
@@ -67,10 +61,7 @@ final class TestWorkerProvidedAndNode {
     }
 
     private Worker newWorker(Duration initTimeout) throws Exception {
-        Path workDir = Files.createDirectories(root.resolve("work-" + UUID.randomUUID()));
-        TestFunctions.openUp(workDir);
-        return new Worker(backend, runtimes, logs, WorkerConfig.defaults(workDir).withInitTimeout(initTimeout),
-                new ManualClock());
+        return workers.worker(c -> c.withInitTimeout(initTimeout), new ManualClock(), logs);
     }
 
     @AfterEach

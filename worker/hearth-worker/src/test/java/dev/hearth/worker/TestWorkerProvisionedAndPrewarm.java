@@ -6,20 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.runtimes.RuntimeCatalog;
-import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import dev.hearth.worker.keepalive.FunctionKey;
 import dev.hearth.worker.keepalive.KeepAliveDecision;
 import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import dev.hearth.worker.keepalive.KeepAliveStats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Provisioned concurrency and keep-alive pre-warming in the worker, with the real process backend and python. */
 final class TestWorkerProvisionedAndPrewarm {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger WORKERS = new AtomicInteger();
 
     @TempDir
     static Path root;
-    private static ProcessSandboxBackend backend;
-    private static RuntimeCatalog runtimes;
+    private static ProcessWorkers workers;
     private static Path counterCode;
     private static Path importErrorCode;
 
@@ -44,16 +38,14 @@ final class TestWorkerProvisionedAndPrewarm {
 
     @BeforeAll
     static void startBackend() throws Exception {
-        TestFunctions.openUp(root);
-        backend = new ProcessSandboxBackend();
-        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
-        counterCode = TestFunctions.install(root, "python-counter", List.of("app.py"));
-        importErrorCode = TestFunctions.install(root, "python-import-error", List.of("app.py"));
+        workers = ProcessWorkers.open(root);
+        counterCode = workers.install("python-counter", List.of("app.py"));
+        importErrorCode = workers.install("python-import-error", List.of("app.py"));
     }
 
     @AfterAll
     static void stopBackend() {
-        backend.close();
+        workers.close();
     }
 
     @AfterEach
@@ -64,10 +56,7 @@ final class TestWorkerProvisionedAndPrewarm {
     }
 
     private Worker newWorker(KeepAlivePolicy keepAlive) throws Exception {
-        Path workDir = root.resolve("work-" + WORKERS.incrementAndGet());
-        Files.createDirectories(workDir);
-        TestFunctions.openUp(workDir);
-        return new Worker(backend, runtimes, logs, WorkerConfig.defaults(workDir).withKeepAlive(keepAlive), clock);
+        return workers.worker(c -> c.withKeepAlive(keepAlive), clock, logs);
     }
 
     private static FunctionSnapshot version(String name, String version, Path code) {

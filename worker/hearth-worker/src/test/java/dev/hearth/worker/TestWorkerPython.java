@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.runtimes.RuntimeCatalog;
-import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,12 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 final class TestWorkerPython {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUNTIME = "python3.12";
-    private static final AtomicInteger WORKERS = new AtomicInteger();
 
     @TempDir
     static Path root;
-    private static ProcessSandboxBackend backend;
-    private static RuntimeCatalog runtimes;
+    private static ProcessWorkers workers;
     private static Path counterCode;
     private static Path importErrorCode;
 
@@ -45,16 +40,14 @@ final class TestWorkerPython {
 
     @BeforeAll
     static void startBackend() throws Exception {
-        TestFunctions.openUp(root);
-        backend = new ProcessSandboxBackend();
-        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
-        counterCode = TestFunctions.install(root, "python-counter", List.of("app.py"));
-        importErrorCode = TestFunctions.install(root, "python-import-error", List.of("app.py"));
+        workers = ProcessWorkers.open(root);
+        counterCode = workers.install("python-counter", List.of("app.py"));
+        importErrorCode = workers.install("python-import-error", List.of("app.py"));
     }
 
     @AfterAll
     static void stopBackend() {
-        backend.close();
+        workers.close();
     }
 
     @BeforeEach
@@ -63,11 +56,7 @@ final class TestWorkerPython {
     }
 
     private Worker newWorker(long maxResponseBytes) throws Exception {
-        Path workDir = root.resolve("work-" + WORKERS.incrementAndGet());
-        java.nio.file.Files.createDirectories(workDir);
-        TestFunctions.openUp(workDir);
-        return new Worker(backend, runtimes, logs,
-                WorkerConfig.defaults(workDir).withMaxResponseBytes(maxResponseBytes), clock);
+        return workers.worker(c -> c.withMaxResponseBytes(maxResponseBytes), clock, logs);
     }
 
     @AfterEach
@@ -344,7 +333,7 @@ final class TestWorkerPython {
         assertThat(env.get("TZ").asText()).isEqualTo("Europe/Paris");
         assertThat(env.get("_HANDLER").asText()).isEqualTo("app.handler");
         assertThat(env.get("LAMBDA_TASK_ROOT").asText()).isEqualTo(counterCode.toString());
-        assertThat(env.get("LAMBDA_RUNTIME_DIR").asText()).isEqualTo(runtimes.runtimeRoot(RUNTIME).toString());
+        assertThat(env.get("LAMBDA_RUNTIME_DIR").asText()).isEqualTo(workers.runtimes().runtimeRoot(RUNTIME).toString());
         assertThat(env.get("AWS_LAMBDA_RUNTIME_API").asText()).matches("127\\.0\\.0\\.1:\\d+");
         assertThat(env.get("AWS_LAMBDA_FUNCTION_NAME").asText()).isEqualTo("envs");
         assertThat(env.get("AWS_LAMBDA_FUNCTION_VERSION").asText()).isEqualTo("$LATEST");

@@ -8,16 +8,13 @@ import static org.awaitility.Awaitility.await;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.placement.CapacitySettings;
-import dev.hearth.runtimes.RuntimeCatalog;
-import dev.hearth.sandbox.process.ProcessSandboxBackend;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The scaling rate and the host's capacity on the worker's invocation path, with real sandboxes. */
 final class TestWorkerScalingAndCapacity {
-    private static final AtomicInteger WORKERS = new AtomicInteger();
-
     @TempDir
     static Path root;
-    private static ProcessSandboxBackend backend;
-    private static RuntimeCatalog runtimes;
+    private static ProcessWorkers workers;
     private static Path counterCode;
 
     private final ManualClock clock = new ManualClock();
@@ -39,15 +33,13 @@ final class TestWorkerScalingAndCapacity {
 
     @BeforeAll
     static void startBackend() throws Exception {
-        TestFunctions.openUp(root);
-        backend = new ProcessSandboxBackend();
-        runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
-        counterCode = TestFunctions.install(root, "python-counter", List.of("app.py"));
+        workers = ProcessWorkers.open(root);
+        counterCode = workers.install("python-counter", List.of("app.py"));
     }
 
     @AfterAll
     static void stopBackend() {
-        backend.close();
+        workers.close();
     }
 
     @AfterEach
@@ -55,15 +47,8 @@ final class TestWorkerScalingAndCapacity {
         worker.close();
     }
 
-    private Worker newWorker(WorkerConfig config) {
-        return new Worker(backend, runtimes, new RecordingLogSink(), config, clock);
-    }
-
-    private WorkerConfig defaults() throws Exception {
-        Path workDir = root.resolve("work-" + WORKERS.incrementAndGet());
-        Files.createDirectories(workDir);
-        TestFunctions.openUp(workDir);
-        return WorkerConfig.defaults(workDir);
+    private Worker newWorker(UnaryOperator<WorkerConfig> adjust) throws Exception {
+        return workers.worker(adjust, clock, new RecordingLogSink());
     }
 
     private static FunctionSnapshot function(String name) {
@@ -77,7 +62,7 @@ final class TestWorkerScalingAndCapacity {
 
     @Test
     void newSandboxesBeyondTheScalingRateAreThrottledWhileWarmOnesServeAndTheBucketRefills() throws Exception {
-        worker = newWorker(defaults().withScalingRate(1, Duration.ofMinutes(1)));
+        worker = newWorker(c -> c.withScalingRate(1, Duration.ofMinutes(1)));
         FunctionSnapshot f = function("scaling");
         worker.invoke(f, request(f, "{\"action\":\"count\"}"));
 
@@ -104,7 +89,7 @@ final class TestWorkerScalingAndCapacity {
 
     @Test
     void runningInvocationsNeverExceedTheHostBudget() throws Exception {
-        worker = newWorker(defaults().withCapacity(new CapacitySettings(128, 0, Duration.ZERO, 0)));
+        worker = newWorker(c -> c.withCapacity(new CapacitySettings(128, 0, Duration.ZERO, 0)));
         FunctionSnapshot f = function("budget");
         CompletableFuture<InvocationResult> first = sleepAsync(worker, f, 2);
         await().until(() -> worker.capacity().runningMb() == 128);
@@ -123,7 +108,7 @@ final class TestWorkerScalingAndCapacity {
     @Test
     void withoutRoomForANewSandboxIdleOnesAreEvictedAndTheStartIsThrottled() throws Exception {
         // a headroom no host has: every new sandbox is short of memory
-        worker = newWorker(defaults().withCapacity(new CapacitySettings(1 << 20, 1L << 40, Duration.ZERO, 0)));
+        worker = newWorker(c -> c.withCapacity(new CapacitySettings(1 << 20, 1L << 40, Duration.ZERO, 0)));
         FunctionSnapshot f = function("no-room");
 
         assertThatThrownBy(() -> worker.invoke(f, request(f, "{}")))

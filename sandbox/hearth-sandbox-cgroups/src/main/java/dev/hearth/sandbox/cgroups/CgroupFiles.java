@@ -86,6 +86,9 @@ final class CgroupFiles {
             }
             throw new UncheckedIOException("cannot read " + procs, e);
         } catch (IOException e) {
+            if (REMOVED.equals(e.getMessage())) {
+                return List.of(); // removed between open and read: ENODEV from read(2), no members
+            }
             throw new UncheckedIOException("cannot read " + procs, e);
         }
     }
