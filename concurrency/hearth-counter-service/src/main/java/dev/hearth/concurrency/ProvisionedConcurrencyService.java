@@ -76,6 +76,11 @@ public final class ProvisionedConcurrencyService {
         }
         ProvisionedConcurrency saved = store.transact(tx -> {
             String version = resolve(tx, function.name(), qualifier);
+            if (tx.version(function.name(), version).map(v -> "PublishedVersions".equals(v.configuration().snapStartApplyOn()))
+                    .orElse(false)) {
+                throw LambdaException.invalidParameter("Provisioned Concurrency is not supported for versions with SnapStart"
+                        + " enabled (" + account.functionArn(function.name(), version) + ").");
+            }
             requireNoOverlap(tx, function.name(), qualifier, version);
             int others = tx.provisionedConcurrencies(function.name()).stream()
                     .filter(c -> !c.qualifier().equals(qualifier)).mapToInt(ProvisionedConcurrency::requested).sum();

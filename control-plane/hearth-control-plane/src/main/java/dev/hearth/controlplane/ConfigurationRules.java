@@ -3,12 +3,14 @@ package dev.hearth.controlplane;
 import static dev.hearth.core.LambdaException.invalidParameter;
 
 import dev.hearth.core.LambdaException;
+import dev.hearth.store.spi.FunctionConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +37,8 @@ final class ConfigurationRules {
     private static final Pattern VERSION = Pattern.compile("\\$LATEST|[0-9]+");
     private static final Set<String> ARCHITECTURES = Set.of("x86_64", "arm64");
     private static final Set<String> SNAP_START = Set.of("PublishedVersions", "None");
+    private static final String SNAP_START_ON = "PublishedVersions";
+    private static final Pattern SNAP_START_RUNTIME = Pattern.compile("(java|python3\\.|dotnet)(\\d+)");
 
     /** Keys Lambda sets itself and refuses to let a function override. */
     static final Set<String> RESERVED_ENVIRONMENT_KEYS = Set.of(
@@ -144,6 +148,31 @@ final class ConfigurationRules {
             throw invalidParameter(constraint(applyOn, "snapStart.applyOn", "Member must satisfy enum value set: [PublishedVersions, None]"));
         }
         return applyOn;
+    }
+
+    /**
+     * Lambda's SnapStart runtimes: Java 11 and later, Python 3.12 and later, .NET 8 and later; other
+     * runtimes are refused when SnapStart is on.
+     */
+    FunctionConfiguration snapStartCompatible(FunctionConfiguration configuration) {
+        if (SNAP_START_ON.equals(configuration.snapStartApplyOn()) && !supportsSnapStart(configuration.runtime())) {
+            throw invalidParameter(configuration.runtime() + " is not supported for SnapStart enabled functions.");
+        }
+        return configuration;
+    }
+
+    static boolean supportsSnapStart(String runtime) {
+        Matcher m = SNAP_START_RUNTIME.matcher(runtime);
+        if (!m.matches()) {
+            return false;
+        }
+        int version = Integer.parseInt(m.group(2));
+        return switch (m.group(1)) {
+            case "java" -> version >= 11;
+            case "python3." -> version >= 12;
+            case "dotnet" -> version >= 8;
+            default -> false;
+        };
     }
 
     Map<String, String> tags(Map<String, String> tags) {

@@ -105,7 +105,7 @@ public final class FunctionService {
         if (in.packageType() != null && !in.packageType().equals("Zip")) {
             throw ConfigurationRules.unsupportedCodeLocation();
         }
-        FunctionConfiguration configuration = new FunctionConfiguration(
+        FunctionConfiguration configuration = rules.snapStartCompatible(new FunctionConfiguration(
                 rules.runtime(in.runtime()),
                 rules.handler(in.handler()),
                 rules.role(in.role()),
@@ -118,7 +118,7 @@ public final class FunctionService {
                         ? Map.of() : in.environment().variables()),
                 rules.architectures(Objects.requireNonNullElse(in.architectures(), List.of("x86_64"))),
                 rules.snapStart(in.snapStart() == null || in.snapStart().applyOn() == null
-                        ? SNAP_START_OFF : in.snapStart().applyOn()));
+                        ? SNAP_START_OFF : in.snapStart().applyOn())));
         Map<String, String> tags = rules.tags(Objects.requireNonNullElse(in.tags(), Map.of()));
         CodeRef code = storeCode(required(in.code(), "code"));
         Instant now = clock.instant();
@@ -200,7 +200,7 @@ public final class FunctionService {
             FunctionVersion latest = latest(tx, ref.name());
             checkRevision(in.revisionId(), latest.revisionId());
             FunctionConfiguration c = latest.configuration();
-            FunctionConfiguration updated = new FunctionConfiguration(
+            FunctionConfiguration updated = rules.snapStartCompatible(new FunctionConfiguration(
                     in.runtime() == null ? c.runtime() : rules.runtime(in.runtime()),
                     in.handler() == null ? c.handler() : rules.handler(in.handler()),
                     in.role() == null ? c.role() : rules.role(in.role()),
@@ -213,7 +213,7 @@ public final class FunctionService {
                             : rules.environment(Objects.requireNonNullElse(in.environment().variables(), Map.of())),
                     c.architectures(),
                     in.snapStart() == null || in.snapStart().applyOn() == null ? c.snapStartApplyOn()
-                            : rules.snapStart(in.snapStart().applyOn()));
+                            : rules.snapStart(in.snapStart().applyOn())));
             FunctionVersion v = latest.with(updated, latest.code(), clock.instant(), newRevision());
             tx.putVersion(v);
             return v;

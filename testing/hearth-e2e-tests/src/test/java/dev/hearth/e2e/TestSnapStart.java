@@ -3,6 +3,7 @@ package dev.hearth.e2e;
 import static dev.hearth.e2e.HearthTestServer.pythonFunction;
 import static dev.hearth.e2e.HearthTestServer.pythonZip;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
@@ -68,6 +70,15 @@ final class TestSnapStart {
 
             InvokeResponse warm = invoke(lambda, version, 0);
             assertThat(tail(warm)).doesNotContain("Restore Duration").doesNotContain("Init Duration");
+
+            assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(
+                    r -> r.functionName("snappy").qualifier(version).provisionedConcurrentExecutions(1)))
+                    .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("SnapStart");
+            assertThatThrownBy(() -> lambda.createFunction(pythonFunction("snappy-node", pythonZip(FUNCTION))
+                    .runtime("nodejs22.x").handler("index.handler")
+                    .snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS)).build()))
+                    .isInstanceOf(InvalidParameterValueException.class)
+                    .hasMessageContaining("nodejs22.x is not supported for SnapStart enabled functions.");
 
             InvokeResponse latest = lambda.invoke(r -> r.functionName("snappy").logType(LogType.TAIL)
                     .payload(SdkBytes.fromUtf8String("{}")));
