@@ -38,7 +38,7 @@ public final class MicrovmSandbox implements Sandbox {
 
     private final String id;
     private final Process process;
-    private final QmpClient qmp;
+    private final VmmControl vmm;
     private final SocketChannel control;
     private final GuestImage guest;
     private final MicrovmShape shape;
@@ -53,12 +53,12 @@ public final class MicrovmSandbox implements Sandbox {
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
     private final Thread controlReader;
 
-    MicrovmSandbox(String id, Process process, QmpClient qmp, SocketChannel control, GuestImage guest, MicrovmShape shape,
+    MicrovmSandbox(String id, Process process, VmmControl vmm, SocketChannel control, GuestImage guest, MicrovmShape shape,
             QemuCommandLine.VmFiles files, GuestMemory memory, String origin, InstantSource clock,
             Consumer<MicrovmSandbox> onExit) {
         this.id = id;
         this.process = process;
-        this.qmp = qmp;
+        this.vmm = vmm;
         this.control = control;
         this.guest = guest;
         this.shape = shape;
@@ -114,8 +114,9 @@ public final class MicrovmSandbox implements Sandbox {
         return process.pid();
     }
 
-    QmpClient qmp() {
-        return qmp;
+    /** Its VMM's control API (QEMU's QMP, or Firecracker's REST API). */
+    VmmControl vmm() {
+        return vmm;
     }
 
     GuestImage guest() {
@@ -225,7 +226,7 @@ public final class MicrovmSandbox implements Sandbox {
 
     private void closeQuietly() {
         try {
-            qmp.close();
+            vmm.close();
             control.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": closing sockets failed", e);

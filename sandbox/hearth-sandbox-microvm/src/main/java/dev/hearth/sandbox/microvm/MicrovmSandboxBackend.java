@@ -203,13 +203,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         Files.createDirectories(snapshotDir);
         MicrovmSnapshot snapshot = new MicrovmSnapshot(snapshotDir.toAbsolutePath(), ramFile, sandbox.guest(),
                 sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.shape());
-        QmpClient qmp = sandbox.qmp();
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
-                List.of(Map.of("capability", "x-ignore-shared", "state", true))));
-        qmp.execute("stop", Map.of());
         try {
-            qmp.execute("migrate", Map.of("uri", "exec:cat > " + LaunchFiles.quote(snapshot.stateFile().toString())));
-            qmp.awaitMigration(MIGRATION_TIMEOUT);
+            sandbox.vmm().save(snapshot.stateFile(), ramFile, MIGRATION_TIMEOUT);
         } catch (IOException e) {
             throw new IOException("snapshot of " + sandbox.id() + " failed (the VM is killed): " + e.getMessage(), e);
         }
@@ -261,15 +256,11 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         return boot(spec.sandboxId(), snapshot.guest(), scratch, snapshot.shape(), files, memory, true,
                 "restored from " + snapshot.dir(),
                 sandbox -> {
-                    QmpClient qmp = sandbox.qmp();
                     long connected = System.nanoTime();
-                    qmp.execute("migrate-set-capabilities", Map.of("capabilities",
-                            List.of(Map.of("capability", "x-ignore-shared", "state", true))));
-                    qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + LaunchFiles.quote(snapshot.stateFile().toString())));
-                    qmp.awaitMigration(MIGRATION_TIMEOUT);
+                    sandbox.vmm().load(snapshot.stateFile(), snapshot.ramFile(), MIGRATION_TIMEOUT);
                     sandbox.startControl();
                     long migrated = System.nanoTime();
-                    qmp.execute("cont", Map.of());
+                    sandbox.vmm().resume();
                     sandbox.syncClock();
                     sandbox.sendControl("restored");
                     LOG.log(System.Logger.Level.DEBUG, () -> "microvm " + spec.sandboxId() + " restored in "
@@ -356,7 +347,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         }
         return boot(spec.sandboxId(), image, spec.scratchDir(), shape, files, memory, false, "booted", sandbox -> {
             sandbox.startControl();
-            sandbox.qmp().execute("cont", Map.of());
+            sandbox.vmm().resume();
         });
     }
 
@@ -410,9 +401,9 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         MicrovmSandbox sandbox = null;
         try {
             SocketChannel qmpChannel = UnixSockets.connectWhenReady(files.qmpSocket(), process, START_TIMEOUT);
-            QmpClient qmp = QmpClient.open(qmpChannel);
+            VmmControl vmm = new QemuVmmControl(QmpClient.open(qmpChannel));
             SocketChannel control = UnixSockets.connectWhenReady(files.controlSocket(), process, START_TIMEOUT);
-            sandbox = new MicrovmSandbox(id, process, qmp, control, image, shape, files, memory, origin, clock,
+            sandbox = new MicrovmSandbox(id, process, vmm, control, image, shape, files, memory, origin, clock,
                     running::remove);
             running.add(sandbox);
             if (closed) {
