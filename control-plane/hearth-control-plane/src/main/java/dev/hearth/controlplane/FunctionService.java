@@ -79,6 +79,7 @@ public final class FunctionService {
     private final Clock clock;
     private final ControlPlaneLimits limits;
     private final List<FunctionChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile VersionStates versionStates = VersionStates.ALWAYS_ACTIVE;
 
     public FunctionService(FunctionStore store, PackageStore packages, AccountContext account,
             Predicate<String> knownRuntime, ControlPlaneLimits limits, Clock clock) {
@@ -96,6 +97,11 @@ public final class FunctionService {
 
     public void addListener(FunctionChangeListener listener) {
         listeners.add(listener);
+    }
+
+    /** Where the {@code State} of reported versions comes from (default: always {@code Active}). */
+    public void useVersionStates(VersionStates states) {
+        this.versionStates = Objects.requireNonNull(states);
     }
 
     // ----- functions -----
@@ -559,10 +565,12 @@ public final class FunctionService {
         String arn = qualifier.map(q -> account.functionArn(v.functionName(), q))
                 .orElseGet(() -> account.functionArn(v.functionName()));
         boolean snapStartOn = "PublishedVersions".equals(c.snapStartApplyOn());
+        VersionState state = versionStates.stateOf(v);
         return new FunctionConfigurationOutput(
                 v.functionName(), arn, c.runtime(), c.role(), c.handler(), v.code().size(), c.description(),
                 c.timeout(), c.memorySize(), LambdaTimestamps.format(v.lastModified()), v.code().sha256(), v.version(),
-                new Environment(c.environment()), new TracingConfig("PassThrough"), v.revisionId(), "Active", "Successful",
+                new Environment(c.environment()), new TracingConfig("PassThrough"), v.revisionId(), state.state(),
+                state.reasonCode(), state.reason(), "Successful",
                 "Zip", c.architectures(), new EphemeralStorage(c.ephemeralStorageSize()),
                 new SnapStartResponse(c.snapStartApplyOn(), snapStartOn && !v.isLatest() ? "On" : "Off"),
                 new LoggingConfig("Text", "/aws/lambda/" + v.functionName()));

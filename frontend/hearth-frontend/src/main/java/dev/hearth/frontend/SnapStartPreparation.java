@@ -1,13 +1,17 @@
 package dev.hearth.frontend;
 
 import dev.hearth.controlplane.FunctionResolver;
+import dev.hearth.controlplane.VersionState;
+import dev.hearth.controlplane.VersionStates;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.store.spi.FunctionStore;
 import dev.hearth.store.spi.FunctionVersion;
 import dev.hearth.worker.FunctionSnapshot;
 import dev.hearth.worker.Worker;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -17,10 +21,20 @@ import java.util.concurrent.Executor;
  * {@link Worker#prepareSnapStart} (idempotent: a snapshot is taken once per version revision, and not
  * at all on backends without snapshots).
  *
- * <p>Threading: {@link #functionChanged} returns at once; the work runs on the injected executor.
- * Failure: a snapshot that cannot be taken is logged; the version's first invocation tries again.
+ * <p>It is also where the control plane learns a version's {@code State} ({@link VersionStates}), as
+ * Lambda reports it: {@code Pending} (reason code {@code Creating}) from the publish until the
+ * snapshot is taken, then {@code Active}; {@code Failed} (reason code {@code InternalError}, with the
+ * cause) when it could not be taken. Unlike Lambda, which answers an invoke of a {@code Pending}
+ * version with {@code SnapStartNotReadyException}, Hearth's invoke waits for the snapshot. Versions
+ * this instance never prepared (e.g. published before a restart: snapshots live as long as the
+ * server) are {@code Active}; their first invocation takes the snapshot.
+ *
+ * <p>Threading: {@link #functionChanged} marks the versions to prepare {@code Pending} before it
+ * returns (so the PublishVersion response already says so) and runs the work on the injected
+ * executor; {@link #stateOf} never blocks. Failure: a snapshot that cannot be taken is logged and
+ * reported as {@code Failed}; the version's next invocation tries again.
  */
-public final class SnapStartPreparation {
+public final class SnapStartPreparation implements VersionStates {
     private static final System.Logger LOG = System.getLogger(SnapStartPreparation.class.getName());
 
     private final FunctionStore store;
@@ -28,6 +42,8 @@ public final class SnapStartPreparation {
     private final FunctionSnapshots snapshots;
     private final Worker worker;
     private final Executor executor;
+    /** States of the versions this instance prepared, by {@link #key}; absent means Active. */
+    private final Map<String, VersionState> states = new ConcurrentHashMap<>();
 
     public SnapStartPreparation(FunctionStore store, FunctionResolver resolver, FunctionSnapshots snapshots, Worker worker,
             Executor executor) {
@@ -40,30 +56,58 @@ public final class SnapStartPreparation {
 
     /** A function changed (published, updated, deleted): prepare the snapshots its versions need. */
     public void functionChanged(String functionName, boolean deleted) {
-        if (!deleted) {
-            executor.execute(() -> prepare(functionName));
+        if (deleted) {
+            states.keySet().removeIf(key -> key.startsWith(functionName + "\0"));
+            return;
+        }
+        List<FunctionVersion> versions = store.transact(tx -> tx.versions(functionName)).stream()
+                .filter(version -> !version.isLatest()
+                        && "PublishedVersions".equals(version.configuration().snapStartApplyOn()))
+                .toList();
+        List<FunctionVersion> toPrepare = versions.stream()
+                .filter(this::startPreparing)
+                .toList();
+        if (!toPrepare.isEmpty()) {
+            executor.execute(() -> toPrepare.forEach(this::prepare));
         }
     }
 
-    private void prepare(String functionName) {
-        List<FunctionVersion> versions = store.transact(tx -> tx.versions(functionName));
-        for (FunctionVersion version : versions) {
-            if (version.isLatest() || !"PublishedVersions".equals(version.configuration().snapStartApplyOn())) {
-                continue;
-            }
-            try {
-                FunctionSnapshot snapshot = snapshots.of(resolver.resolve(
-                        new FunctionRef(functionName, Optional.of(version.version()))));
-                worker.prepareSnapStart(snapshot).whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        LOG.log(System.Logger.Level.WARNING, "SnapStart snapshot of " + snapshot.functionArn()
-                                + " not taken: " + failure.getMessage(), failure);
-                    }
-                });
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "SnapStart snapshot of " + functionName + ":" + version.version()
-                        + " not prepared: " + e.getMessage(), e);
-            }
+    /** Marks a version Pending unless it is being or has been prepared; a Failed one is tried again. */
+    private boolean startPreparing(FunctionVersion version) {
+        VersionState pending = VersionState.pending("Hearth is taking the SnapStart snapshot of this version.");
+        VersionState prior = states.merge(key(version), pending,
+                (old, fresh) -> old.state().equals("Failed") ? fresh : old);
+        return prior == pending;
+    }
+
+    @Override
+    public VersionState stateOf(FunctionVersion version) {
+        return states.getOrDefault(key(version), VersionState.ACTIVE);
+    }
+
+    private void prepare(FunctionVersion version) {
+        String key = key(version);
+        try {
+            FunctionSnapshot snapshot = snapshots.of(resolver.resolve(
+                    new FunctionRef(version.functionName(), Optional.of(version.version()))));
+            worker.prepareSnapStart(snapshot).whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    states.replace(key, VersionState.ACTIVE);
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "SnapStart snapshot of " + snapshot.functionArn()
+                            + " not taken: " + failure.getMessage(), failure);
+                    states.replace(key, VersionState.failed("The SnapStart snapshot could not be taken: "
+                            + failure.getMessage()));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "SnapStart snapshot of " + version.functionName() + ":"
+                    + version.version() + " not prepared: " + e.getMessage(), e);
+            states.replace(key, VersionState.failed("The SnapStart snapshot could not be prepared: " + e.getMessage()));
         }
+    }
+
+    private static String key(FunctionVersion version) {
+        return version.functionName() + "\0" + version.version() + "\0" + version.revisionId();
     }
 }

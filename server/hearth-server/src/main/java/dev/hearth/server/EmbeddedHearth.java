@@ -164,7 +164,9 @@ public final class EmbeddedHearth implements AutoCloseable {
         // SnapStart: snapshots are taken when a version is published, where the backend can take them
         ExecutorService snapStartThreads = own(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("hearth-snapstart-", 0).factory()));
-        functions.addListener(new SnapStartPreparation(store, resolver, snapshots, worker, snapStartThreads)::functionChanged);
+        SnapStartPreparation snapStart = new SnapStartPreparation(store, resolver, snapshots, worker, snapStartThreads);
+        functions.addListener(snapStart::functionChanged);
+        functions.useVersionStates(snapStart);
         routes.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
         InvocationTarget asyncTarget = (resolved, requestId, payload) ->
                 invocations.invoke(resolved, requestId, payload, Optional.empty(), false);

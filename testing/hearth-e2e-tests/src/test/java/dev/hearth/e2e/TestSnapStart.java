@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -16,13 +17,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
 import software.amazon.awssdk.services.lambda.model.SnapStartOptimizationStatus;
+import software.amazon.awssdk.services.lambda.model.State;
+import software.amazon.awssdk.services.lambda.model.StateReasonCode;
 
 /**
  * SnapStart on the microVM backend through the whole server: a published version's sandboxes are
@@ -46,10 +51,18 @@ final class TestSnapStart {
                 LambdaClient lambda = server.client()) {
             lambda.createFunction(pythonFunction("snappy", pythonZip(FUNCTION)).memorySize(256).timeout(60)
                     .snapStart(s -> s.applyOn(SnapStartApplyOn.PUBLISHED_VERSIONS)).build());
-            String version = lambda.publishVersion(r -> r.functionName("snappy")).version();
+            PublishVersionResponse publish = lambda.publishVersion(r -> r.functionName("snappy"));
+            String version = publish.version();
+            // as Lambda: Pending while the snapshot is taken, then Active (the SDK's own waiter)
+            assertThat(publish.state()).isEqualTo(State.PENDING);
+            assertThat(publish.stateReasonCode()).isEqualTo(StateReasonCode.CREATING);
+            lambda.waiter().waitUntilPublishedVersionActive(r -> r.functionName("snappy").qualifier(version),
+                    w -> w.maxAttempts(600).backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(200))));
             GetFunctionConfigurationResponse published = lambda.getFunctionConfiguration(
                     r -> r.functionName("snappy").qualifier(version));
             assertThat(published.snapStart().optimizationStatus()).isEqualTo(SnapStartOptimizationStatus.ON);
+            assertThat(published.state()).isEqualTo(State.ACTIVE);
+            assertThat(published.stateReasonCode()).isNull();
 
             // two at once: two sandboxes, both restored from the same snapshot
             List<InvokeResponse> restored;

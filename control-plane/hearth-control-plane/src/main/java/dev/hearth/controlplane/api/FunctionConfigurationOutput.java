@@ -20,6 +20,8 @@ public record FunctionConfigurationOutput(
         TracingConfig tracingConfig,
         String revisionId,
         String state,
+        String stateReasonCode,
+        String stateReason,
         String lastUpdateStatus,
         String packageType,
         List<String> architectures,

@@ -32,9 +32,22 @@ import java.util.stream.Stream;
  * {@code /usr} (read-only system image), a private {@code /tmp} (tmpfs of the ephemeral storage
  * size), and the Runtime API at {@code 127.0.0.1:9001}, carried to the worker's unix socket by
  * QEMU's user-mode network. Guest memory is the function's memory size, vCPUs follow Lambda's
- * memory rule. Outside networks are not reachable, even when the spec allows them: QEMU 7.2's user
- * networking maps the host's own loopback into the guest and cannot be told not to (the escape suite
- * found it), so Hearth keeps it restricted until the VMM's network runs in a namespace of its own.
+ * memory rule. The function runs as {@code sbx_user1051} (uid 993, gid 990, as in Lambda), not as
+ * the guest's root.
+ *
+ * <p>Network: with {@link SandboxSpec#networkAccess()} (Lambda's default) the guest reaches outside
+ * networks over IPv4, but never the host's loopback services: QEMU runs in a network namespace of
+ * its own ({@code unshare --net} as root, else in a new user namespace too), which slirp4netns
+ * ({@code --disable-host-loopback}) connects to the host's stack, and QEMU's user network runs
+ * unrestricted inside it. QEMU maps the guest's gateway 10.0.2.2 to the loopback of the namespace
+ * it runs in, so without the namespace it would be the host's 127.0.0.1 (the escape suite found
+ * that); in the namespace nothing listens there. The guest's DNS server 10.0.2.3 is QEMU's, which
+ * forwards to the first {@code nameserver} of the host's {@code /etc/resolv.conf}, reached from the
+ * namespace through slirp4netns: a nameserver on the host's loopback (e.g. systemd-resolved's
+ * 127.0.0.53) is therefore unreachable and guest name resolution fails on such hosts. The namespace
+ * and slirp4netns cost each launch (and each restore of such a snapshot) a few milliseconds;
+ * slirp4netns ends with its VM. Without network access the user network is {@code restrict=on}: no
+ * namespace, no slirp4netns, nothing but the Runtime API.
  *
  * <p>It saves and restores VMs (the SnapStart idea): through the SPI as {@link #snapshots()}, and
  * with its own types as {@link #launchForSnapshot}, {@link #snapshot}, {@link #restore} and
@@ -51,6 +64,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration MIGRATION_TIMEOUT = Duration.ofSeconds(120);
     private static final int MAX_SOCKET_PATH = 107;
+    /** Whether Hearth runs as root, which decides how QEMU gets a network namespace ({@link OutboundNetwork}). */
+    private static final boolean HOST_ROOT = OutboundNetwork.hostRoot();
 
     private final MicrovmConfig config;
     private final InstantSource clock;
@@ -85,6 +100,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         for (Map.Entry<List<String>, String> tool : Map.of(
                 List.of(config.qemuBinary(), "--version"), "QEMU: apt-get install qemu-system-x86",
                 List.of("socat", "-V"), "socat (Runtime API forwarder): apt-get install socat",
+                List.of("slirp4netns", "--version"), "slirp4netns (outbound network): apt-get install slirp4netns",
                 List.of("mkfs.ext4", "-V"), "mkfs.ext4: apt-get install e2fsprogs",
                 List.of("xz", "--version"), "xz: apt-get install xz-utils").entrySet()) {
             try {
@@ -230,7 +246,9 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
      * resynchronised. From {@code spec} only the id, scratch directory and Runtime API socket are
      * used (command, environment and code are the snapshot's); its memory must match the snapshot.
      * The clone's guest reaches the Runtime API socket of {@code spec} (QEMU's forwarder is set up
-     * anew for each clone); vCPUs and {@code /tmp} size are the snapshot's.
+     * anew for each clone); vCPUs, {@code /tmp} size and network access are the snapshot's: clones of
+     * a VM launched with network access get a network namespace and slirp4netns of their own, as it
+     * had. Outbound connections open when the snapshot was taken are not carried into clones.
      *
      * @throws SandboxLaunchException for another memory size, a deleted snapshot, or a clone that
      *     failed to start (nothing is left running)
@@ -313,18 +331,12 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean NETWORK_WARNING = new java.util.concurrent.atomic.AtomicBoolean();
-
     private MicrovmSandbox start(SandboxSpec spec, boolean forSnapshot) throws SandboxLaunchException {
         GuestImage image;
         MicrovmShape shape;
         QemuCommandLine.VmFiles files;
         try {
             image = guestImage();
-            if (spec.networkAccess() && NETWORK_WARNING.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.WARNING, "microvm sandboxes get no outbound network: QEMU user networking would"
-                        + " expose this host's loopback services to the guest");
-            }
             shape = new MicrovmShape(spec.limits().memoryMb(), Math.max(1, (int) Math.ceil(spec.limits().vcpus())),
                     accelerator(), spec.networkAccess(), HostCpu.tscKhz());
             Files.createDirectories(spec.scratchDir());
@@ -387,7 +399,11 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         } catch (IOException e) {
             throw new SandboxLaunchException("microvm " + id + ": " + e.getMessage(), e);
         }
-        List<String> argv = QemuCommandLine.build(config.qemuBinary(), image, shape, files, memory, incoming);
+        List<String> argv = new ArrayList<>();
+        if (shape.networkAccess()) {
+            argv.addAll(OutboundNetwork.namespaceCommand(HOST_ROOT));
+        }
+        argv.addAll(QemuCommandLine.build(config.qemuBinary(), image, shape, files, memory, incoming));
         Path qemuLog = scratch.resolve("qemu.log");
         Process process;
         try {
@@ -396,10 +412,17 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
                     .redirectError(ProcessBuilder.Redirect.appendTo(qemuLog.toFile()))
                     .start();
         } catch (IOException e) {
-            throw new SandboxLaunchException("cannot start " + config.qemuBinary() + ": " + e.getMessage(), e);
+            throw new SandboxLaunchException("cannot start " + argv.getFirst() + ": " + e.getMessage(), e);
         }
         MicrovmSandbox sandbox = null;
         try {
+            // QEMU starts paused: slirp4netns sets up its namespace while QEMU initialises, and is
+            // ready before the guest runs; it ends when QEMU does, however QEMU ends
+            OutboundNetwork network = null;
+            if (shape.networkAccess()) {
+                network = OutboundNetwork.attach(process, HOST_ROOT, scratch.resolve("slirp4netns.log"), START_TIMEOUT);
+                process.onExit().thenRun(network::close);
+            }
             SocketChannel qmpChannel = UnixSockets.connectWhenReady(files.qmpSocket(), process, START_TIMEOUT);
             VmmControl vmm = new QemuVmmControl(QmpClient.open(qmpChannel));
             SocketChannel control = UnixSockets.connectWhenReady(files.controlSocket(), process, START_TIMEOUT);
@@ -408,6 +431,9 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
             running.add(sandbox);
             if (closed) {
                 throw new IOException("the microvm backend was closed during the launch");
+            }
+            if (network != null) {
+                network.awaitReady(START_TIMEOUT);
             }
             step.run(sandbox);
             return sandbox;

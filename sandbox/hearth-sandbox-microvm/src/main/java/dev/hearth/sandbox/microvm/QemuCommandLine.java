@@ -15,6 +15,14 @@ import java.util.regex.Pattern;
  * ports {@code hearth.output} (QEMU's stdout) and {@code hearth.control} (a unix socket), and a
  * virtio-net card on QEMU's user-mode network whose {@code guestfwd} takes guest connections to
  * {@code 10.0.2.100:9001} to the host's Runtime API socket through {@code socat}.
+ *
+ * <p>The user-mode network depends on {@link MicrovmShape#networkAccess()}. Without it:
+ * {@code restrict=on}, the guest reaches nothing but the Runtime API forward. With it:
+ * {@code restrict=off} (IPv4 only), and the backend starts this argv inside a network namespace of
+ * its own given outbound access by slirp4netns ({@link OutboundNetwork}). That namespace is what
+ * makes {@code restrict=off} safe: QEMU's user network maps 10.0.2.2 (indeed all of 10.0.2.0/24)
+ * to the loopback of the namespace QEMU runs in, and cannot be told not to; in the host's namespace
+ * that would be the host's own 127.0.0.1.
  */
 final class QemuCommandLine {
     /** Guest address whose port 9001 the user-mode network forwards to the Runtime API socket. */
@@ -80,10 +88,11 @@ final class QemuCommandLine {
                 "-device", "virtserialport,chardev=output,name=hearth.output",
                 "-chardev", "socket,id=control,path=" + files.controlSocket() + ",server=on,wait=off",
                 "-device", "virtserialport,chardev=control,name=hearth.control",
-                // restrict=on always: QEMU 7.2's user networking maps its host address (10.0.2.2) to the
-                // host's own 127.0.0.1 and cannot be told not to, so outbound access would expose the
-                // host's loopback services to the guest. The guest keeps its Runtime API (guestfwd).
-                "-netdev", "user,id=net,restrict=on,guestfwd=tcp:" + GUEST_FORWARD
+                // restrict=off only with network access, and then only inside QEMU's own network
+                // namespace (OutboundNetwork): QEMU maps 10.0.2.2 to the loopback of its namespace.
+                // The namespace has no IPv6 route, so the guest gets none either.
+                "-netdev", "user,id=net," + (shape.networkAccess() ? "restrict=off,ipv6=off" : "restrict=on")
+                        + ",guestfwd=tcp:" + GUEST_FORWARD
                         + "-cmd:socat -lf " + files.forwarderLog() + " STDIO UNIX-CONNECT:" + files.runtimeApiSocket(),
                 "-device", "virtio-net-device,netdev=net",
                 "-qmp", "unix:" + files.qmpSocket() + ",server=on,wait=off"));

@@ -3,8 +3,10 @@
 #
 # Boot: load the virtio modules (in dependency order), mount the read-only images by their virtio-blk
 # serial, mount a size-limited /tmp, bring up the Runtime API path (127.0.0.1:9001 -> slirp guestfwd),
-# run /hearth/command (appended per sandbox as a second cpio archive) with its output on the
-# "hearth.output" port, report "exit STATUS OOM" on the "hearth.control" port, power off.
+# run /hearth/command (appended per sandbox as a second cpio archive) as the unprivileged
+# sbx_user1051 with its output on the "hearth.output" port, report "exit STATUS OOM" on the
+# "hearth.control" port, power off. Everything else (this script, the Runtime API forwarder, the
+# control loop) runs as root; the function cannot signal or trace them.
 # The control port also accepts host commands, one per line: "time EPOCH_SECONDS" sets the clock
 # (after a snapshot restore), "restored" ends Runtime API connections that were open when the VM
 # was saved, "ping" answers "pong".
@@ -74,7 +76,13 @@ if read -r cmd arg <&3 && [ "$cmd" = time ]; then date -s "@$arg" >/dev/null; fi
 ) &
 
 cd /var/task
-/bin/sh /hearth/command </dev/null >"$OUT" 2>&1 3>&- &
+# As Lambda: the function runs as sbx_user1051 (uid 993, gid 990 per /etc/passwd), not as root, with
+# no_new_privs (no setuid or file-capability gains). busybox's setpriv cannot change uids, so su
+# does (root needs no password; -s because the user's shell is /bin/false); su execs the shell,
+# which execs the command, so the status is the command's. The root shell opens the output port
+# first; /tmp and /dev/shm are mode 1777; /var/task and /var/runtime keep the host trees' modes
+# (Hearth extracts packages readable by every uid).
+setpriv --nnp su -s /bin/sh sbx_user1051 -c 'exec /bin/sh /hearth/command' </dev/null >"$OUT" 2>&1 3>&- &
 wait $!
 status=$?
 oom=0

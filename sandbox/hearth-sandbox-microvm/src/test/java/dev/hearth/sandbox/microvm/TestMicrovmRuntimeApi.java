@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Boots a guest, runs python in it, and exchanges HTTP with a host listener over the Runtime API transport. */
+/**
+ * Boots a guest, runs python in it, and exchanges HTTP with a host listener over the Runtime API
+ * transport; the function runs as Lambda's unprivileged {@code sbx_user1051} (uid 993, gid 990).
+ */
 final class TestMicrovmRuntimeApi {
     private static final String CLIENT = """
             import http.client, os, time
@@ -31,6 +34,8 @@ final class TestMicrovmRuntimeApi {
                 keep.request('POST', '/2018-06-01/runtime/invocation/%d/response' % i, body=b'{"ok":true}')
                 print('keep-alive', i, keep.getresponse().read().decode(), flush=True)
             print('task', sorted(os.listdir('/var/task')), 'cwd', os.getcwd())
+            import pwd
+            print('user', os.getuid(), os.getgid(), os.getgroups(), pwd.getpwuid(os.getuid()).pw_name)
             """;
 
     @TempDir
@@ -60,6 +65,7 @@ final class TestMicrovmRuntimeApi {
                     keep-alive 1 hello /2018-06-01/runtime/invocation/1/response
                     keep-alive 2 hello /2018-06-01/runtime/invocation/2/response
                     task ['handler.py'] cwd /var/task
+                    user 993 990 [990] sbx_user1051
                     """);
             assertThat(api.requestLines).containsExactly(
                     "GET /2018-06-01/runtime/invocation/next HTTP/1.1",

@@ -27,11 +27,17 @@ final class TestQemuCommandLine {
     }
 
     @Test
-    void networkStaysRestrictedEvenWithNetworkAccessBecauseUserNetworkingWouldExposeHostLoopback() {
+    void networkAccessLiftsTheRestrictionForTheBackendToStartQemuInANamespaceOfItsOwn() {
         List<String> argv = QemuCommandLine.build("qemu-system-x86_64", GUEST,
                 new MicrovmShape(512, 1, Accelerator.TCG, true, 0), FILES, new GuestMemory.Anonymous(), false);
 
-        assertThat(String.join(" ", argv)).contains("user,id=net,restrict=on,guestfwd=").doesNotContain("tsc_early_khz");
+        assertThat(argv.getFirst()).isEqualTo("qemu-system-x86_64");
+        assertThat(argv).containsSequence("-netdev", "user,id=net,restrict=off,ipv6=off,guestfwd=tcp:10.0.2.100:9001-cmd:socat"
+                + " -lf /scratch/sb-1/forwarder.log STDIO UNIX-CONNECT:/scratch/sb-1/api.sock");
+        assertThat(String.join(" ", argv)).doesNotContain("tsc_early_khz");
+        // the namespace: unshare execs QEMU, so the process the backend starts is QEMU's
+        assertThat(OutboundNetwork.namespaceCommand(true)).containsExactly("unshare", "--net", "--");
+        assertThat(OutboundNetwork.namespaceCommand(false)).containsExactly("unshare", "--user", "--map-root-user", "--net", "--");
     }
 
     @Test

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * The argv that starts one sandbox, in steps that each {@code exec} the next, so the sandbox's
- * first process keeps one pid throughout ({@link #direct}; a {@link LaunchPool} process has done
- * step 1 ahead of time and execs the rest, {@link #pooled}):
+ * first process keeps one pid throughout (with network access, {@link LaunchProgram} stays as its
+ * parent). Step 1 is {@link #launchProcess}, done ahead of time by a {@link LaunchPool} process or
+ * at the launch itself; its {@link LaunchProgram} then runs {@link #sandbox}, steps 2 to 5:
  * <ol>
  *   <li><b>Join the cgroup</b> ({@link #JOIN_CGROUP}, {@code /bin/sh} as Hearth's user): writes its
  *       own pid to the {@code cgroup.procs} of every pre-created hierarchy, then opens the seccomp
@@ -32,9 +33,8 @@ import java.util.Map;
  *       the Runtime API socket at {@link #RUNTIME_API_SOCKET}; no capabilities, a new session, no
  *       further user namespaces, the seccomp filter (compiled once per backend, loaded from fd 3);
  *       dies with Hearth.</li>
- *   <li><b>Network</b> (only with {@code networkAccess}; {@link #JOIN_CGROUP_WITH_NETWORK}): slirp4netns
- *       gives the sandbox {@code tap0} with outbound TCP/UDP through the host's stack, and the
- *       sandbox's command starts only once that is up.</li>
+ *   <li><b>Network</b> (only with {@code networkAccess}; {@link LaunchProgram}): slirp4netns
+ *       gives the sandbox {@code tap0} with outbound TCP/UDP through the host's stack.</li>
  *   <li><b>Open the Runtime API and start the runtime</b> ({@link RuntimeApiLauncher}, perl inside):
  *       reads the function's environment from stdin, listens on {@code 127.0.0.1:9001}, starts the
  *       forwarder on that listening socket, and execs the runtime's command with exactly that
@@ -69,72 +69,6 @@ final class BwrapCommand {
             exec "$@" 3< "$bpf"
             """;
 
-    /**
-     * Step 1 for a sandbox with network access. Arguments: the seccomp file, a directory for four
-     * FIFOs, the cgroup.procs files, {@code --}, the next step (whose bubblewrap has
-     * {@code --info-fd 4 --block-fd 5}). After joining the cgroup it starts the next step in the
-     * background (with this shell's stdin, which carries the environment), reads the sandbox's pid
-     * from bubblewrap's info, starts slirp4netns on the sandbox's network namespace ({@code tap0},
-     * 10.0.2.0/24, host loopback unreachable, its own mount namespace and seccomp filter) once
-     * bubblewrap has set up the sandbox's loopback (slirp4netns brings {@code lo} up too; had it done
-     * so first, bubblewrap's own loopback set-up would fail), unblocks the sandbox without waiting for
-     * slirp4netns (the runtime starts while {@code tap0} is configured: the Runtime API is on loopback,
-     * and an interpreter takes longer to start than slirp4netns to be ready), then waits until
-     * slirp4netns is ready — killing the sandbox if it fails — and for the sandbox. slirp4netns ends when this shell
-     * does (its exit FIFO closes). Every FIFO is opened in the same order on both sides, so none of
-     * the opens can deadlock; the info FIFO is read to the end of bubblewrap's JSON and never closed
-     * early (bubblewrap would die of SIGPIPE).
-     */
-    static final String JOIN_CGROUP_WITH_NETWORK = """
-            bpf=$1; dir=$2; shift 2
-            while [ "$1" != -- ]; do
-              echo $$ > "$1" || { echo "hearth: cannot join cgroup $1" >&2; exit 125; }
-              shift
-            done
-            shift
-            /usr/bin/mkfifo -m 600 "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit" \
-              || { echo "hearth: cannot create FIFOs in $dir" >&2; exit 125; }
-            exec 6<&0 0</dev/null
-            "$@" 0<&6 6<&- 3< "$bpf" 4> "$dir/hearth-info" 5< "$dir/hearth-block" &
-            sandbox=$!
-            exec 6< "$dir/hearth-info" 7> "$dir/hearth-block"
-            pid=
-            while read -r line <&6; do
-              case "$line" in
-                *'"child-pid"'*) pid=${line#*: }; pid=${pid%,} ;;
-                '}') break ;;
-              esac
-            done
-            if [ -z "$pid" ]; then
-              /usr/bin/rm -f "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit"
-              wait "$sandbox"; exit $?
-            fi
-            # bubblewrap sets up the sandbox's loopback itself; slirp4netns --configure also brings lo up,
-            # and if it did so first, bubblewrap's RTM_NEWADDR would fail: start slirp4netns only once
-            # lo has 127.0.0.1 (bounded: after ~2 s it starts anyway). A bubblewrap that died before
-            # reading its go must not kill this shell with SIGPIPE: its own exit status is reported below.
-            trap '' PIPE
-            echo go >&7
-            exec 7>&-
-            tries=0
-            until /usr/bin/grep -qs 127.0.0.1 "/proc/$pid/net/fib_trie"; do
-              tries=$((tries + 1)); [ "$tries" -lt 2000 ] || break
-              [ -d "/proc/$pid" ] || break
-            done
-            /usr/bin/slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-sandbox --enable-seccomp \
-              --netns-type=path --ready-fd=3 --exit-fd=4 "/proc/$pid/ns/net" tap0 \
-              3> "$dir/hearth-ready" 4< "$dir/hearth-exit" < /dev/null > /dev/null 2>&1 &
-            exec 8< "$dir/hearth-ready" 9> "$dir/hearth-exit"
-            read -r ready <&8
-            exec 8<&-
-            /usr/bin/rm -f "$dir/hearth-info" "$dir/hearth-block" "$dir/hearth-ready" "$dir/hearth-exit"
-            if [ "$ready" != 1 ] && [ -d "/proc/$pid" ]; then
-              echo "hearth: slirp4netns could not set up the sandbox's network" >&2
-              kill -KILL "$pid" 2>/dev/null; wait "$sandbox"; exit 125
-            fi
-            wait "$sandbox"
-            """;
-
     /** Host files under {@code /etc} that runtimes need (dynamic linker, TLS roots, name resolution, time zone). */
     static final List<String> ETC_FILES = List.of(
             "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl", "/etc/ca-certificates",
@@ -161,35 +95,14 @@ final class BwrapCommand {
     }
 
     /**
-     * The argv of a launch that starts outside any cgroup: joins {@code cgroup} first (step 1), then
-     * {@link #sandbox}. The process's stdin must carry {@link RuntimeApiLauncher#environment} of the
-     * function's environment.
+     * The argv of a launch process: joins {@code cgroup} (step 1), opens the seccomp program on fd 3,
+     * then runs {@link LaunchProgram}, which waits on stdin for its request.
      */
-    static List<String> direct(BackendFiles files, SandboxSpec spec, SandboxCgroup cgroup, List<String> sandbox) {
-        List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c",
-                spec.networkAccess() ? JOIN_CGROUP_WITH_NETWORK : JOIN_CGROUP, "hearth-join-cgroup",
+    static List<String> launchProcess(Path perl, BackendFiles files, SandboxCgroup cgroup) {
+        List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c", JOIN_CGROUP, "hearth-join-cgroup",
                 files.seccomp().toString()));
-        if (spec.networkAccess()) {
-            argv.add(spec.scratchDir().toString());
-        }
         cgroup.procsFiles().forEach(procs -> argv.add(procs.toString()));
-        argv.add("--");
-        argv.addAll(sandbox);
-        return argv;
-    }
-
-    /**
-     * What a {@link LaunchPool} process, which has joined its cgroup and holds the seccomp program on
-     * fd 3 already, execs: {@link #sandbox} itself, or with network access step 1's network part
-     * (joining no cgroup).
-     */
-    static List<String> pooled(BackendFiles files, SandboxSpec spec, List<String> sandbox) {
-        if (!spec.networkAccess()) {
-            return sandbox;
-        }
-        List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c", JOIN_CGROUP_WITH_NETWORK,
-                "hearth-join-cgroup", files.seccomp().toString(), spec.scratchDir().toString(), "--"));
-        argv.addAll(sandbox);
+        argv.addAll(List.of("--", perl.toString(), "-e", LaunchProgram.PROGRAM));
         return argv;
     }
 

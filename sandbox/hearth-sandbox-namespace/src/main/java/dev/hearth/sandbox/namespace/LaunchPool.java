@@ -1,17 +1,12 @@
 package dev.hearth.sandbox.namespace;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.hearth.sandbox.cgroups.CgroupHierarchy;
 import dev.hearth.sandbox.cgroups.SandboxCgroup;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,11 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each pooled process has joined a cgroup of its own, created without limits and named
  * {@code _pool-<hearth pid>-<n>} (sandbox ids cannot contain {@code _}), through
- * {@link BwrapCommand#JOIN_CGROUP}, with the backend's seccomp program open on fd 3, and then waits,
- * as Hearth's user with {@link BwrapCommand#HOST_ENVIRONMENT} only, in {@link #WAIT_FOR_REQUEST}
- * for the argv it is to {@code exec}: the rest of a launch ({@link BwrapCommand#sandbox}). The
- * backend takes one ({@link #take()}), writes the sandbox's limits into its cgroup, and sends it
- * {@link #request}, followed by what the sandbox reads from stdin. A pooled process whose Hearth has
+ * {@link BwrapCommand#launchProcess}, with the backend's seccomp program open on fd 3, and then waits,
+ * as Hearth's user with {@link BwrapCommand#HOST_ENVIRONMENT} only, in {@link LaunchProgram} for
+ * its request: the rest of a launch ({@link BwrapCommand#sandbox}). The backend takes one
+ * ({@link #take()}), writes the sandbox's limits into its cgroup, and sends it
+ * {@link LaunchProgram#request}, followed by what the sandbox reads from stdin. A pooled process whose Hearth has
  * died reads EOF and exits.
  *
  * <p>{@link #take()} never waits: when the pool is empty, the caller launches directly. The pool
@@ -36,27 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * failure is logged once and the pool stays empty (launches go the direct way). Thread-safe.
  */
 final class LaunchPool implements AutoCloseable {
-
-    /** Reads a 10-digit length, then that many bytes of NUL-ended arguments, then execs them; 125 on failure or EOF. */
-    static final String WAIT_FOR_REQUEST = """
-            sub fail { print STDERR "hearth: @_\\n"; exit 125 }
-            sub take {
-                my ($size) = @_;
-                my $bytes = '';
-                while (length($bytes) < $size) {
-                    my $got = sysread(STDIN, $bytes, $size - length($bytes), length($bytes));
-                    next if !defined $got && $! == 4;
-                    exit 125 if defined $got && $got == 0 && length($bytes) == 0 && $size == 10;
-                    fail("launch request cut short") unless $got;
-                }
-                return $bytes;
-            }
-            my $header = take(10);
-            my @argv = split /\\0/, take($header + 0), -1;
-            pop @argv;
-            { exec { $argv[0] } @argv; }
-            fail("cannot execute $argv[0]: $!");
-            """;
 
     private static final System.Logger LOG = System.getLogger(LaunchPool.class.getName());
     private static final Duration DISCARD_WAIT = Duration.ofSeconds(10);
@@ -130,28 +104,6 @@ final class LaunchPool implements AutoCloseable {
         return ready.size();
     }
 
-    /**
-     * What a pooled process reads from stdin to {@code exec} {@code argv}: ten ASCII digits giving the
-     * length of the rest, then each argument followed by a NUL byte.
-     *
-     * @throws IllegalArgumentException when an argument holds a NUL byte
-     */
-    static byte[] request(List<String> argv) {
-        ByteArrayOutputStream arguments = new ByteArrayOutputStream();
-        for (String argument : argv) {
-            if (argument.indexOf('\0') >= 0) {
-                throw new IllegalArgumentException("an argument cannot hold a NUL byte: " + argument.replace("\0", "\\0"));
-            }
-            arguments.writeBytes(argument.getBytes(UTF_8));
-            arguments.write(0);
-        }
-        byte[] header = "%010d".formatted(arguments.size()).getBytes(UTF_8);
-        ByteArrayOutputStream request = new ByteArrayOutputStream(header.length + arguments.size());
-        request.writeBytes(header);
-        request.writeBytes(arguments.toByteArray());
-        return request.toByteArray();
-    }
-
     /** Kills the waiting processes and removes their cgroups; waits (up to 10 s each) for that. Idempotent. */
     @Override
     public void close() {
@@ -179,11 +131,7 @@ final class LaunchPool implements AutoCloseable {
         SandboxCgroup cgroup = null;
         try {
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
-            List<String> argv = new ArrayList<>(List.of(HostTools.SH.toString(), "-c", BwrapCommand.JOIN_CGROUP,
-                    "hearth-join-cgroup", files.seccomp().toString()));
-            cgroup.procsFiles().forEach(procs -> argv.add(procs.toString()));
-            argv.addAll(List.of("--", perl.toString(), "-e", WAIT_FOR_REQUEST));
-            ProcessBuilder builder = new ProcessBuilder(argv).directory(new File("/")).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.launchProcess(perl, files, cgroup)).directory(new File("/")).redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(BwrapCommand.HOST_ENVIRONMENT);
             Pooled pooled = new Pooled(builder.start(), cgroup);

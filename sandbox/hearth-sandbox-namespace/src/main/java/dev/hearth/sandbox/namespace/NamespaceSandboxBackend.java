@@ -214,7 +214,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         Prepared ready;
         CgroupLimits limits = CgroupLimits.of(spec.limits());
         List<String> sandboxArgv;
-        byte[] pooledRequest;
+        byte[] request;
         try {
             ready = prepare();
             if (user.dropFromRoot()) {
@@ -224,13 +224,13 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             }
             handOver(socket);
             sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), spec, socket);
-            pooledRequest = LaunchPool.request(BwrapCommand.pooled(ready.files(), spec, sandboxArgv));
+            request = LaunchProgram.request(spec.networkAccess(), tools.slirp4netns().orElseThrow(), sandboxArgv);
         } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        Optional<NamespaceSandbox> pooled = launchPooled(ready.pool(), spec.sandboxId(), limits, pooledRequest, environment);
+        Optional<NamespaceSandbox> pooled = launchPooled(ready.pool(), spec.sandboxId(), limits, request, environment);
         NamespaceSandbox sandbox = pooled.isPresent() ? pooled.get()
-                : launchDirect(ready, spec, limits, sandboxArgv, environment);
+                : launchDirect(ready, spec, limits, request, environment);
         running.add(sandbox);
         if (sandbox.released().isDone()) {
             running.remove(sandbox);
@@ -267,8 +267,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         return Optional.of(NamespaceSandbox.adopt(sandboxId, launcher.process(), launcher.cgroup(), limits, running::remove));
     }
 
-    /** Creates the sandbox's cgroup and starts the whole launch, joining it first. */
-    private NamespaceSandbox launchDirect(Prepared ready, SandboxSpec spec, CgroupLimits limits, List<String> sandboxArgv,
+    /** Creates the sandbox's cgroup and starts a launch process in it, then sends it the request and the environment. */
+    private NamespaceSandbox launchDirect(Prepared ready, SandboxSpec spec, CgroupLimits limits, byte[] request,
             byte[] environment) throws SandboxLaunchException {
         SandboxCgroup cgroup;
         try {
@@ -278,7 +278,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         }
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.direct(ready.files(), spec, cgroup, sandboxArgv))
+            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.launchProcess(tools.perl().orElseThrow(), ready.files(),
+                    cgroup))
                     .directory(new File("/"))
                     .redirectErrorStream(true);
             builder.environment().clear();
@@ -289,7 +290,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             throw new SandboxLaunchException("cannot start sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
         NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), process, cgroup, limits, running::remove);
-        handEnvironment(sandbox, process, environment);
+        handRequest(sandbox, process, request, environment);
         return sandbox;
     }
 
@@ -383,15 +384,16 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     }
 
     /**
-     * Writes the function's environment to the launch's stdin, which {@link RuntimeApiLauncher} reads
-     * inside the sandbox (a few kilobytes: the pipe takes them without blocking). A launch that died
-     * before reading it (bubblewrap failed) is killed, so its exit and output report why.
+     * Writes the launch request and the function's environment to the launch process's stdin (a few
+     * kilobytes: the pipe takes them without blocking). A launch that died before reading them is
+     * killed, so its exit and output report why.
      */
-    private static void handEnvironment(NamespaceSandbox sandbox, Process process, byte[] environment) {
+    private static void handRequest(NamespaceSandbox sandbox, Process process, byte[] request, byte[] environment) {
         try (var stdin = process.getOutputStream()) {
+            stdin.write(request);
             stdin.write(environment);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "sandbox " + sandbox.id() + " ended before it read its environment; its exit reports why", e);
+            LOG.log(Level.WARNING, "sandbox " + sandbox.id() + " ended before it read its launch request; its exit reports why", e);
             sandbox.kill();
         }
     }

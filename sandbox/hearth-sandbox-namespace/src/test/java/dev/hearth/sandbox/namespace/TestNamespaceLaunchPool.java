@@ -87,8 +87,8 @@ final class TestNamespaceLaunchPool {
 
     @Test
     void aRequestIsItsLengthThenNulEndedArguments() {
-        assertThat(new String(LaunchPool.request(List.of("a", "", "b c")), UTF_8)).isEqualTo("0000000007a\0\0b c\0");
-        assertThatThrownBy(() -> LaunchPool.request(List.of("a\0b"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new String(LaunchProgram.encode(List.of("a", "", "b c")), UTF_8)).isEqualTo("0000000007a\0\0b c\0");
+        assertThatThrownBy(() -> LaunchProgram.encode(List.of("a\0b"))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
