@@ -160,6 +160,8 @@ final class GvisorSandbox implements Sandbox {
                             id, containerId, deleted.status(), deleted.output().strip());
                 }
             }
+            // everything of the container has ended: a lock file runsc left (killed early) is only litter
+            Files.deleteIfExists(runsc.lockFile(containerId));
             peakMemoryBytes.accumulateAndGet(cgroup.peakMemoryBytes(), Math::max);
             outOfMemory = !killedByCaller && cgroup.oomKills() > 0;
             cgroup.removeWithin(LEFTOVER_DEADLINE);

@@ -59,6 +59,14 @@ record RunscCommand(Path runsc, Path root) {
         return root.resolve(containerId + "_sandbox:" + containerId + ".state");
     }
 
+    /**
+     * The lock file runsc keeps beside the state file; a runsc killed before it wrote the state (or
+     * while deleting it) leaves it behind.
+     */
+    Path lockFile(String containerId) {
+        return root.resolve(containerId + "_sandbox:" + containerId + ".lock");
+    }
+
     private List<String> sandboxFlags() {
         return new ArrayList<>(List.of(runsc.toString(), "--root", root.toString(), "--platform=" + PLATFORM,
                 "--network=none", "--host-uds=open"));

@@ -36,21 +36,24 @@ import java.util.Map;
  *   <li><b>Network</b> (only with {@code networkAccess}; {@link LaunchProgram}): slirp4netns
  *       gives the sandbox {@code tap0} with outbound TCP/UDP through the host's stack.</li>
  *   <li><b>Open the Runtime API and start the runtime</b> ({@link RuntimeApiLauncher}, perl inside):
- *       reads the function's environment from stdin, listens on {@code 127.0.0.1:9001}, starts the
- *       forwarder on that listening socket, and execs the runtime's command with exactly that
- *       environment. The port listens before the runtime starts, and nothing waits for the
- *       forwarder: a first connection waits in the listen backlog until it accepts.</li>
+ *       listens on {@code 127.0.0.1:9001}, starts the forwarder on that listening socket, reads the
+ *       runtime's command and the function's environment from stdin (a {@link StemCells} cell waits
+ *       there until it is claimed), and execs the command with exactly that environment. The port
+ *       listens before the runtime starts, and nothing waits for the forwarder: a first connection
+ *       waits in the listen backlog until it accepts.</li>
  * </ol>
  * The host-side steps (sh, setpriv, bwrap) run with {@link #HOST_ENVIRONMENT} only: the function's
  * environment (which may name {@code LD_PRELOAD} or {@code LD_LIBRARY_PATH}) never reaches a process
  * running on the host's file system, let alone as root; it travels on stdin
- * ({@link RuntimeApiLauncher#environment}) and, unlike argv, is never visible in the host's process list.
+ * ({@link RuntimeApiLauncher#request}) and, unlike argv, is never visible in the host's process list.
  * Stateless.
  */
 final class BwrapCommand {
 
+    /** The directory of {@link #RUNTIME_API_SOCKET}, bind-mounted whole into stem cells. */
+    static final String RUNTIME_API_DIRECTORY = "/run/hearth";
     /** Where the Runtime API's unix socket appears inside the sandbox. */
-    static final String RUNTIME_API_SOCKET = "/run/hearth/runtime-api.sock";
+    static final String RUNTIME_API_SOCKET = RUNTIME_API_DIRECTORY + "/runtime-api.sock";
     /** The loopback port the Runtime API is forwarded to inside the sandbox. */
     static final int RUNTIME_API_PORT = RuntimeApiLauncher.PORT;
     /** Status of a sandbox whose launch steps failed before the runtime's command ran. */
@@ -107,15 +110,35 @@ final class BwrapCommand {
     }
 
     /**
-     * Steps 2 to 5: from dropping root to the runtime's command; expects the seccomp program on fd 3
-     * (and, with network access, bubblewrap's info and block FIFOs on fds 4 and 5).
+     * What one sandbox's bubblewrap mounts and unshares.
+     *
+     * @param taskRoot host directory shown read-only at {@code /var/task}
+     * @param runtimeRoot host directory shown read-only at {@code /var/runtime}
+     * @param runtimeApi the Runtime API socket's host path, shown at {@link #RUNTIME_API_SOCKET}; or,
+     *     with {@code runtimeApiDirectory}, the host directory that holds (or will hold) it as
+     *     {@code runtime-api.sock}, shown at {@link #RUNTIME_API_DIRECTORY}
+     * @param ephemeralStorageMb size of the private {@code /tmp}
+     * @param networkAccess whether slirp4netns gives the sandbox outside networks
+     */
+    record Layout(Path taskRoot, Path runtimeRoot, Path runtimeApi, boolean runtimeApiDirectory, long ephemeralStorageMb,
+            boolean networkAccess) {
+
+        /** The layout of a sandbox launched for {@code spec} with its Runtime API socket at {@code socket}. */
+        static Layout of(SandboxSpec spec, Path socket) {
+            return new Layout(spec.taskRoot(), spec.runtimeRoot(), socket, false, spec.limits().ephemeralStorageMb(),
+                    spec.networkAccess());
+        }
+    }
+
+    /**
+     * Steps 2 to 5: from dropping root to the launcher, which then waits for the runtime's command
+     * and environment on stdin ({@link RuntimeApiLauncher#request}); expects the seccomp program on
+     * fd 3 (and, with network access, bubblewrap's info and block descriptors on fds 4 and 5).
      *
      * @param tools host tools, none missing
      * @param files the passwd, group and seccomp files of the backend
-     * @param socket host path of the sandbox's Runtime API socket
      */
-    static List<String> sandbox(HostTools tools, SandboxUser user, BackendFiles files, SandboxSpec spec, Path socket)
-            throws IOException {
+    static List<String> sandbox(HostTools tools, SandboxUser user, BackendFiles files, Layout layout) throws IOException {
         List<String> argv = new ArrayList<>();
         if (user.dropFromRoot()) {
             argv.addAll(List.of(tools.setpriv().orElseThrow().toString(), "--reuid=" + user.uid(),
@@ -131,18 +154,19 @@ final class BwrapCommand {
         }
         argv.addAll(List.of("--ro-bind", files.passwd().toString(), "/etc/passwd"));
         argv.addAll(List.of("--ro-bind", files.group().toString(), "/etc/group"));
-        argv.addAll(List.of("--ro-bind", spec.taskRoot().toString(), NamespaceSandboxBackend.TASK_ROOT));
-        argv.addAll(List.of("--ro-bind", spec.runtimeRoot().toString(), NamespaceSandboxBackend.RUNTIME_ROOT));
-        argv.addAll(List.of("--ro-bind", socket.toString(), RUNTIME_API_SOCKET));
+        argv.addAll(List.of("--ro-bind", layout.taskRoot().toString(), NamespaceSandboxBackend.TASK_ROOT));
+        argv.addAll(List.of("--ro-bind", layout.runtimeRoot().toString(), NamespaceSandboxBackend.RUNTIME_ROOT));
+        argv.addAll(List.of("--ro-bind", layout.runtimeApi().toString(),
+                layout.runtimeApiDirectory() ? RUNTIME_API_DIRECTORY : RUNTIME_API_SOCKET));
         argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        argv.addAll(List.of("--size", Long.toString(spec.limits().ephemeralStorageMb() * 1024L * 1024L),
+        argv.addAll(List.of("--size", Long.toString(layout.ephemeralStorageMb() * 1024L * 1024L),
                 "--perms", "1777", "--tmpfs", NamespaceSandboxBackend.TMP_DIR));
         argv.addAll(List.of("--remount-ro", "/", "--chdir", NamespaceSandboxBackend.TASK_ROOT, "--seccomp", "3"));
-        if (spec.networkAccess()) {
+        if (layout.networkAccess()) {
             argv.addAll(List.of("--info-fd", "4", "--block-fd", "5"));
         }
         argv.add("--");
-        argv.addAll(RuntimeApiLauncher.argv(tools.perl().orElseThrow(), RUNTIME_API_SOCKET, spec.command()));
+        argv.addAll(RuntimeApiLauncher.argv(tools.perl().orElseThrow(), RUNTIME_API_SOCKET));
         return argv;
     }
 }

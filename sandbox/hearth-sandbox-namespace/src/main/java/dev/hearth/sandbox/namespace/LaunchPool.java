@@ -65,13 +65,16 @@ final class LaunchPool implements AutoCloseable {
     }
 
     /**
-     * Removes the pool cgroups a Hearth that died left behind under {@code cgroups} (their processes
-     * ended when they read EOF); those still in use (by another running backend) are left alone.
+     * Removes the pool (and {@link StemCells}) cgroups a Hearth that died left behind under
+     * {@code cgroups} (their processes ended when they read EOF); those still in use (by another
+     * running backend) are left alone.
      */
     static void removeLeftovers(CgroupHierarchy cgroups) throws IOException {
-        String ours = PREFIX + ProcessHandle.current().pid() + "-";
+        String self = ProcessHandle.current().pid() + "-";
         for (String name : cgroups.children()) {
-            if (name.startsWith(PREFIX) && !name.startsWith(ours)) {
+            boolean pooled = name.startsWith(PREFIX) && !name.startsWith(PREFIX + self);
+            boolean cell = name.startsWith(StemCells.PREFIX) && !name.startsWith(StemCells.PREFIX + self);
+            if (pooled || cell) {
                 SandboxCgroup leftover = cgroups.sandbox(name);
                 if (leftover.members().isEmpty()) {
                     try {

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The program every launch process runs once it has joined its sandbox's cgroup (step 1 of
  * {@link BwrapCommand}): a perl program (Debian's {@code perl-base}, {@code Essential}) that reads one
- * {@link #request} from stdin and carries it out, leaving the rest of stdin (the function's
- * environment, {@link RuntimeApiLauncher#environment}) to the sandbox. A {@link LaunchPool} process
+ * {@link #request} from stdin and carries it out, leaving the rest of stdin (the runtime's command
+ * and the function's environment, {@link RuntimeApiLauncher#request}) to the sandbox. A {@link LaunchPool} process
  * runs it ahead of need; a direct launch starts it and sends the request at once.
  *
  * <p>Without network access it {@code exec}s the sandbox's argv, so the sandbox keeps this
@@ -38,22 +38,30 @@ import java.util.List;
  */
 final class LaunchProgram {
 
-    /** Arguments: none. Reads the request; see the class comment. */
-    static final String PROGRAM = """
-            use POSIX ();
-            use Fcntl qw(F_DUPFD);
-            sub fail { print STDERR "hearth: @_\\n"; exit %1$d }
+    /**
+     * A perl sub shared by the programs that read a frame of {@link #encode} from stdin:
+     * {@code take(SIZE, QUIET)} reads exactly SIZE bytes; EOF before the first byte exits with
+     * {@link RuntimeApiLauncher#LAUNCH_FAILED} quietly when QUIET, else through the program's {@code fail}.
+     */
+    static final String TAKE = """
             sub take {
-                my ($size) = @_;
+                my ($size, $quiet) = @_;
                 my $bytes = '';
                 while (length($bytes) < $size) {
                     my $got = sysread(STDIN, $bytes, $size - length($bytes), length($bytes));
                     next if !defined $got && $! == 4;
-                    exit %1$d if defined $got && $got == 0 && length($bytes) == 0 && $size == 10;
-                    fail("launch request cut short") unless $got;
+                    exit %1$d if $quiet && defined $got && $got == 0 && length($bytes) == 0;
+                    fail("the launch request was cut short") unless $got;
                 }
                 return $bytes;
             }
+            """.formatted(RuntimeApiLauncher.LAUNCH_FAILED);
+
+    /** Arguments: none. Reads the request; see the class comment. */
+    static final String PROGRAM = TAKE + """
+            use POSIX ();
+            use Fcntl qw(F_DUPFD);
+            sub fail { print STDERR "hearth: @_\\n"; exit %1$d }
             # puts each handle on a fixed descriptor number for the next program (via copies above 9,
             # so that no placement overwrites a descriptor still to be placed)
             sub place {
@@ -70,7 +78,7 @@ final class LaunchProgram {
             sub run { my @argv = @_; { exec { $argv[0] } @argv; } fail("cannot execute $argv[0]: $!") }
             sub status { my ($s) = @_; return ($s & 127) ? 128 + ($s & 127) : $s >> 8 }
 
-            my ($mode, $slirp, @argv) = split /\\0/, take(take(10) + 0), -1;
+            my ($mode, $slirp, @argv) = split /\\0/, take(take(10, 1) + 0), -1;
             pop @argv;
             run(@argv) if $mode eq 'exec';
             fail("unknown launch mode '$mode'") unless $mode eq 'network';

@@ -42,6 +42,8 @@ final class NamespaceSandbox implements Sandbox {
     private final Consumer<NamespaceSandbox> onEnded;
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
     private final CompletableFuture<Void> released = new CompletableFuture<>();
+    /** Completes at {@link #initialised()} or when the sandbox has ended, whichever is first. */
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private final AtomicLong peakMemoryBytes = new AtomicLong();
     private final AtomicBoolean killing = new AtomicBoolean();
     private volatile boolean killedByCaller;
@@ -107,6 +109,14 @@ final class NamespaceSandbox implements Sandbox {
     }
 
     /**
+     * Completes once the runtime has finished Init ({@link #initialised()}) or the sandbox has ended:
+     * from then on, background work no longer competes with this sandbox's start.
+     */
+    CompletableFuture<Void> settled() {
+        return settled;
+    }
+
+    /**
      * Writes the CPU quota the cgroup was created without ({@link CgroupLimits#cpuAfterInit()});
      * does nothing otherwise. Idempotent; a sandbox that has ended (or is being killed) is left alone.
      *
@@ -114,6 +124,7 @@ final class NamespaceSandbox implements Sandbox {
      */
     @Override
     public void initialised() {
+        settled.complete(null);
         if (!limits.cpuAfterInit() || killing.get() || exit.isDone()) {
             return;
         }
@@ -178,6 +189,7 @@ final class NamespaceSandbox implements Sandbox {
             LOG.log(Level.ERROR, "sandbox " + id + ": cannot empty or read its cgroup " + cgroup + "; reporting its exit anyway", e);
         }
         exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
+        settled.complete(null);
         try {
             cgroup.removeWithin(LEFTOVER_DEADLINE);
         } catch (IOException | RuntimeException e) {

@@ -69,7 +69,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Start-up: the first launch (or {@link #probe()}) compiles the seccomp filter and starts a
  * {@link LaunchPool} of {@link NamespaceSandboxSettings#launchPoolSize()} processes that have joined
- * a cgroup ahead of time; a launch takes one when it can and launches directly otherwise.
+ * a cgroup ahead of time. A launch takes, in order of preference: a {@link StemCells} cell of its
+ * (runtime, {@code /tmp} size, network) key — a sandbox built ahead of need, into which the code
+ * and the Runtime API socket are hard-linked, so that only the runtime's own start is left — or a
+ * pooled launch process, or starts one directly. Once the launched sandbox has finished Init (or
+ * ended), its key is refilled with {@code launchPoolSize} cells.
  *
  * <p>Threading: all methods are thread-safe. Each sandbox uses one virtual thread while it ends,
  * plus the JDK's process reaper; the pool refills on short-lived virtual threads. If the Hearth JVM dies, bubblewrap kills its sandboxes; their
@@ -102,7 +106,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private volatile boolean closed;
 
     /** What the first launch (or probe) sets up once: the cgroup parent and the shared files. */
-    private record Prepared(CgroupHierarchy cgroups, BackendFiles files, LaunchPool pool) {}
+    private record Prepared(CgroupHierarchy cgroups, BackendFiles files, LaunchPool pool, StemCells cells) {}
 
     /**
      * A backend with {@link NamespaceSandboxSettings#defaults} and a state directory of its own,
@@ -135,6 +139,12 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     int waitingLaunchers() {
         Prepared ready = prepared;
         return ready == null ? 0 : ready.pool().waiting();
+    }
+
+    /** How many stem cells of {@code key} are ready now (0 before the first launch or probe). */
+    int readyStemCells(StemCells.Key key) {
+        Prepared ready = prepared;
+        return ready == null ? 0 : ready.cells().ready(key);
     }
 
     @Override
@@ -205,9 +215,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + dir + " is not a directory");
             }
         }
-        byte[] environment;
+        byte[] command;
         try {
-            environment = RuntimeApiLauncher.environment(spec.environment());
+            command = RuntimeApiLauncher.request(spec.command(), spec.environment());
         } catch (IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
@@ -223,14 +233,18 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 }
             }
             handOver(socket);
-            sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), spec, socket);
+            sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), BwrapCommand.Layout.of(spec, socket));
             request = LaunchProgram.request(spec.networkAccess(), tools.slirp4netns().orElseThrow(), sandboxArgv);
         } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        Optional<NamespaceSandbox> pooled = launchPooled(ready.pool(), spec.sandboxId(), limits, request, environment);
-        NamespaceSandbox sandbox = pooled.isPresent() ? pooled.get()
-                : launchDirect(ready, spec, limits, request, environment);
+        StemCells.Key key = new StemCells.Key(spec.runtimeRoot(), spec.limits().ephemeralStorageMb(), spec.networkAccess());
+        Optional<NamespaceSandbox> started = fromStemCell(ready.cells(), key, spec, limits, socket, command);
+        if (started.isEmpty()) {
+            started = launchPooled(ready.pool(), spec.sandboxId(), limits, request, command);
+        }
+        NamespaceSandbox sandbox = started.isPresent() ? started.get() : launchDirect(ready, spec, limits, request, command);
+        sandbox.settled().thenRun(() -> ready.cells().fill(key));
         running.add(sandbox);
         if (sandbox.released().isDone()) {
             running.remove(sandbox);
@@ -242,12 +256,43 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     }
 
     /**
+     * Makes a {@link StemCells} cell of the spec's key the sandbox, if one is ready and the code can
+     * be linked into it: links the code and the socket, writes the limits into its cgroup, then sends
+     * the runtime's command and environment. Empty otherwise (an unused cell goes back).
+     */
+    private Optional<NamespaceSandbox> fromStemCell(StemCells cells, StemCells.Key key, SandboxSpec spec, CgroupLimits limits,
+            Path socket, byte[] command) {
+        Optional<StemCells.Cell> taken = cells.take(key);
+        if (taken.isEmpty()) {
+            return Optional.empty();
+        }
+        StemCells.Cell cell = taken.get();
+        if (!cells.claim(cell, spec.taskRoot(), socket)) {
+            cells.putBack(cell);
+            return Optional.empty();
+        }
+        NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), cell.process(), cell.cgroup(), limits, ended -> {
+            running.remove(ended);
+            cells.release(cell);
+        });
+        try {
+            cell.cgroup().applyLimits(limits);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "sandbox " + spec.sandboxId() + ": cannot limit its stem cell's cgroup; killed", e);
+            sandbox.kill();
+            return Optional.of(sandbox);
+        }
+        handRequest(sandbox, cell.process(), new byte[0], command);
+        return Optional.of(sandbox);
+    }
+
+    /**
      * Hands the launch to a {@link LaunchPool} process, if one is ready: writes the limits into its
-     * cgroup, then sends it the request and the environment. Empty when none is ready, or the one
-     * taken has died (it is discarded).
+     * cgroup, then sends it the request and the runtime's command and environment. Empty when none is
+     * ready, or the one taken has died (it is discarded).
      */
     private Optional<NamespaceSandbox> launchPooled(LaunchPool pool, String sandboxId, CgroupLimits limits, byte[] request,
-            byte[] environment) {
+            byte[] command) {
         Optional<LaunchPool.Pooled> taken = pool.take();
         if (taken.isEmpty()) {
             return Optional.empty();
@@ -257,7 +302,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             launcher.cgroup().applyLimits(limits);
             try (OutputStream stdin = launcher.process().getOutputStream()) {
                 stdin.write(request);
-                stdin.write(environment);
+                stdin.write(command);
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "sandbox " + sandboxId + ": its pooled launch process failed; launching directly", e);
@@ -267,9 +312,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         return Optional.of(NamespaceSandbox.adopt(sandboxId, launcher.process(), launcher.cgroup(), limits, running::remove));
     }
 
-    /** Creates the sandbox's cgroup and starts a launch process in it, then sends it the request and the environment. */
+    /** Creates the sandbox's cgroup and starts a launch process in it, then sends it the request and the command. */
     private NamespaceSandbox launchDirect(Prepared ready, SandboxSpec spec, CgroupLimits limits, byte[] request,
-            byte[] environment) throws SandboxLaunchException {
+            byte[] command) throws SandboxLaunchException {
         SandboxCgroup cgroup;
         try {
             cgroup = createCgroup(ready.cgroups(), spec.sandboxId(), limits);
@@ -278,20 +323,24 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         }
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(BwrapCommand.launchProcess(tools.perl().orElseThrow(), ready.files(),
-                    cgroup))
-                    .directory(new File("/"))
-                    .redirectErrorStream(true);
-            builder.environment().clear();
-            builder.environment().putAll(BwrapCommand.HOST_ENVIRONMENT);
-            process = builder.start();
+            process = launchProcess(ready.files(), cgroup);
         } catch (IOException e) {
             removeQuietly(cgroup, spec.sandboxId());
             throw new SandboxLaunchException("cannot start sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
         NamespaceSandbox sandbox = NamespaceSandbox.adopt(spec.sandboxId(), process, cgroup, limits, running::remove);
-        handRequest(sandbox, process, request, environment);
+        handRequest(sandbox, process, request, command);
         return sandbox;
+    }
+
+    /** Starts a launch process ({@link BwrapCommand#launchProcess}) in {@code cgroup}, with the host environment only. */
+    private Process launchProcess(BackendFiles files, SandboxCgroup cgroup) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(BwrapCommand.launchProcess(tools.perl().orElseThrow(), files, cgroup))
+                .directory(new File("/"))
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(BwrapCommand.HOST_ENVIRONMENT);
+        return builder.start();
     }
 
     /** Kills every running sandbox and waits (up to 15 s) until they have ended and their cgroups are removed. Idempotent. */
@@ -312,6 +361,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         Prepared ready = prepared;
         if (ready != null) {
             ready.pool().close();
+            ready.cells().close();
         }
         if (ownsStateDir) {
             deleteStateDir();
@@ -356,11 +406,33 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 }
                 LaunchPool.removeLeftovers(layout);
                 BackendFiles files = BackendFiles.write(settings.stateDir(), user, tools.python3().orElseThrow());
-                prepared = new Prepared(layout, files,
-                        new LaunchPool(layout, files, tools.perl().orElseThrow(), closed ? 0 : settings.launchPoolSize()));
+                int poolSize = closed ? 0 : settings.launchPoolSize();
+                StemCells cells = new StemCells(layout, settings.stateDir().resolve("cells"), poolSize, cellBuilder(files));
+                prepared = new Prepared(layout, files, new LaunchPool(layout, files, tools.perl().orElseThrow(), poolSize), cells);
             }
             return prepared;
         }
+    }
+
+    /** How {@link StemCells} builds a cell: the argv of this backend's sandboxes, a launch process as {@link #launchDirect}'s. */
+    private StemCells.CellBuilder cellBuilder(BackendFiles files) {
+        return new StemCells.CellBuilder() {
+            @Override
+            public List<String> sandbox(StemCells.Key key, Path task, Path run) throws IOException {
+                return BwrapCommand.sandbox(tools, user, files, new BwrapCommand.Layout(task, key.runtimeRoot(), run, true,
+                        key.ephemeralStorageMb(), key.networkAccess()));
+            }
+
+            @Override
+            public Process start(SandboxCgroup cgroup) throws IOException {
+                return launchProcess(files, cgroup);
+            }
+
+            @Override
+            public Path slirp4netns() {
+                return tools.slirp4netns().orElseThrow();
+            }
+        };
     }
 
     /**
@@ -384,14 +456,15 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     }
 
     /**
-     * Writes the launch request and the function's environment to the launch process's stdin (a few
-     * kilobytes: the pipe takes them without blocking). A launch that died before reading them is
-     * killed, so its exit and output report why.
+     * Writes the launch request (empty for a stem cell, which has read its own) and the runtime's
+     * command and environment ({@link RuntimeApiLauncher#request}) to the launch process's stdin (a
+     * few kilobytes: the pipe takes them without blocking), then closes it. A launch that died before
+     * reading them is killed, so its exit and output report why.
      */
-    private static void handRequest(NamespaceSandbox sandbox, Process process, byte[] request, byte[] environment) {
+    private static void handRequest(NamespaceSandbox sandbox, Process process, byte[] request, byte[] command) {
         try (var stdin = process.getOutputStream()) {
             stdin.write(request);
-            stdin.write(environment);
+            stdin.write(command);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "sandbox " + sandbox.id() + " ended before it read its launch request; its exit reports why", e);
             sandbox.kill();

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * @param cgroupParentName name of the cgroup, created inside Hearth's own cgroup of each hierarchy,
  *     under which each sandbox gets a cgroup named by its id
  * @param launchPoolSize how many launch processes wait, each in a cgroup of its own, for the next
- *     launches (0: none; every launch then joins its cgroup itself, which costs 6–9 ms on cgroup v1)
+ *     launches (0: none; every launch then joins its cgroup itself, which costs 6–9 ms on cgroup v1),
+ *     and how many stem cells (sandboxes built ahead of need, {@link StemCells}) are kept for each
+ *     recently launched (runtime, {@code /tmp} size, network) key (0: none)
  */
 public record NamespaceSandboxSettings(Path stateDir, int sandboxUid, int sandboxGid, String cgroupParentName,
         int launchPoolSize) {

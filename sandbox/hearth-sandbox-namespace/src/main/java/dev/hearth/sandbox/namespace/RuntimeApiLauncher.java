@@ -1,8 +1,5 @@
 package dev.hearth.sandbox.namespace;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +11,15 @@ import java.util.TreeMap;
  * system has: it is {@code Essential}) that opens the Runtime API inside the sandbox and then
  * becomes the runtime. In order:
  * <ol>
- *   <li>reads the function's environment from stdin ({@link #environment}), then reopens stdin on
- *       {@code /dev/null};</li>
  *   <li>listens on {@code 127.0.0.1:}{@value #PORT} in the sandbox's own network namespace;</li>
  *   <li>forks the forwarder, twice, so that it is the sandbox init's child and never the runtime's
  *       (a runtime that waits for its children must not wait for it): it accepts on the listening
  *       socket and, per connection, a child relays bytes both ways to the bind-mounted Runtime API
  *       unix socket ({@code TCP_NODELAY}, half-closes passed on), named
  *       {@code hearth-runtime-api-forwarder} in {@code ps};</li>
+ *   <li>reads its {@link #request} from stdin — the runtime's command and the function's
+ *       environment — waiting for it if need be (a stem cell's launcher waits here until a function
+ *       claims the cell), then reopens stdin on {@code /dev/null};</li>
  *   <li>{@code exec}s the runtime's command with exactly the function's environment (looked up on
  *       its {@code PATH}, as a shell would). A command that cannot be executed ends with status 127
  *       (not found) or 126 and a message naming it.</li>
@@ -44,12 +42,9 @@ final class RuntimeApiLauncher {
      * Constants: AF_UNIX 1, AF_INET 2, SOCK_STREAM 1, IPPROTO_TCP 6, TCP_NODELAY 1, SHUT_WR 1,
      * EINTR 4, EAGAIN 11, ENOENT 2, ENOTDIR 20.
      */
-    static final String PROGRAM = """
+    static final String PROGRAM = LaunchProgram.TAKE + """
             sub fail { print STDERR "hearth: @_\\n"; exit %2$d }
             my $api = shift @ARGV;
-            binmode STDIN;
-            my $environment = do { local $/; <STDIN> } // '';
-            open(STDIN, '<', '/dev/null') or fail("cannot reopen stdin: $!");
             socket(my $listener, 2, 1, 0) or fail("cannot create the Runtime API socket: $!");
             bind($listener, pack('S n C4 x8', 2, %1$d, 127, 0, 0, 1)) && listen($listener, 128)
                 or fail("cannot listen on 127.0.0.1:%1$d: $!");
@@ -59,6 +54,7 @@ final class RuntimeApiLauncher {
                 exit 0 if $detached;
                 $0 = 'hearth-runtime-api-forwarder';
                 open(STDOUT, '>', '/dev/null');
+                open(STDIN, '<', '/dev/null');
                 $SIG{CHLD} = 'IGNORE';
                 $SIG{PIPE} = 'IGNORE';
                 while (1) {
@@ -80,10 +76,14 @@ final class RuntimeApiLauncher {
             }
             waitpid($forwarder, 0);
             close $listener;
-            %%ENV = map { my ($name, $value) = split /=/, $_, 2; ($name, $value) } split /\\0/, $environment;
-            { exec { $ARGV[0] } @ARGV; }
+            my ($count, @fields) = split /\\0/, take(take(10) + 0), -1;
+            pop @fields;
+            open(STDIN, '<', '/dev/null') or fail("cannot reopen stdin: $!");
+            my @command = splice(@fields, 0, $count);
+            %%ENV = map { my ($name, $value) = split /=/, $_, 2; ($name, $value) } @fields;
+            { exec { $command[0] } @command; }
             my $errno = $! + 0;
-            print STDERR "hearth: cannot execute $ARGV[0]: $!\\n";
+            print STDERR "hearth: cannot execute $command[0]: $!\\n";
             exit($errno == 2 || $errno == 20 ? 127 : 126);
 
             sub relay {
@@ -125,22 +125,37 @@ final class RuntimeApiLauncher {
 
     private RuntimeApiLauncher() {}
 
-    /** The argv that runs {@code command} behind the launcher; paths as seen inside the sandbox. */
-    static List<String> argv(Path perl, String runtimeApiSocket, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of(perl.toString(), "-e", PROGRAM, "--", runtimeApiSocket));
-        argv.addAll(command);
-        return argv;
+    /**
+     * The launcher's argv; paths as seen inside the sandbox. It waits for {@link #request} on stdin
+     * (after it listens), so a sandbox can be built before its command is known.
+     */
+    static List<String> argv(Path perl, String runtimeApiSocket) {
+        return List.of(perl.toString(), "-e", PROGRAM, "--", runtimeApiSocket);
     }
 
     /**
-     * The environment as the launcher reads it from stdin: {@code NAME=VALUE} entries, each ended by
-     * a NUL byte, sorted by name.
+     * What the launcher reads from stdin: ten ASCII digits giving the length of the rest, then the
+     * number of the command's arguments, the arguments and the {@link #environment} entries, each
+     * ended by a NUL byte.
+     *
+     * @throws IllegalArgumentException as {@link #environment} does, or for a NUL in the command
+     */
+    static byte[] request(List<String> command, Map<String, String> environment) {
+        List<String> fields = new ArrayList<>();
+        fields.add(Integer.toString(command.size()));
+        fields.addAll(command);
+        fields.addAll(environment(environment));
+        return LaunchProgram.encode(fields);
+    }
+
+    /**
+     * The environment as {@code NAME=VALUE} entries, sorted by name.
      *
      * @throws IllegalArgumentException when a name is empty or holds {@code =} or NUL, or a value
      *     holds NUL: no process environment can carry those
      */
-    static byte[] environment(Map<String, String> environment) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    static List<String> environment(Map<String, String> environment) {
+        List<String> entries = new ArrayList<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
             String name = variable.getKey();
             String value = variable.getValue();
@@ -148,9 +163,8 @@ final class RuntimeApiLauncher {
                 throw new IllegalArgumentException("environment variable cannot be passed to a process: '"
                         + name.replace("\0", "\\0") + "'");
             }
-            bytes.writeBytes((name + "=" + value).getBytes(UTF_8));
-            bytes.write(0);
+            entries.add(name + "=" + value);
         }
-        return bytes.toByteArray();
+        return entries;
     }
 }

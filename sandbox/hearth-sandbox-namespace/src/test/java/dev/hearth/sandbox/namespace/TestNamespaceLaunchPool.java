@@ -92,8 +92,10 @@ final class TestNamespaceLaunchPool {
     }
 
     @Test
-    void theEnvironmentIsSortedNulEndedAndRefusesWhatNoProcessCanCarry() {
-        assertThat(new String(RuntimeApiLauncher.environment(Map.of("B", "x=y", "A", "")), UTF_8)).isEqualTo("A=\0B=x=y\0");
+    void theCommandAndEnvironmentAreFramedSortedAndRefuseWhatNoProcessCanCarry() {
+        assertThat(RuntimeApiLauncher.environment(Map.of("B", "x=y", "A", ""))).containsExactly("A=", "B=x=y");
+        assertThat(new String(RuntimeApiLauncher.request(List.of("/bin/run", "-x"), Map.of("B", "2", "A", "1")), UTF_8))
+                .isEqualTo("0000000022" + "2\0/bin/run\0-x\0A=1\0B=2\0");
         assertThatThrownBy(() -> RuntimeApiLauncher.environment(Map.of("A=B", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A=B");
         assertThatThrownBy(() -> RuntimeApiLauncher.environment(Map.of("A", "1\0"))).isInstanceOf(IllegalArgumentException.class);
