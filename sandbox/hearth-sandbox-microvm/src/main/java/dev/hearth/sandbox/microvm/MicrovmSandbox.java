@@ -14,9 +14,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +55,8 @@ public final class MicrovmSandbox implements Sandbox {
     private final AtomicBoolean memoryHandedOver = new AtomicBoolean();
     private final AtomicLong peakMemory = new AtomicLong();
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> readyToSave = new CompletableFuture<>();
+    private final AtomicReference<CompletableFuture<Void>> pong = new AtomicReference<>(new CompletableFuture<>());
     private final Thread controlReader;
 
     MicrovmSandbox(String id, Process process, VmmControl vmm, SocketChannel control, GuestImage guest, MicrovmShape shape,
@@ -150,6 +156,49 @@ public final class MicrovmSandbox implements Sandbox {
         }
     }
 
+    /**
+     * Asks the guest to stop taking Runtime API connections and waits until it confirms, so that
+     * every forwarded connection a clone finds open dates from before the save (the clone's
+     * "restored" command ends exactly those). Called just before the VM is saved and killed.
+     *
+     * @throws IOException when the guest does not confirm within {@code timeout} or the VM exits
+     */
+    void prepareSave(Duration timeout) throws IOException {
+        sendControl("saving");
+        await(readyToSave, timeout, "confirm it is ready to be saved");
+    }
+
+    private void await(CompletableFuture<Void> answer, Duration timeout, String what) throws IOException {
+        try {
+            answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("the guest of " + id + " did not " + what + " within " + timeout, e);
+        } catch (ExecutionException e) {
+            throw new IOException("the guest of " + id + " cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the guest of " + id + " to " + what, e);
+        }
+    }
+
+    /**
+     * Asks the guest init whether it is alive ("ping" on the control port) and waits for its
+     * "pong": one round trip over virtio-serial through the guest's shell. One ping at a time,
+     * and only once the guest's command has started (until then the init reads the control port
+     * itself, expecting the host's clock).
+     *
+     * @throws IOException when no answer comes within {@code timeout} or the VM exits
+     */
+    synchronized void ping(Duration timeout) throws IOException {
+        if (exit.isDone()) {
+            throw new IOException(id + " has exited (" + exit.join() + ")");
+        }
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        pong.set(answered);
+        sendControl("ping");
+        await(answered, timeout, "answer a ping");
+    }
+
     /** Tells the guest the host's time: after boot (no RTC) and after a restore (the clock stood still). */
     void syncClock() throws IOException {
         sendControl("time " + clock.instant().getEpochSecond());
@@ -172,7 +221,8 @@ public final class MicrovmSandbox implements Sandbox {
                                     + String.join(" ", words.subList(3, words.size())));
                         }
                     }
-                    case "pong" -> LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": pong");
+                    case "ready-to-save" -> readyToSave.complete(null);
+                    case "pong" -> pong.get().complete(null);
                     default -> LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": unexpected control line: " + line);
                 }
             }
@@ -202,6 +252,9 @@ public final class MicrovmSandbox implements Sandbox {
             case GuestReport.Silent _ -> lost(qemuStatus);
             case GuestReport.Booted _ -> lost(qemuStatus);
         };
+        IOException exited = new IOException("the VM exited (" + result + ")");
+        readyToSave.completeExceptionally(exited);
+        pong.get().completeExceptionally(exited);
         closeQuietly();
         if (memory instanceof GuestMemory.SharedFile(Path file) && !memoryHandedOver.get()) {
             try {

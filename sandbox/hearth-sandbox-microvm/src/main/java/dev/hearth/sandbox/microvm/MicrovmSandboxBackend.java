@@ -175,10 +175,12 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
      * and waits on the Runtime API) and then kills it: its RAM file becomes the snapshot's. Takes a
      * few tens of milliseconds: the RAM is not copied, only device state is written.
      *
-     * <p>Connections through the Runtime API that are open at this moment are not carried into
-     * clones (their host ends belong to the killed VM): on restore the guest closes them, so a
-     * runtime blocked on one (e.g. a held {@code /next}) sees the connection closed and must open a
-     * new one. Snapshot while the runtime has no request in flight to avoid that.
+     * <p>Just before saving, the guest's Runtime API forwarder stops taking connections (the VM
+     * is killed after the save anyway). Connections through the Runtime API open at that moment are
+     * not carried into clones (their host ends belong to the killed VM): on restore the guest
+     * closes them, and only them, so a runtime blocked on one (e.g. a held {@code /next}) sees the
+     * connection closed and must open a new one. Snapshot while the runtime has no request in
+     * flight to avoid that.
      *
      * <p>The saved VM's {@link MicrovmSandbox#exit()} completes as for {@link MicrovmSandbox#kill()}
      * (status 137, killed), also when saving fails.
@@ -220,6 +222,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         MicrovmSnapshot snapshot = new MicrovmSnapshot(snapshotDir.toAbsolutePath(), ramFile, sandbox.guest(),
                 sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.shape());
         try {
+            sandbox.prepareSave(MIGRATION_TIMEOUT);
             sandbox.vmm().save(snapshot.stateFile(), ramFile, MIGRATION_TIMEOUT);
         } catch (IOException e) {
             throw new IOException("snapshot of " + sandbox.id() + " failed (the VM is killed): " + e.getMessage(), e);

@@ -8,8 +8,9 @@
 # "hearth.control" port, power off. Everything else (this script, the Runtime API forwarder, the
 # control loop) runs as root; the function cannot signal or trace them.
 # The control port also accepts host commands, one per line: "time EPOCH_SECONDS" sets the clock
-# (after a snapshot restore), "restored" ends Runtime API connections that were open when the VM
-# was saved, "ping" answers "pong".
+# (after a snapshot restore), "saving" (just before the VM is saved) closes the Runtime API
+# forwarder's listener and answers "ready-to-save", "restored" (in a clone) starts a new listener
+# and ends the Runtime API connections that were open when the VM was saved, "ping" answers "pong".
 export PATH=/bin
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -55,8 +56,15 @@ ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 # Runtime API: every guest connection to port 9001 gets its own nc to the slirp guestfwd address,
 # which QEMU connects to the host's unix socket.
-nc -ll -p 9001 -e nc 10.0.2.100 9001 </dev/null >/dev/null 2>&1 3>&- &
-FORWARDER=$!
+forward_runtime_api() {
+    nc -ll -p 9001 -e nc 10.0.2.100 9001 </dev/null >/dev/null 2>&1 3>&- &
+    FORWARDER=$!
+}
+# true while something listens on port 9001 (hex 2329)
+runtime_api_listening() {
+    grep -Eq '^ *[0-9]+: [0-9A-F]+:2329 0+:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+forward_runtime_api
 
 echo "booted" >&3
 # the host answers with its clock (the guest has no RTC)
@@ -67,10 +75,20 @@ if read -r cmd arg <&3 && [ "$cmd" = time ]; then date -s "@$arg" >/dev/null; fi
         case "$cmd" in
             time) date -s "@$arg" >/dev/null ;;
             ping) echo pong >&3 ;;
-            # after a snapshot restore: connections forwarded before the snapshot lead nowhere (their
-            # host ends belonged to the saved VM); end them so that the runtime sees a closed
-            # connection instead of waiting forever
-            restored) for pid in $(pidof nc); do [ "$pid" = "$FORWARDER" ] || kill "$pid"; done ;;
+            # before a save: no connection may start between here and the save, so that in a clone
+            # every forwarding nc but the new listener dates from before the snapshot
+            saving)
+                kill "$FORWARDER"
+                while runtime_api_listening; do sleep 0.01; done
+                echo ready-to-save >&3 ;;
+            # in a clone: connections forwarded before the snapshot lead nowhere (their host ends
+            # belonged to the saved VM); end them so that the runtime sees a closed connection
+            # instead of waiting forever. The new listener starts first (nc sets SO_REUSEADDR), so
+            # the runtime's reconnection finds it.
+            restored)
+                before=$(pidof nc)
+                forward_runtime_api
+                for pid in $before; do kill "$pid"; done ;;
         esac
     done <&3
 ) &

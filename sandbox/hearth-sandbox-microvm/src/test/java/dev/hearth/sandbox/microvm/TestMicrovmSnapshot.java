@@ -65,6 +65,7 @@ final class TestMicrovmSnapshot {
             MicrovmSandbox source = backend.launchForSnapshot(sourceSpec);
             Collected sourceOutput = Collected.from(source.output());
             await().atMost(Duration.ofSeconds(60)).until(() -> sourceOutput.text().contains("initialised"));
+            source.ping(Duration.ofSeconds(30)); // the guest init's control loop answers
 
             MicrovmSnapshot snapshot = backend.snapshot(source, dir.resolve("snapshot"));
             try {
