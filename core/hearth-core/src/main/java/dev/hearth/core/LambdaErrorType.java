@@ -14,6 +14,8 @@ public enum LambdaErrorType {
     ProvisionedConcurrencyConfigNotFoundException(404),
     ResourceConflictException(409),
     ResourceInUseException(400),
+    /** Invoke of a SnapStart version whose snapshot is still being taken (its state is Pending). */
+    SnapStartNotReadyException(409),
     PreconditionFailedException(412),
     CodeStorageExceededException(400),
     TooManyRequestsException(429),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.ResolvedFunction;
+import dev.hearth.controlplane.VersionStates;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
@@ -27,7 +28,9 @@ import java.util.Optional;
  *
  * <p>{@code RequestResponse} waits for the result (200, with {@code X-Amz-Function-Error} when the
  * function failed); {@code DryRun} only checks that the invocation would be accepted (204);
- * {@code Event} is handed to the asynchronous path when one is configured.
+ * {@code Event} is handed to the asynchronous path when one is configured. A version whose
+ * {@link VersionStates state} is {@code Pending} (a SnapStart snapshot being taken) is refused for
+ * every type with 409 {@code SnapStartNotReadyException}, as Lambda does.
  */
 public final class InvokeApi {
     /** Lambda's synchronous payload limit: 6 MB. */
@@ -38,13 +41,15 @@ public final class InvokeApi {
     private final SynchronousInvocations invocations;
     private final AccountContext account;
     private final Optional<AsyncInvoker> async;
+    private final VersionStates versionStates;
 
     public InvokeApi(FunctionResolver resolver, SynchronousInvocations invocations, AccountContext account,
-            Optional<AsyncInvoker> async) {
+            Optional<AsyncInvoker> async, VersionStates versionStates) {
         this.resolver = resolver;
         this.invocations = invocations;
         this.account = account;
         this.async = async;
+        this.versionStates = versionStates;
     }
 
     public List<Route> routes() {
@@ -56,6 +61,11 @@ public final class InvokeApi {
         FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
         String type = request.header("X-Amz-Invocation-Type").orElse("RequestResponse");
         ResolvedFunction resolved = resolver.resolve(ref);
+        if (versionStates.stateOf(resolved.version()).state().equals("Pending")) {
+            // only SnapStart versions are ever Pending in Hearth
+            throw new LambdaException(LambdaErrorType.SnapStartNotReadyException, "Hearth is taking the SnapStart snapshot of "
+                    + resolved.versionArn() + ". It can be invoked once its state is Active.");
+        }
         byte[] payload = request.body();
         requireJson(payload);
         return switch (type) {

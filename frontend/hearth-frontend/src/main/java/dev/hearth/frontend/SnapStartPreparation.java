@@ -24,9 +24,9 @@ import java.util.concurrent.Executor;
  * <p>It is also where the control plane learns a version's {@code State} ({@link VersionStates}), as
  * Lambda reports it: {@code Pending} (reason code {@code Creating}) from the publish until the
  * snapshot is taken, then {@code Active}; {@code Failed} (reason code {@code InternalError}, with the
- * cause) when it could not be taken. Unlike Lambda, which answers an invoke of a {@code Pending}
- * version with {@code SnapStartNotReadyException}, Hearth's invoke waits for the snapshot. Versions
- * this instance never prepared (e.g. published before a restart: snapshots live as long as the
+ * cause) when it could not be taken; on backends that take no snapshots versions stay {@code Active}. As on Lambda, an invoke of a {@code Pending} version is
+ * refused with {@code SnapStartNotReadyException} ({@link InvokeApi}). Versions this instance never
+ * prepared (e.g. published before a restart: snapshots live as long as the
  * server) are {@code Active}; their first invocation takes the snapshot.
  *
  * <p>Threading: {@link #functionChanged} marks the versions to prepare {@code Pending} before it
@@ -59,6 +59,9 @@ public final class SnapStartPreparation implements VersionStates {
         if (deleted) {
             states.keySet().removeIf(key -> key.startsWith(functionName + "\0"));
             return;
+        }
+        if (!worker.takesSnapStartSnapshots()) {
+            return; // SnapStart versions start on demand: nothing to prepare, never Pending
         }
         List<FunctionVersion> versions = store.transact(tx -> tx.versions(functionName)).stream()
                 .filter(version -> !version.isLatest()

@@ -174,7 +174,7 @@ public final class EmbeddedHearth implements AutoCloseable {
                 config.account(), config.async(), clock, asyncThreads));
         functions.addListener(async.functionChangeListener());
         routes.addAll(async.routes());
-        routes.addAll(new InvokeApi(resolver, invocations, config.account(), Optional.of(async.invoker())).routes());
+        routes.addAll(new InvokeApi(resolver, invocations, config.account(), Optional.of(async.invoker()), snapStart).routes());
         routes.add(downloads.route());
         routes.addAll(new CloudWatchLogsApi(logs, config.account()).routes());
         routes.addAll(new MetricsApi(worker, counter).routes());

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
+import software.amazon.awssdk.services.lambda.model.SnapStartNotReadyException;
 import software.amazon.awssdk.services.lambda.model.SnapStartOptimizationStatus;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.StateReasonCode;
@@ -56,6 +57,10 @@ final class TestSnapStart {
             // as Lambda: Pending while the snapshot is taken, then Active (the SDK's own waiter)
             assertThat(publish.state()).isEqualTo(State.PENDING);
             assertThat(publish.stateReasonCode()).isEqualTo(StateReasonCode.CREATING);
+            // while Pending, invokes are refused as on Lambda (taking the snapshot boots and
+            // initialises a microVM: seconds under TCG, the accelerator this suite runs on here)
+            assertThatThrownBy(() -> invoke(lambda, version, 0)).isInstanceOf(SnapStartNotReadyException.class)
+                    .hasMessageContaining("snappy:" + version).hasMessageContaining("Active");
             lambda.waiter().waitUntilPublishedVersionActive(r -> r.functionName("snappy").qualifier(version),
                     w -> w.maxAttempts(600).backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(200))));
             GetFunctionConfigurationResponse published = lambda.getFunctionConfiguration(

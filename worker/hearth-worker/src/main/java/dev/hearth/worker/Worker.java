@@ -202,6 +202,10 @@ public final class Worker implements AutoCloseable {
         return snapStart.get().image(function, this::launchForSnapshot).thenApply(image -> null);
     }
 
+    /** Whether this worker's backend can save sandboxes, i.e. SnapStart versions restore from snapshots. */
+    public boolean takesSnapStartSnapshots() {
+        return snapStart.isPresent();
+    }
 
     /**
      * Keeps {@code count} sandboxes of exactly this function version (and revision) initialised and

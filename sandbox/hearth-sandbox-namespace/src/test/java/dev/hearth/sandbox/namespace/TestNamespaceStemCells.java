@@ -11,6 +11,7 @@ import dev.hearth.sandbox.spi.SandboxSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -78,9 +79,13 @@ final class TestNamespaceStemCells {
                     pong second
                     """);
             assertThat(second.sandbox().released()).succeedsWithin(WAIT);
-            try (Stream<Path> left = Files.walk(state.resolve("cells"))) {
-                assertThat(left.map(path -> path.getFileName().toString())).doesNotContain("second.txt", "c.txt");
-            }
+            // the taken cell's directory is deleted after the release, while refills build new ones
+            await("the taken cell's directory to be deleted").atMost(WAIT).ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                    .untilAsserted(() -> {
+                        try (Stream<Path> left = Files.walk(state.resolve("cells"))) {
+                            assertThat(left.map(path -> path.getFileName().toString())).doesNotContain("second.txt", "c.txt");
+                        }
+                    });
         }
     }
 
