@@ -24,10 +24,11 @@ import java.util.concurrent.Executor;
  * <p>It is also where the control plane learns a version's {@code State} ({@link VersionStates}), as
  * Lambda reports it: {@code Pending} (reason code {@code Creating}) from the publish until the
  * snapshot is taken, then {@code Active}; {@code Failed} (reason code {@code InternalError}, with the
- * cause) when it could not be taken; on backends that take no snapshots versions stay {@code Active}. As on Lambda, an invoke of a {@code Pending} version is
- * refused with {@code SnapStartNotReadyException} ({@link InvokeApi}). Versions this instance never
- * prepared (e.g. published before a restart: snapshots live as long as the
- * server) are {@code Active}; their first invocation takes the snapshot.
+ * cause) when it could not be taken; on backends that take no snapshots versions stay
+ * {@code Active}. As on Lambda, an invoke of a {@code Pending} version is refused with
+ * {@code SnapStartNotReadyException} ({@link InvokeApi}). Versions this instance never prepared (e.g.
+ * published before a restart: snapshots live as long as the server) are {@code Active}; their first
+ * invocation takes the snapshot.
  *
  * <p>Threading: {@link #functionChanged} marks the versions to prepare {@code Pending} before it
  * returns (so the PublishVersion response already says so) and runs the work on the injected
