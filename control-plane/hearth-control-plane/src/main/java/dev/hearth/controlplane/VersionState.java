@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param reason a sentence for people; null when Active
  */
 public record VersionState(String state, String reasonCode, String reason) {
+    private static final String PENDING = "Pending";
+    private static final String FAILED = "Failed";
+
     /** Ready to be invoked. */
     public static final VersionState ACTIVE = new VersionState("Active", null, null);
 
@@ -20,11 +23,21 @@ public record VersionState(String state, String reasonCode, String reason) {
 
     /** Being prepared (a SnapStart snapshot being taken): {@code Pending}, reason code {@code Creating}. */
     public static VersionState pending(String reason) {
-        return new VersionState("Pending", "Creating", reason);
+        return new VersionState(PENDING, "Creating", reason);
     }
 
     /** Preparing it failed: {@code Failed}, reason code {@code InternalError}. */
     public static VersionState failed(String reason) {
-        return new VersionState("Failed", "InternalError", reason);
+        return new VersionState(FAILED, "InternalError", reason);
+    }
+
+    /** Whether the version is being prepared (and cannot be invoked yet). */
+    public boolean isPending() {
+        return state.equals(PENDING);
+    }
+
+    /** Whether preparing the version failed. */
+    public boolean isFailed() {
+        return state.equals(FAILED);
     }
 }

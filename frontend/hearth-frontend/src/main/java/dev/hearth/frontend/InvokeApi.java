@@ -61,7 +61,7 @@ public final class InvokeApi {
         FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
         String type = request.header("X-Amz-Invocation-Type").orElse("RequestResponse");
         ResolvedFunction resolved = resolver.resolve(ref);
-        if (versionStates.stateOf(resolved.version()).state().equals("Pending")) {
+        if (versionStates.stateOf(resolved.version()).isPending()) {
             // only SnapStart versions are ever Pending in Hearth
             throw new LambdaException(LambdaErrorType.SnapStartNotReadyException, "Hearth is taking the SnapStart snapshot of "
                     + resolved.versionArn() + ". It can be invoked once its state is Active.");

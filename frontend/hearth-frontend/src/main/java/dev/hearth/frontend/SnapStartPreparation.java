@@ -80,7 +80,7 @@ public final class SnapStartPreparation implements VersionStates {
     private boolean startPreparing(FunctionVersion version) {
         VersionState pending = VersionState.pending("Hearth is taking the SnapStart snapshot of this version.");
         VersionState prior = states.merge(key(version), pending,
-                (old, fresh) -> old.state().equals("Failed") ? fresh : old);
+                (old, fresh) -> old.isFailed() ? fresh : old);
         return prior == pending;
     }
 
