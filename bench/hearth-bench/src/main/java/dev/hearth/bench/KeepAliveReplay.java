@@ -2,7 +2,7 @@ package dev.hearth.bench;
 
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.sandbox.process.ProcessSandboxBackend;
-import dev.hearth.worker.FunctionSnapshot;
+import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.InvocationRequest;
 import dev.hearth.worker.SandboxInfo;
 import dev.hearth.worker.Worker;
@@ -108,7 +108,7 @@ public final class KeepAliveReplay {
                     nextHousekeeping = nextHousekeeping.plus(HOUSEKEEPING);
                 }
                 now.set(arrival.at());
-                FunctionSnapshot function = function(arrival.function(), code);
+                FunctionRevision function = function(arrival.function(), code);
                 worker.invoke(function, new InvocationRequest(UUID.randomUUID().toString(),
                         "{}".getBytes(StandardCharsets.UTF_8), Optional.empty(), function.functionArn(), false));
             }
@@ -127,8 +127,8 @@ public final class KeepAliveReplay {
         }
     }
 
-    private static FunctionSnapshot function(String name, Path code) {
-        return new FunctionSnapshot(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name, "rev-1",
+    private static FunctionRevision function(String name, Path code) {
+        return new FunctionRevision(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name, "rev-1",
                 "python3.12", "app.handler", 128, 30, 512, Map.of(), code, "sha-replay", false);
     }
 

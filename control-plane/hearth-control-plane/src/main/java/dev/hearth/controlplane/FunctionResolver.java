@@ -29,7 +29,7 @@ public final class FunctionResolver implements FunctionChangeListener {
     private final FunctionStore store;
     private final AccountContext account;
     private final RandomGenerator random;
-    private final Map<String, FunctionSnapshot> cache = new ConcurrentHashMap<>();
+    private final Map<String, CachedFunction> cache = new ConcurrentHashMap<>();
     private final AtomicLong changes = new AtomicLong();
 
     public FunctionResolver(FunctionStore store, AccountContext account, RandomGenerator random) {
@@ -44,7 +44,7 @@ public final class FunctionResolver implements FunctionChangeListener {
      * @throws LambdaException ResourceNotFoundException when the function, version or alias does not exist
      */
     public ResolvedFunction resolve(FunctionRef ref) {
-        FunctionSnapshot function = snapshot(ref.name());
+        CachedFunction function = cached(ref.name());
         String qualifier = ref.qualifier().orElse(FunctionVersion.LATEST);
         String invokedArn = ref.qualifier().map(q -> account.functionArn(ref.name(), q))
                 .orElseGet(() -> account.functionArn(ref.name()));
@@ -71,18 +71,18 @@ public final class FunctionResolver implements FunctionChangeListener {
         return alias.functionVersion();
     }
 
-    private FunctionSnapshot snapshot(String functionName) {
-        FunctionSnapshot cached = cache.get(functionName);
+    private CachedFunction cached(String functionName) {
+        CachedFunction cached = cache.get(functionName);
         if (cached != null) {
             return cached;
         }
         long before = changes.get();
-        FunctionSnapshot loaded = store.transact(tx -> {
+        CachedFunction loaded = store.transact(tx -> {
             var versions = tx.versions(functionName);
             if (versions.isEmpty()) {
                 throw notFound(functionName, Optional.empty());
             }
-            return new FunctionSnapshot(
+            return new CachedFunction(
                     versions.stream().collect(Collectors.toUnmodifiableMap(FunctionVersion::version, Function.identity())),
                     tx.aliases(functionName).stream().collect(Collectors.toUnmodifiableMap(Alias::name, Function.identity())));
         });
@@ -106,5 +106,5 @@ public final class FunctionResolver implements FunctionChangeListener {
                 + qualifier.map(q -> account.functionArn(name, q)).orElseGet(() -> account.functionArn(name)));
     }
 
-    private record FunctionSnapshot(Map<String, FunctionVersion> versions, Map<String, Alias> aliases) {}
+    private record CachedFunction(Map<String, FunctionVersion> versions, Map<String, Alias> aliases) {}
 }

@@ -4,7 +4,7 @@ import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.concurrency.ProvisionedConcurrencyService.Target;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.core.FunctionRef;
-import dev.hearth.worker.FunctionSnapshot;
+import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.Worker;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,15 +29,15 @@ public final class ProvisionedConcurrencyReconciler implements AutoCloseable {
 
     private final ProvisionedConcurrencyService configs;
     private final FunctionResolver resolver;
-    private final FunctionSnapshots snapshots;
+    private final FunctionRevisions snapshots;
     private final Worker worker;
     private final ScheduledExecutorService scheduler;
     private final ScheduledFuture<?> periodic;
     /** What the worker was last told to keep, by "function:version"; only touched by reconcile(). */
-    private final Map<String, FunctionSnapshot> provisioned = new HashMap<>();
+    private final Map<String, FunctionRevision> provisioned = new HashMap<>();
 
     public ProvisionedConcurrencyReconciler(ProvisionedConcurrencyService configs, FunctionResolver resolver,
-            FunctionSnapshots snapshots, Worker worker, ScheduledExecutorService scheduler, Duration period) {
+            FunctionRevisions snapshots, Worker worker, ScheduledExecutorService scheduler, Duration period) {
         this.configs = configs;
         this.resolver = resolver;
         this.snapshots = snapshots;
@@ -61,11 +61,11 @@ public final class ProvisionedConcurrencyReconciler implements AutoCloseable {
 
     /** One round: tells the worker every target, and releases what is no longer targeted. */
     synchronized void reconcile() {
-        Map<String, FunctionSnapshot> now = new HashMap<>();
+        Map<String, FunctionRevision> now = new HashMap<>();
         for (Target target : configs.targets()) {
             String key = target.functionName() + ":" + target.version();
             try {
-                FunctionSnapshot snapshot = snapshots.of(resolver.resolve(
+                FunctionRevision snapshot = snapshots.of(resolver.resolve(
                         new FunctionRef(target.functionName(), Optional.of(target.version()))));
                 worker.provision(snapshot, target.count());
                 now.put(key, snapshot);

@@ -6,7 +6,7 @@ import dev.hearth.controlplane.VersionStates;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.store.spi.FunctionStore;
 import dev.hearth.store.spi.FunctionVersion;
-import dev.hearth.worker.FunctionSnapshot;
+import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.Worker;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +40,13 @@ public final class SnapStartPreparation implements VersionStates {
 
     private final FunctionStore store;
     private final FunctionResolver resolver;
-    private final FunctionSnapshots snapshots;
+    private final FunctionRevisions snapshots;
     private final Worker worker;
     private final Executor executor;
     /** States of the versions this instance prepared, by {@link #key}; absent means Active. */
     private final Map<String, VersionState> states = new ConcurrentHashMap<>();
 
-    public SnapStartPreparation(FunctionStore store, FunctionResolver resolver, FunctionSnapshots snapshots, Worker worker,
+    public SnapStartPreparation(FunctionStore store, FunctionResolver resolver, FunctionRevisions snapshots, Worker worker,
             Executor executor) {
         this.store = store;
         this.resolver = resolver;
@@ -92,7 +92,7 @@ public final class SnapStartPreparation implements VersionStates {
     private void prepare(FunctionVersion version) {
         String key = key(version);
         try {
-            FunctionSnapshot snapshot = snapshots.of(resolver.resolve(
+            FunctionRevision snapshot = snapshots.of(resolver.resolve(
                     new FunctionRef(version.functionName(), Optional.of(version.version()))));
             worker.prepareSnapStart(snapshot).whenComplete((ok, failure) -> {
                 if (failure == null) {

@@ -3,7 +3,7 @@ package dev.hearth.frontend;
 import dev.hearth.concurrency.ConcurrencyPermit;
 import dev.hearth.concurrency.CounterService;
 import dev.hearth.controlplane.ResolvedFunction;
-import dev.hearth.worker.FunctionSnapshot;
+import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.InvocationRequest;
 import dev.hearth.worker.InvocationResult;
 import dev.hearth.worker.Worker;
@@ -18,11 +18,11 @@ import java.util.Optional;
  * throttles are {@code TooManyRequestsException}; the function's own failures are results.
  */
 public final class SynchronousInvocations {
-    private final FunctionSnapshots snapshots;
+    private final FunctionRevisions snapshots;
     private final Worker worker;
     private final CounterService counter;
 
-    public SynchronousInvocations(FunctionSnapshots snapshots, Worker worker, CounterService counter) {
+    public SynchronousInvocations(FunctionRevisions snapshots, Worker worker, CounterService counter) {
         this.snapshots = snapshots;
         this.worker = worker;
         this.counter = counter;
@@ -30,7 +30,7 @@ public final class SynchronousInvocations {
 
     public InvocationResult invoke(ResolvedFunction resolved, String requestId, byte[] payload,
             Optional<String> clientContextBase64, boolean tailLog) {
-        FunctionSnapshot snapshot = snapshots.of(resolved);
+        FunctionRevision snapshot = snapshots.of(resolved);
         try (ConcurrencyPermit permit = counter.acquire(snapshot.functionName())) {
             return worker.invoke(snapshot, new InvocationRequest(requestId, payload, clientContextBase64,
                     resolved.invokedArn(), tailLog));

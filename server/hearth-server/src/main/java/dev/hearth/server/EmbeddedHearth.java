@@ -12,7 +12,7 @@ import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.ConcurrencyApi;
-import dev.hearth.frontend.FunctionSnapshots;
+import dev.hearth.frontend.FunctionRevisions;
 import dev.hearth.frontend.InvokeApi;
 import dev.hearth.frontend.LambdaHttpServer;
 import dev.hearth.frontend.ManagementApi;
@@ -149,7 +149,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         SqliteEventQueue queue = own(SqliteEventQueue.open(SqliteQueueConfig.of(data.queueDatabase()), clock));
         EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
         ExecutorService asyncThreads = own(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hearth-async-", 0).factory()));
-        FunctionSnapshots snapshots = new FunctionSnapshots(packages);
+        FunctionRevisions snapshots = new FunctionRevisions(packages);
         SynchronousInvocations invocations = new SynchronousInvocations(snapshots, worker, counter);
         // Provisioned concurrency: configurations in the store, sandboxes in the worker, one reconciler between
         ProvisionedConcurrencyService provisioned = new ProvisionedConcurrencyService(store, counter, config.account(), clock,

@@ -54,7 +54,7 @@ final class EnvironmentStarter {
 
     /** Launches {@code env}'s sandbox with {@code launcher}. */
     void start(ExecutionEnvironment env, SandboxLauncher launcher) {
-        FunctionSnapshot f = env.function;
+        FunctionRevision f = env.function;
         RuntimeApiListener listener = null;
         try {
             ScratchDirectory.create(env.scratchDir);

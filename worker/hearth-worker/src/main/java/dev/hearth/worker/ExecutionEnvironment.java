@@ -62,7 +62,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
 
     final String id;
     final Origin origin;
-    final FunctionSnapshot function;
+    final FunctionRevision function;
     final SandboxPool.PoolKey key;
     final String logGroup;
     final String logStream;
@@ -94,7 +94,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
      * @param warmKeepAlive how long it stays idle once initialised without an invocation
      *     ({@link Origin#PREWARM}); ignored for other origins
      */
-    ExecutionEnvironment(String id, Origin origin, FunctionSnapshot function, Optional<Invocation> first,
+    ExecutionEnvironment(String id, Origin origin, FunctionRevision function, Optional<Invocation> first,
             Duration warmKeepAlive, Path scratchDir, String logStream, SandboxPool pool, InstantSource clock,
             LogSink logs) {
         boolean forInvocation = origin == Origin.INVOCATION || origin == Origin.RESTORED;

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * exit watcher; all fields are final, volatile or thread-safe.
  */
 final class Invocation {
-    final FunctionSnapshot function;
+    final FunctionRevision function;
     final InvocationRequest request;
     /** The client context as JSON text ({@code X-Amz-Client-Context} decoded), when given. */
     final Optional<String> clientContext;
@@ -27,7 +27,7 @@ final class Invocation {
     /** An outcome and when it happened ({@link System#nanoTime()}). */
     record Finished(InvocationOutcome outcome, long atNanos) {}
 
-    Invocation(FunctionSnapshot function, InvocationRequest request, Optional<String> clientContext, int tailBytes) {
+    Invocation(FunctionRevision function, InvocationRequest request, Optional<String> clientContext, int tailBytes) {
         this.function = function;
         this.request = request;
         this.clientContext = clientContext;

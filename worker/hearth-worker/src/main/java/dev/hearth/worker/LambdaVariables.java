@@ -21,7 +21,7 @@ final class LambdaVariables {
 
     private LambdaVariables() {}
 
-    static Map<String, String> of(FunctionSnapshot function, SandboxView view, Map<String, String> runtimeVariables,
+    static Map<String, String> of(FunctionRevision function, SandboxView view, Map<String, String> runtimeVariables,
             String region, String logGroup, String logStream, InitializationType initializationType) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");

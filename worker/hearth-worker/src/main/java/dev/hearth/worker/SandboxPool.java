@@ -34,7 +34,7 @@ import java.util.function.Function;
 final class SandboxPool {
     /** What a sandbox serves; never two of these in one sandbox. */
     record PoolKey(String functionName, String version, String revisionId) {
-        static PoolKey of(FunctionSnapshot f) {
+        static PoolKey of(FunctionRevision f) {
             return new PoolKey(f.functionName(), f.version(), f.revisionId());
         }
 
@@ -47,10 +47,10 @@ final class SandboxPool {
     record Claim(ExecutionEnvironment environment, boolean cold) {}
 
     /** A sandbox the keep-alive policy wants initialised at {@code at} and kept for {@code keepAlive}. */
-    record Prewarm(FunctionSnapshot function, Instant at, Duration keepAlive) {}
+    record Prewarm(FunctionRevision function, Instant at, Duration keepAlive) {}
 
     /** Provisioned concurrency asked for one function version. */
-    private record ProvisionTarget(FunctionSnapshot function, int count, Optional<String> failure) {}
+    private record ProvisionTarget(FunctionRevision function, int count, Optional<String> failure) {}
 
     final ReentrantLock lock = new ReentrantLock();
     private final InstantSource clock;
@@ -83,7 +83,7 @@ final class SandboxPool {
      * Claims a warm environment for {@code invocation}, or registers a new one made by {@code create}
      * (which the caller must then launch).
      */
-    Claim claim(FunctionSnapshot function, Invocation invocation, Function<Invocation, ExecutionEnvironment> create) {
+    Claim claim(FunctionRevision function, Invocation invocation, Function<Invocation, ExecutionEnvironment> create) {
         lock.lock();
         try {
             noteRevision(function);
@@ -126,7 +126,7 @@ final class SandboxPool {
     }
 
     /** Registers an environment launched without an invocation (the caller launches it). */
-    ExecutionEnvironment register(FunctionSnapshot function, Function<FunctionSnapshot, ExecutionEnvironment> create) {
+    ExecutionEnvironment register(FunctionRevision function, Function<FunctionRevision, ExecutionEnvironment> create) {
         lock.lock();
         try {
             noteRevision(function);
@@ -142,7 +142,7 @@ final class SandboxPool {
     }
 
     /** Caller holds the lock. A newer revision of a version retires the environments of the older ones. */
-    private void noteRevision(FunctionSnapshot function) {
+    private void noteRevision(FunctionRevision function) {
         FunctionKey fv = new FunctionKey(function.functionName(), function.version());
         String previous = latestRevision.put(fv, function.revisionId());
         if (previous != null && !previous.equals(function.revisionId())) {
@@ -311,7 +311,7 @@ final class SandboxPool {
      * Sets the provisioned concurrency of {@code function}'s version (0 removes it) and shuts down
      * provisioned environments beyond it (idle ones first) or of other revisions.
      */
-    void setProvisioned(FunctionSnapshot function, int count) {
+    void setProvisioned(FunctionRevision function, int count) {
         lock.lock();
         try {
             noteRevision(function);
@@ -335,10 +335,10 @@ final class SandboxPool {
     }
 
     /** How many provisioned environments each target lacks: the snapshots to launch, one entry per environment. */
-    List<FunctionSnapshot> missingProvisioned() {
+    List<FunctionRevision> missingProvisioned() {
         lock.lock();
         try {
-            List<FunctionSnapshot> missing = new ArrayList<>();
+            List<FunctionRevision> missing = new ArrayList<>();
             provisioned.forEach((fv, target) -> {
                 long live = provisionedOf(fv).stream()
                         .filter(env -> env.key.revisionId().equals(target.function().revisionId())).count();
@@ -353,7 +353,7 @@ final class SandboxPool {
     }
 
     /** Records why a provisioned environment failed, or clears it ({@code null}) once one became ready. */
-    void provisionedOutcome(FunctionSnapshot function, Optional<String> failure) {
+    void provisionedOutcome(FunctionRevision function, Optional<String> failure) {
         lock.lock();
         try {
             FunctionKey fv = new FunctionKey(function.functionName(), function.version());

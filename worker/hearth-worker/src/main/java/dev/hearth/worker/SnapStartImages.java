@@ -52,8 +52,8 @@ final class SnapStartImages implements AutoCloseable {
      * {@link ExecutionEnvironment.Origin#SNAPSHOT} environment for the function and starts its sandbox with
      * {@link SandboxSnapshots#launchForSnapshot}.
      */
-    CompletableFuture<SandboxImage> image(FunctionSnapshot function,
-            Function<FunctionSnapshot, ExecutionEnvironment> launch) {
+    CompletableFuture<SandboxImage> image(FunctionRevision function,
+            Function<FunctionRevision, ExecutionEnvironment> launch) {
         PoolKey key = PoolKey.of(function);
         CompletableFuture<SandboxImage> image = images.computeIfAbsent(key, k -> CompletableFuture.supplyAsync(
                 () -> take(function, launch), background));
@@ -65,7 +65,7 @@ final class SnapStartImages implements AutoCloseable {
         return image;
     }
 
-    private SandboxImage take(FunctionSnapshot function, Function<FunctionSnapshot, ExecutionEnvironment> launch) {
+    private SandboxImage take(FunctionRevision function, Function<FunctionRevision, ExecutionEnvironment> launch) {
         ExecutionEnvironment env = launch.apply(function);
         try {
             env.initialised().get(initTimeout.toMillis(), TimeUnit.MILLISECONDS);

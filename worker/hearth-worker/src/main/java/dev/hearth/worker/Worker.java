@@ -118,7 +118,7 @@ public final class Worker implements AutoCloseable {
      *     {@code InvalidRequestContentException} for a client context that is not base64,
      *     {@code ServiceException} when no sandbox could be started or the worker is closed
      */
-    public InvocationResult invoke(FunctionSnapshot function, InvocationRequest request) {
+    public InvocationResult invoke(FunctionRevision function, InvocationRequest request) {
         if (closed.get()) {
             throw new LambdaException(LambdaErrorType.ServiceException, "The worker is shutting down.");
         }
@@ -155,7 +155,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private static double vcpus(FunctionSnapshot function) {
+    private static double vcpus(FunctionRevision function) {
         return ResourceLimits.forMemory(function.memoryMb(), function.ephemeralStorageMb()).vcpus();
     }
 
@@ -182,7 +182,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Registers and launches the sandbox a version's SnapStart snapshot is taken of. */
-    private ExecutionEnvironment launchForSnapshot(FunctionSnapshot function) {
+    private ExecutionEnvironment launchForSnapshot(FunctionRevision function) {
         ExecutionEnvironment env = pool.register(function,
                 f -> newEnvironment(Origin.SNAPSHOT, f, Optional.empty(), Duration.ZERO));
         SandboxSnapshots snapshots = backend.snapshots().orElseThrow();
@@ -195,7 +195,7 @@ public final class Worker implements AutoCloseable {
      * when a version is published). Completes when it is ready; completes at once when SnapStart does
      * not apply to the version or the backend cannot take snapshots.
      */
-    public CompletableFuture<Void> prepareSnapStart(FunctionSnapshot function) {
+    public CompletableFuture<Void> prepareSnapStart(FunctionRevision function) {
         if (!function.snapStart() || snapStart.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -214,7 +214,7 @@ public final class Worker implements AutoCloseable {
      * replaced. A new revision of the version replaces them all; {@code count} 0 releases them.
      * Returns at once: progress is reported by {@link #provisioned}.
      */
-    public void provision(FunctionSnapshot function, int count) {
+    public void provision(FunctionRevision function, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative: " + count);
         }
@@ -237,7 +237,7 @@ public final class Worker implements AutoCloseable {
     private void launchMissingProvisioned() {
         provisionLock.lock();
         try {
-            for (FunctionSnapshot function : pool.missingProvisioned()) {
+            for (FunctionRevision function : pool.missingProvisioned()) {
                 if (closed.get()) {
                     return;
                 }
@@ -355,7 +355,7 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private ExecutionEnvironment newEnvironment(Origin origin, FunctionSnapshot function, Optional<Invocation> first,
+    private ExecutionEnvironment newEnvironment(Origin origin, FunctionRevision function, Optional<Invocation> first,
             Duration warmKeepAlive) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
@@ -397,7 +397,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private InvocationResult report(ExecutionEnvironment env, Invocation invocation, Finished finished) {
-        FunctionSnapshot f = invocation.function;
+        FunctionRevision f = invocation.function;
         String requestId = invocation.requestId();
         InvocationOutcome outcome = finished.outcome();
         env.settleLogs(invocation.request.tailLog());

@@ -54,21 +54,21 @@ final class TestFunctions {
         }
     }
 
-    static FunctionSnapshot snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds) {
+    static FunctionRevision snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds) {
         return snapshot(name, runtime, handler, taskRoot, timeoutSeconds, "rev-1", Map.of());
     }
 
-    static FunctionSnapshot snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
+    static FunctionRevision snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
             String revisionId, Map<String, String> environment) {
-        return new FunctionSnapshot(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
+        return new FunctionRevision(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
                 revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false);
     }
 
-    static InvocationRequest request(FunctionSnapshot function, String json) {
+    static InvocationRequest request(FunctionRevision function, String json) {
         return request(function, json, false);
     }
 
-    static InvocationRequest request(FunctionSnapshot function, String json, boolean tail) {
+    static InvocationRequest request(FunctionRevision function, String json, boolean tail) {
         return new InvocationRequest(UUID.randomUUID().toString(), json.getBytes(StandardCharsets.UTF_8),
                 Optional.empty(), function.functionArn(), tail);
     }

@@ -71,7 +71,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void aCustomRuntimeGetsTheEventWithLambdasRuntimeHeaders() throws Exception {
-        FunctionSnapshot f = snapshot("custom", "provided.al2023", "whatever.handler", echoCode, 3);
+        FunctionRevision f = snapshot("custom", "provided.al2023", "whatever.handler", echoCode, 3);
         String clientContext = "{\"custom\":{\"k\":\"v\"},\"client\":{},\"env\":{}}";
         InvocationRequest req = new InvocationRequest(UUID.randomUUID().toString(),
                 "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8),
@@ -97,7 +97,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void theRuntimeApiRefusesWrongRequestIdsAndSecondResponsesAsLambdaDoes() throws Exception {
-        FunctionSnapshot f = snapshot("prober", "provided.al2", "x", protocolCode, 3);
+        FunctionRevision f = snapshot("prober", "provided.al2", "x", protocolCode, 3);
 
         InvocationResult result = worker.invoke(f, request(f, "{}"));
 
@@ -122,7 +122,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void nodeRoundTripKeepsModuleStateAndReportsUnhandledErrors() throws Exception {
-        FunctionSnapshot f = snapshot("noder", "nodejs20.x", "index.handler", nodeCode, 3);
+        FunctionRevision f = snapshot("noder", "nodejs20.x", "index.handler", nodeCode, 3);
 
         InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
         InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
@@ -142,7 +142,7 @@ final class TestWorkerProvidedAndNode {
     void aRuntimeThatNeverAsksForAnEventHitsTheInitTimeoutAndIsDiscarded() throws Exception {
         worker.close();
         worker = newWorker(Duration.ofSeconds(1));
-        FunctionSnapshot f = snapshot("hangs", "provided.al2023", "x", hangCode, 30);
+        FunctionRevision f = snapshot("hangs", "provided.al2023", "x", hangCode, 30);
         InvocationRequest req = request(f, "{}", true);
 
         InvocationResult result = worker.invoke(f, req);
@@ -160,7 +160,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void aRuntimeThatExitsDuringInitGivesRuntimeExitError() throws Exception {
-        FunctionSnapshot f = snapshot("quits", "provided.al2023", "x", exitCode, 3);
+        FunctionRevision f = snapshot("quits", "provided.al2023", "x", exitCode, 3);
         InvocationRequest req = request(f, "{}", true);
 
         InvocationResult result = worker.invoke(f, req);

@@ -59,8 +59,8 @@ final class TestWorkerProvisionedAndPrewarm {
         return workers.worker(c -> c.withKeepAlive(keepAlive), clock, logs);
     }
 
-    private static FunctionSnapshot version(String name, String version, Path code) {
-        return new FunctionSnapshot(name, version, "arn:aws:lambda:us-east-1:000000000000:function:" + name + ":" + version,
+    private static FunctionRevision version(String name, String version, Path code) {
+        return new FunctionRevision(name, version, "arn:aws:lambda:us-east-1:000000000000:function:" + name + ":" + version,
                 "rev-1", "python3.12", "app.handler", 128, 5, 512, Map.of(), code, "sha", false);
     }
 
@@ -75,7 +75,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void provisionedSandboxesAreReadyBeforeTheFirstInvocationAndServeItWithoutInit() throws Exception {
         worker = newWorker(new FixedKeepAliveForTest());
-        FunctionSnapshot v1 = version("pc", "1", counterCode);
+        FunctionRevision v1 = version("pc", "1", counterCode);
 
         worker.provision(v1, 2);
 
@@ -94,7 +94,7 @@ final class TestWorkerProvisionedAndPrewarm {
         assertThat(worker.sandboxes()).hasSize(2);
         assertThat(worker.metrics().warmStarts()).isEqualTo(1);
 
-        FunctionSnapshot latest = version("pc", "$LATEST", counterCode);
+        FunctionRevision latest = version("pc", "$LATEST", counterCode);
         InvocationResult onDemand = worker.invoke(latest, request(latest, "{\"action\":\"env\"}"));
         assertThat(onDemand.initDuration()).isPresent();
         assertThat(json(onDemand).get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
@@ -103,7 +103,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void aProvisionedSandboxThatDiesIsReplaced() throws Exception {
         worker = newWorker(new FixedKeepAliveForTest());
-        FunctionSnapshot v1 = version("pc-crash", "1", counterCode);
+        FunctionRevision v1 = version("pc-crash", "1", counterCode);
         worker.provision(v1, 1);
         await().atMost(Duration.ofSeconds(20)).until(() -> worker.provisioned("pc-crash", "1").isReady());
         String first = provisionedSandboxes(worker).getFirst().sandboxId();
@@ -121,7 +121,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void loweringAndRemovingProvisionedConcurrencyShutsSandboxesDown() throws Exception {
         worker = newWorker(new FixedKeepAliveForTest());
-        FunctionSnapshot v1 = version("pc-lower", "1", counterCode);
+        FunctionRevision v1 = version("pc-lower", "1", counterCode);
         worker.provision(v1, 3);
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.provisioned("pc-lower", "1").isReady());
 
@@ -138,7 +138,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void aProvisionedVersionWhoseInitFailsReportsTheFailure() throws Exception {
         worker = newWorker(new FixedKeepAliveForTest());
-        FunctionSnapshot broken = version("pc-broken", "1", importErrorCode);
+        FunctionRevision broken = version("pc-broken", "1", importErrorCode);
 
         worker.provision(broken, 1);
 
@@ -152,7 +152,7 @@ final class TestWorkerProvisionedAndPrewarm {
     void thePolicysPrewarmDecisionShutsTheSandboxDownAndInitialisesOneAheadOfTheNextInvocation() throws Exception {
         PrewarmingPolicy policy = new PrewarmingPolicy(Duration.ofMinutes(9), Duration.ofMinutes(2));
         worker = newWorker(policy);
-        FunctionSnapshot f = version("periodic", "$LATEST", counterCode);
+        FunctionRevision f = version("periodic", "$LATEST", counterCode);
 
         InvocationResult cold = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
         assertThat(cold.initDuration()).isPresent();
@@ -184,7 +184,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void aPrewarmedSandboxNobodyUsesIsReapedAfterItsKeepAlive() throws Exception {
         worker = newWorker(new PrewarmingPolicy(Duration.ofMinutes(1), Duration.ofMinutes(2)));
-        FunctionSnapshot f = version("unused", "$LATEST", counterCode);
+        FunctionRevision f = version("unused", "$LATEST", counterCode);
         worker.invoke(f, request(f, "{\"action\":\"count\"}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
 
@@ -203,7 +203,7 @@ final class TestWorkerProvisionedAndPrewarm {
     @Test
     void idleMemoryIsIntegratedOverTheInjectedClock() throws Exception {
         worker = newWorker(new FixedKeepAliveForTest());
-        FunctionSnapshot f = version("idle-memory", "$LATEST", counterCode);
+        FunctionRevision f = version("idle-memory", "$LATEST", counterCode);
         worker.invoke(f, request(f, "{\"action\":\"count\"}"));
 
         clock.advance(Duration.ofMinutes(3));

@@ -64,7 +64,7 @@ final class TestWorkerPython {
         worker.close();
     }
 
-    private FunctionSnapshot counter(String name) {
+    private FunctionRevision counter(String name) {
         return snapshot(name, RUNTIME, "app.handler", counterCode, 3);
     }
 
@@ -74,7 +74,7 @@ final class TestWorkerPython {
 
     @Test
     void roundTripReturnsThePayloadAndWritesLambdasLogLines() throws Exception {
-        FunctionSnapshot f = counter("echo");
+        FunctionRevision f = counter("echo");
         InvocationRequest req = request(f, "{\"action\":\"echo\",\"x\":[1,2]}", true);
 
         InvocationResult result = worker.invoke(f, req);
@@ -104,7 +104,7 @@ final class TestWorkerPython {
 
     @Test
     void warmSandboxIsReusedAndInitDurationIsReportedOnlyOnTheColdStart() throws Exception {
-        FunctionSnapshot f = counter("warm");
+        FunctionRevision f = counter("warm");
 
         InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
         InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
@@ -121,7 +121,7 @@ final class TestWorkerPython {
 
     @Test
     void idleSandboxesAreReapedAfterTheIdleTimeoutOnTheInjectedClock() throws Exception {
-        FunctionSnapshot f = counter("reaped");
+        FunctionRevision f = counter("reaped");
         assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(1);
 
         clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT.minusSeconds(1));
@@ -139,8 +139,8 @@ final class TestWorkerPython {
 
     @Test
     void aNewRevisionRetiresSandboxesOfTheOldOne() throws Exception {
-        FunctionSnapshot v1 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-1", Map.of());
-        FunctionSnapshot v2 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-2", Map.of());
+        FunctionRevision v1 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-1", Map.of());
+        FunctionRevision v2 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-2", Map.of());
         worker.invoke(v1, request(v1, "{\"action\":\"count\"}"));
         assertThat(json(worker.invoke(v1, request(v1, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
 
@@ -153,8 +153,8 @@ final class TestWorkerPython {
 
     @Test
     void aBusySandboxOfAnOldRevisionFinishesItsInvocationAndIsThenShutDown() throws Exception {
-        FunctionSnapshot v1 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-1", Map.of());
-        FunctionSnapshot v2 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-2", Map.of());
+        FunctionRevision v1 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-1", Map.of());
+        FunctionRevision v2 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-2", Map.of());
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<InvocationResult> slow = threads.submit(
                     () -> worker.invoke(v1, request(v1, "{\"action\":\"sleep\",\"seconds\":1}")));
@@ -173,7 +173,7 @@ final class TestWorkerPython {
 
     @Test
     void anUnhandledExceptionIsReturnedAsLambdaDoesAndTheSandboxStaysWarm() throws Exception {
-        FunctionSnapshot f = counter("raises");
+        FunctionRevision f = counter("raises");
 
         InvocationResult failed = worker.invoke(f, request(f, "{\"action\":\"raise\",\"message\":\"bad input\"}"));
 
@@ -185,7 +185,7 @@ final class TestWorkerPython {
 
     @Test
     void aTimeoutKillsTheSandboxAnswersLambdasErrorAndTheNextInvocationWorks() throws Exception {
-        FunctionSnapshot f = snapshot("slow", RUNTIME, "app.handler", counterCode, 1);
+        FunctionRevision f = snapshot("slow", RUNTIME, "app.handler", counterCode, 1);
         InvocationRequest req = request(f, "{\"action\":\"sleep\",\"seconds\":30}", true);
 
         InvocationResult timedOut = worker.invoke(f, req);
@@ -207,7 +207,7 @@ final class TestWorkerPython {
 
     @Test
     void aRuntimeThatExitsGivesRuntimeExitErrorAndTheNextInvocationWorks() throws Exception {
-        FunctionSnapshot f = counter("crashes");
+        FunctionRevision f = counter("crashes");
         InvocationRequest req = request(f, "{\"action\":\"exit\",\"status\":1}", true);
 
         InvocationResult crashed = worker.invoke(f, req);
@@ -226,7 +226,7 @@ final class TestWorkerPython {
     void aResponseOverTheLimitIsLambdasResponseSizeTooLargeErrorNotATruncation() throws Exception {
         worker.close();
         worker = newWorker(10_000);
-        FunctionSnapshot f = counter("big");
+        FunctionRevision f = counter("big");
 
         InvocationResult tooBig = worker.invoke(f, request(f, "{\"action\":\"big\",\"size\":20000}"));
 
@@ -241,7 +241,7 @@ final class TestWorkerPython {
 
     @Test
     void aSandboxKilledForItsMemoryLimitGivesRuntimeOutOfMemoryAndTheNextInvocationWorks() throws Exception {
-        FunctionSnapshot f = snapshot("hog", RUNTIME, "app.handler", counterCode, 8);
+        FunctionRevision f = snapshot("hog", RUNTIME, "app.handler", counterCode, 8);
         InvocationRequest req = request(f, "{\"action\":\"allocate\",\"mb\":400}");
 
         InvocationResult killed = worker.invoke(f, req);
@@ -255,7 +255,7 @@ final class TestWorkerPython {
 
     @Test
     void anInitErrorIsReturnedAsTheRuntimeReportedItAndTheSandboxIsDiscarded() throws Exception {
-        FunctionSnapshot f = snapshot("broken", RUNTIME, "app.handler", importErrorCode, 3);
+        FunctionRevision f = snapshot("broken", RUNTIME, "app.handler", importErrorCode, 3);
 
         for (int attempt = 0; attempt < 2; attempt++) {
             InvocationRequest req = request(f, "{}", true);
@@ -273,7 +273,7 @@ final class TestWorkerPython {
 
     @Test
     void parallelInvocationsOfOneFunctionRunInSeparateSandboxes() throws Exception {
-        FunctionSnapshot f = counter("parallel");
+        FunctionRevision f = counter("parallel");
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<InvocationResult>> results = List.of(
                     threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))),
@@ -290,8 +290,8 @@ final class TestWorkerPython {
 
     @Test
     void twoFunctionsNeverShareASandbox() throws Exception {
-        FunctionSnapshot one = counter("one");
-        FunctionSnapshot two = counter("two");
+        FunctionRevision one = counter("one");
+        FunctionRevision two = counter("two");
 
         JsonNode a1 = json(worker.invoke(one, request(one, "{\"action\":\"count\"}")));
         JsonNode b1 = json(worker.invoke(two, request(two, "{\"action\":\"count\"}")));
@@ -306,8 +306,8 @@ final class TestWorkerPython {
 
     @Test
     void twoVersionsOfOneFunctionNeverShareASandbox() throws Exception {
-        FunctionSnapshot latest = counter("versioned");
-        FunctionSnapshot v1 = new FunctionSnapshot("versioned", "1", latest.functionArn() + ":1", latest.revisionId(),
+        FunctionRevision latest = counter("versioned");
+        FunctionRevision v1 = new FunctionRevision("versioned", "1", latest.functionArn() + ":1", latest.revisionId(),
                 RUNTIME, "app.handler", 128, 3, 512, Map.of(), counterCode, latest.codeSha256(), false);
 
         JsonNode fromLatest = json(worker.invoke(latest, request(latest, "{\"action\":\"count\"}")));
@@ -322,7 +322,7 @@ final class TestWorkerPython {
 
     @Test
     void theSandboxGetsLambdasEnvironmentAndReservedVariablesCannotBeOverridden() throws Exception {
-        FunctionSnapshot f = snapshot("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
+        FunctionRevision f = snapshot("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
                 Map.of("MY_SETTING", "on", "AWS_REGION", "mars-1", "TZ", "Europe/Paris"));
 
         JsonNode env = json(worker.invoke(f, request(f, "{\"action\":\"env\"}")));
@@ -349,7 +349,7 @@ final class TestWorkerPython {
 
     @Test
     void retiringAFunctionShutsItsIdleSandboxesDown() throws Exception {
-        FunctionSnapshot f = counter("deleted");
+        FunctionRevision f = counter("deleted");
         worker.invoke(f, request(f, "{\"action\":\"count\"}"));
         assertThat(worker.sandboxes()).hasSize(1);
 
@@ -360,7 +360,7 @@ final class TestWorkerPython {
 
     @Test
     void theLogTailIsTheLast4KbOfTheInvocationEndingWithItsReport() throws Exception {
-        FunctionSnapshot f = counter("chatty");
+        FunctionRevision f = counter("chatty");
         InvocationRequest req = request(f, "{\"action\":\"print\",\"lines\":1000}", true);
 
         InvocationResult result = worker.invoke(f, req);

@@ -51,11 +51,11 @@ final class TestWorkerScalingAndCapacity {
         return workers.worker(adjust, clock, new RecordingLogSink());
     }
 
-    private static FunctionSnapshot function(String name) {
+    private static FunctionRevision function(String name) {
         return TestFunctions.snapshot(name, "python3.12", "app.handler", counterCode, 10, "rev-1", Map.of());
     }
 
-    private static CompletableFuture<InvocationResult> sleepAsync(Worker worker, FunctionSnapshot f, double seconds) {
+    private static CompletableFuture<InvocationResult> sleepAsync(Worker worker, FunctionRevision f, double seconds) {
         return CompletableFuture.supplyAsync(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":" + seconds + "}")),
                 Executors.newVirtualThreadPerTaskExecutor());
     }
@@ -63,7 +63,7 @@ final class TestWorkerScalingAndCapacity {
     @Test
     void newSandboxesBeyondTheScalingRateAreThrottledWhileWarmOnesServeAndTheBucketRefills() throws Exception {
         worker = newWorker(c -> c.withScalingRate(1, Duration.ofMinutes(1)));
-        FunctionSnapshot f = function("scaling");
+        FunctionRevision f = function("scaling");
         worker.invoke(f, request(f, "{\"action\":\"count\"}"));
 
         CompletableFuture<InvocationResult> busy = sleepAsync(worker, f, 2);
@@ -90,7 +90,7 @@ final class TestWorkerScalingAndCapacity {
     @Test
     void runningInvocationsNeverExceedTheHostBudget() throws Exception {
         worker = newWorker(c -> c.withCapacity(new CapacitySettings(128, 0, Duration.ZERO, 0)));
-        FunctionSnapshot f = function("budget");
+        FunctionRevision f = function("budget");
         CompletableFuture<InvocationResult> first = sleepAsync(worker, f, 2);
         await().until(() -> worker.capacity().runningMb() == 128);
 
@@ -109,7 +109,7 @@ final class TestWorkerScalingAndCapacity {
     void withoutRoomForANewSandboxIdleOnesAreEvictedAndTheStartIsThrottled() throws Exception {
         // a headroom no host has: every new sandbox is short of memory
         worker = newWorker(c -> c.withCapacity(new CapacitySettings(1 << 20, 1L << 40, Duration.ZERO, 0)));
-        FunctionSnapshot f = function("no-room");
+        FunctionRevision f = function("no-room");
 
         assertThatThrownBy(() -> worker.invoke(f, request(f, "{}")))
                 .isInstanceOfSatisfying(LambdaException.class, e ->

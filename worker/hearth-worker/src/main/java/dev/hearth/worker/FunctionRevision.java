@@ -24,7 +24,7 @@ import java.util.Objects;
  *     after one Init, where the backend can take snapshots (a published version of a function with
  *     {@code SnapStart: {ApplyOn: PublishedVersions}})
  */
-public record FunctionSnapshot(
+public record FunctionRevision(
         String functionName,
         String version,
         String functionArn,
@@ -39,7 +39,7 @@ public record FunctionSnapshot(
         String codeSha256,
         boolean snapStart) {
 
-    public FunctionSnapshot {
+    public FunctionRevision {
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(functionArn, "functionArn");

@@ -6,24 +6,24 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.store.spi.FunctionConfiguration;
 import dev.hearth.store.spi.FunctionVersion;
-import dev.hearth.worker.FunctionSnapshot;
+import dev.hearth.worker.FunctionRevision;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Turns a resolved function version into what the worker needs to run it ({@link FunctionSnapshot}):
+ * Turns a resolved function version into what the worker needs to run it ({@link FunctionRevision}):
  * the one place that decides the worker's revision key and whether SnapStart applies.
  *
  * <p>Threading: thread-safe. Failure: a version whose package is missing is a {@code ServiceException}.
  */
-public final class FunctionSnapshots {
+public final class FunctionRevisions {
     private final PackageStore packages;
 
-    public FunctionSnapshots(PackageStore packages) {
+    public FunctionRevisions(PackageStore packages) {
         this.packages = packages;
     }
 
-    public FunctionSnapshot of(ResolvedFunction resolved) {
+    public FunctionRevision of(ResolvedFunction resolved) {
         FunctionVersion v = resolved.version();
         FunctionConfiguration c = v.configuration();
         Path taskRoot = packages.taskRoot(v.code().sha256()).orElseThrow(() -> new LambdaException(
@@ -34,7 +34,7 @@ public final class FunctionSnapshots {
         String revision = v.lastModified().toString();
         // SnapStart applies to published versions only, as in Lambda
         boolean snapStart = !v.isLatest() && "PublishedVersions".equals(c.snapStartApplyOn());
-        return new FunctionSnapshot(v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
+        return new FunctionRevision(v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
                 c.memorySize(), c.timeout(), c.ephemeralStorageSize(), c.environment(), taskRoot, v.code().sha256(),
                 snapStart);
     }
