@@ -3,7 +3,7 @@ package dev.hearth.async;
 import dev.hearth.queue.spi.QueueCounts;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The pollers' counters behind {@link AsyncSnapshot}. Thread-safe. */
+/** The pollers' counters behind {@link AsyncStatus}. Thread-safe. */
 final class AsyncCounters {
     final AtomicLong inFlight = new AtomicLong();
     final AtomicLong succeeded = new AtomicLong();
@@ -12,8 +12,8 @@ final class AsyncCounters {
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong sentToDestinations = new AtomicLong();
 
-    AsyncSnapshot snapshot(QueueCounts queue) {
-        return new AsyncSnapshot(queue, inFlight.get(), succeeded.get(), functionErrorRetries.get(), systemRetries.get(),
+    AsyncStatus status(QueueCounts queue) {
+        return new AsyncStatus(queue, inFlight.get(), succeeded.get(), functionErrorRetries.get(), systemRetries.get(),
                 deadLettered.get(), sentToDestinations.get());
     }
 }

@@ -3,8 +3,8 @@ package dev.hearth.async;
 import dev.hearth.controlplane.FunctionChangeListener;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.core.AccountContext;
-import dev.hearth.frontend.InvokeApi;
-import dev.hearth.frontend.Route;
+import dev.hearth.http.Route;
+import dev.hearth.invocation.EventInvoker;
 import dev.hearth.queue.spi.EventQueue;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The asynchronous invocation component of a server, wired: the {@link InvokeApi.AsyncInvoker} the
- * invoke frontend hands {@code Event} invocations to, the pollers that run them, the event invoke
- * config and dead-letter routes, and a {@link #snapshot()} for metrics.
+ * The asynchronous invocation component of a server, wired: the pollers that run the events the
+ * {@link dev.hearth.invocation.InvocationService} accepted (through the same service, as an {@link
+ * EventInvoker}), the event invoke config and dead-letter routes, and a {@link #status()} for
+ * metrics. Register {@link #wake()} with the invocation service so that pollers wake on every
+ * accepted event.
  *
  * <p>Ownership: the queue, the config store and the executor stay the caller's; {@link #close()}
  * stops the pollers only, so close this before them. Register {@link #functionChangeListener()} with
@@ -27,16 +29,14 @@ public final class AsyncInvocationService implements AutoCloseable {
     private final EventInvokeConfigStore configs;
     private final PollerPool pollers;
     private final AsyncCounters counters;
-    private final AsyncInvocations invocations;
     private final List<Route> routes;
 
     private AsyncInvocationService(EventQueue queue, EventInvokeConfigStore configs, PollerPool pollers,
-            AsyncCounters counters, AsyncInvocations invocations, List<Route> routes) {
+            AsyncCounters counters, List<Route> routes) {
         this.queue = queue;
         this.configs = configs;
         this.pollers = pollers;
         this.counters = counters;
-        this.invocations = invocations;
         this.routes = routes;
     }
 
@@ -46,25 +46,24 @@ public final class AsyncInvocationService implements AutoCloseable {
      * @param executor starts a thread per task (virtual threads): runs the pollers and the events
      */
     public static AsyncInvocationService start(EventQueue queue, EventInvokeConfigStore configs, FunctionResolver resolver,
-            InvocationTarget target, AccountContext account, AsyncConfig config, Clock clock, ExecutorService executor) {
+            EventInvoker invoker, AccountContext account, AsyncConfig config, Clock clock, ExecutorService executor) {
         AsyncCounters counters = new AsyncCounters();
         PollerPool[] pool = new PollerPool[1];
         Runnable wake = () -> pool[0].wake();
         Destinations destinations = new Destinations(queue, resolver, account, wake);
-        EventProcessor processor = new EventProcessor(queue, configs, resolver, target, account, new RetryPolicy(config),
+        EventProcessor processor = new EventProcessor(queue, configs, resolver, invoker, account, new RetryPolicy(config),
                 destinations, counters, clock);
         pool[0] = new PollerPool(queue, processor, config, executor);
         List<Route> routes = new ArrayList<>(new EventInvokeConfigApi(configs, resolver, account, clock).routes());
         routes.addAll(new DeadLetterApi(queue, wake).routes());
-        AsyncInvocationService service = new AsyncInvocationService(queue, configs, pool[0], counters,
-                new AsyncInvocations(queue, account, wake), List.copyOf(routes));
+        AsyncInvocationService service = new AsyncInvocationService(queue, configs, pool[0], counters, List.copyOf(routes));
         pool[0].start();
         return service;
     }
 
-    /** What the invoke frontend hands {@code Event} invocations to. */
-    public InvokeApi.AsyncInvoker invoker() {
-        return invocations;
+    /** Wakes the pollers: an event was accepted and is ready now. */
+    public void wake() {
+        pollers.wake();
     }
 
     /** The event invoke config operations and the {@code /hearth/dlq} routes. */
@@ -78,8 +77,8 @@ public final class AsyncInvocationService implements AutoCloseable {
     }
 
     /** Queue depth, in-flight events, retries and dead letters, now. */
-    public AsyncSnapshot snapshot() {
-        return counters.snapshot(queue.counts());
+    public AsyncStatus status() {
+        return counters.status(queue.counts());
     }
 
     /** Stops the pollers; events they were running are delivered again after their leases expire. */

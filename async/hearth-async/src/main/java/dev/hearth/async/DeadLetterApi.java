@@ -1,10 +1,10 @@
 package dev.hearth.async;
 
 import dev.hearth.core.LambdaException;
-import dev.hearth.frontend.ApiRequest;
-import dev.hearth.frontend.ApiResponse;
-import dev.hearth.frontend.LambdaJson;
-import dev.hearth.frontend.Route;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.AwsJson;
+import dev.hearth.http.Route;
 import dev.hearth.queue.spi.DeadLetter;
 import dev.hearth.queue.spi.EventQueue;
 import dev.hearth.queue.spi.QueuedEvent;
@@ -97,13 +97,13 @@ public final class DeadLetterApi {
             }
         }
         String next = more ? items.getLast().eventId() : null;
-        return ApiResponse.json(200, LambdaJson.write(new ListOutput(items, next)));
+        return ApiResponse.json(200, AwsJson.write(new ListOutput(items, next)));
     }
 
     private ApiResponse get(ApiRequest request) {
         String id = request.path("EventId");
         DeadLetter letter = queue.findDeadLetter(id).orElseThrow(() -> notFound(id));
-        return ApiResponse.json(200, LambdaJson.write(Item.of(letter, true)));
+        return ApiResponse.json(200, AwsJson.write(Item.of(letter, true)));
     }
 
     private ApiResponse redrive(ApiRequest request) {
@@ -112,7 +112,7 @@ public final class DeadLetterApi {
             throw notFound(id);
         }
         redriven.run();
-        return ApiResponse.json(200, LambdaJson.write(new RedriveOutput(id, true)));
+        return ApiResponse.json(200, AwsJson.write(new RedriveOutput(id, true)));
     }
 
     private ApiResponse delete(ApiRequest request) {

@@ -5,10 +5,10 @@ import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
-import dev.hearth.frontend.ApiRequest;
-import dev.hearth.frontend.ApiResponse;
-import dev.hearth.frontend.LambdaJson;
-import dev.hearth.frontend.Route;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.AwsJson;
+import dev.hearth.http.Route;
 import dev.hearth.store.spi.FunctionVersion;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -60,7 +60,7 @@ public final class EventInvokeConfigApi {
 
     private ApiResponse put(ApiRequest request) {
         Target target = target(request);
-        EventInvokeConfigJson.Input in = LambdaJson.read(request.body(), EventInvokeConfigJson.Input.class);
+        EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
         EventInvokeConfig config = new EventInvokeConfig(target.name(), target.qualifier(),
                 retryAttempts(in.maximumRetryAttempts()), eventAge(in.maximumEventAgeInSeconds()),
                 destination(in.destinationConfig(), true), destination(in.destinationConfig(), false), now());
@@ -72,7 +72,7 @@ public final class EventInvokeConfigApi {
         Target target = target(request);
         EventInvokeConfig existing = configs.find(target.name(), target.qualifier())
                 .orElseThrow(() -> noConfig(target));
-        EventInvokeConfigJson.Input in = LambdaJson.read(request.body(), EventInvokeConfigJson.Input.class);
+        EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
         EventInvokeConfigJson.DestinationConfig destinations = in.destinationConfig();
         EventInvokeConfig config = new EventInvokeConfig(target.name(), target.qualifier(),
                 in.maximumRetryAttempts() == null ? existing.maximumRetryAttempts() : retryAttempts(in.maximumRetryAttempts()),
@@ -99,7 +99,7 @@ public final class EventInvokeConfigApi {
 
     private ApiResponse list(ApiRequest request) {
         FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account);
-        resolver.resolve(FunctionRef.of(ref.name()));
+        resolver.resolve(ref.unqualified());
         int maxItems = request.queryInt("MaxItems").orElse(DEFAULT_MAX_ITEMS);
         if (maxItems < 1 || maxItems > 50) {
             throw LambdaException.invalidParameter("1 validation error detected: Value '" + maxItems
@@ -111,7 +111,7 @@ public final class EventInvokeConfigApi {
                 .toList();
         List<EventInvokeConfig> page = all.subList(0, Math.min(maxItems, all.size()));
         String next = all.size() > page.size() ? page.getLast().qualifier() : null;
-        return ApiResponse.json(200, LambdaJson.write(new EventInvokeConfigJson.ListOutput(
+        return ApiResponse.json(200, AwsJson.write(new EventInvokeConfigJson.ListOutput(
                 page.stream().map(this::output).toList(), next)));
     }
 
@@ -178,7 +178,7 @@ public final class EventInvokeConfigApi {
     }
 
     private ApiResponse ok(EventInvokeConfig config) {
-        return ApiResponse.json(200, LambdaJson.write(output(config)));
+        return ApiResponse.json(200, AwsJson.write(output(config)));
     }
 
     private EventInvokeConfigJson.Output output(EventInvokeConfig config) {

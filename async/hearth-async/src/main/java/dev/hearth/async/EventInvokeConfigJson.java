@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * The JSON shapes of Lambda's event invoke config operations; {@code LambdaJson} maps their
+ * The JSON shapes of Lambda's event invoke config operations; {@code AwsJson} maps their
  * components to Lambda's PascalCase names.
  */
 final class EventInvokeConfigJson {

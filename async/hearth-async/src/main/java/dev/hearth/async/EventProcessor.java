@@ -2,6 +2,7 @@ package dev.hearth.async;
 
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.ResolvedFunction;
+import dev.hearth.invocation.EventInvoker;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
@@ -35,19 +36,19 @@ final class EventProcessor {
     private final EventQueue queue;
     private final EventInvokeConfigStore configs;
     private final FunctionResolver resolver;
-    private final InvocationTarget target;
+    private final EventInvoker invoker;
     private final AccountContext account;
     private final RetryPolicy policy;
     private final Destinations destinations;
     private final AsyncCounters counters;
     private final Clock clock;
 
-    EventProcessor(EventQueue queue, EventInvokeConfigStore configs, FunctionResolver resolver, InvocationTarget target,
+    EventProcessor(EventQueue queue, EventInvokeConfigStore configs, FunctionResolver resolver, EventInvoker invoker,
             AccountContext account, RetryPolicy policy, Destinations destinations, AsyncCounters counters, Clock clock) {
         this.queue = queue;
         this.configs = configs;
         this.resolver = resolver;
-        this.target = target;
+        this.invoker = invoker;
         this.account = account;
         this.policy = policy;
         this.destinations = destinations;
@@ -98,7 +99,7 @@ final class EventProcessor {
 
     private AttemptOutcome attempt(ResolvedFunction function, QueuedEvent event) {
         try {
-            InvocationResult result = target.invoke(function, event.id(), event.payload());
+            InvocationResult result = invoker.invokeEvent(function, event.id(), event.payload());
             return result.functionError().isPresent()
                     ? new AttemptOutcome.FunctionFailed(result)
                     : new AttemptOutcome.Succeeded(result);
@@ -187,9 +188,12 @@ final class EventProcessor {
         return account.functionArn(event.functionName(), event.qualifier());
     }
 
-    /** The reference an event was invoked with; {@code $LATEST} stands for the unqualified name. */
-    static FunctionRef reference(QueuedEvent event) {
-        return new FunctionRef(event.functionName(), FunctionVersion.LATEST.equals(event.qualifier())
+    /**
+     * The reference an event was invoked with, in this service's account and region; {@code $LATEST}
+     * stands for the unqualified name.
+     */
+    private FunctionRef reference(QueuedEvent event) {
+        return new FunctionRef(account, event.functionName(), FunctionVersion.LATEST.equals(event.qualifier())
                 ? Optional.empty() : Optional.of(event.qualifier()));
     }
 }

@@ -3,18 +3,20 @@ package dev.hearth.async;
 import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
-import dev.hearth.controlplane.ResolvedFunction;
 import dev.hearth.controlplane.api.CreateFunctionInput;
 import dev.hearth.controlplane.api.FunctionCodeInput;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
-import dev.hearth.frontend.ApiRequest;
-import dev.hearth.frontend.ApiResponse;
-import dev.hearth.frontend.Route;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.Route;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
+import dev.hearth.queue.spi.NewEvent;
 import dev.hearth.queue.sqlite.SqliteEventQueue;
 import dev.hearth.queue.sqlite.SqliteQueueConfig;
+import dev.hearth.store.spi.FunctionVersion;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +33,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -54,7 +55,7 @@ final class AsyncHarness implements AutoCloseable {
     final FunctionResolver resolver;
     final SqliteEventQueue queue;
     final EventInvokeConfigStore configs;
-    final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("async-test-", 0).factory());
+    final ExecutorService executor = HearthThreads.perTaskVirtual("async-test");
     final AsyncInvocationService service;
 
     AsyncHarness(Clock clock) {
@@ -84,15 +85,16 @@ final class AsyncHarness implements AutoCloseable {
                 null, null, null, null, null));
     }
 
-    /** Invokes asynchronously as the frontend would; returns the request id. */
+    /**
+     * Accepts an event as the invocation service does (the function must resolve; the event is
+     * committed to the queue with the qualifier invoked, then the pollers are woken); returns its id.
+     */
     String invokeAsync(String function, Optional<String> qualifier, String payload) {
         String requestId = UUID.randomUUID().toString();
-        ResolvedFunction resolved = resolver.resolve(new FunctionRef(function, qualifier));
-        ApiResponse response = service.invoker().accept(request("POST", Map.of("FunctionName", function), Map.of(),
-                payload, requestId), resolved, payload.getBytes(StandardCharsets.UTF_8));
-        if (response.status() != 202) {
-            throw new IllegalStateException("not accepted: " + response);
-        }
+        resolver.resolve(new FunctionRef(ACCOUNT, function, qualifier));
+        queue.enqueue(new NewEvent(requestId, function, qualifier.orElse(FunctionVersion.LATEST),
+                payload.getBytes(StandardCharsets.UTF_8)));
+        service.wake();
         return requestId;
     }
 

@@ -3,6 +3,7 @@ package dev.hearth.async;
 import dev.hearth.controlplane.ResolvedFunction;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import dev.hearth.invocation.EventInvoker;
 import dev.hearth.worker.InvocationResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,11 +17,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A hand-written {@link InvocationTarget}: each function follows a script of steps (succeed, fail,
+ * A hand-written {@link EventInvoker}: each function follows a script of steps (succeed, fail,
  * throttle), then succeeds; while {@link #throttling} is set every call is throttled. Records every
  * call.
  */
-final class ScriptedTarget implements InvocationTarget {
+final class ScriptedTarget implements EventInvoker {
     enum Step { SUCCEED, FAIL, THROTTLE }
 
     record Call(String function, String version, String requestId, String payload, Step step) {}
@@ -47,7 +48,7 @@ final class ScriptedTarget implements InvocationTarget {
     }
 
     @Override
-    public InvocationResult invoke(ResolvedFunction function, String requestId, byte[] payload) {
+    public InvocationResult invokeEvent(ResolvedFunction function, String requestId, byte[] payload) {
         String name = function.version().functionName();
         Step step;
         if (throttling.get()) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.controlplane.api.PublishVersionInput;
 import dev.hearth.controlplane.api.UpdateFunctionCodeInput;
+import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -55,8 +56,8 @@ final class TestAsyncInvocations {
             assertThat(record.path("responseContext").path("executedVersion").asText()).isEqualTo("$LATEST");
             assertThat(record.path("responseContext").has("functionError")).isFalse();
             assertThat(record.path("responsePayload").path("handled").path("order").asInt()).isEqualTo(42);
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().depth() == 0);
-            AsyncSnapshot snapshot = h.service.snapshot();
+            await().atMost(WAIT).until(() -> h.service.status().queue().depth() == 0);
+            AsyncStatus snapshot = h.service.status();
             assertThat(snapshot.functionErrorRetries()).isEqualTo(2);
             assertThat(snapshot.succeeded()).isEqualTo(2);
             assertThat(snapshot.sentToDestinations()).isEqualTo(1);
@@ -73,7 +74,7 @@ final class TestAsyncInvocations {
 
             String id = h.invokeAsync("once", Optional.empty(), "{\"n\":1}");
 
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().deadLetters() == 1);
+            await().atMost(WAIT).until(() -> h.service.status().queue().deadLetters() == 1);
             assertThat(h.target.calls("once")).hasSize(1);
             JsonNode list = json(h.call("ListDeadLetters", Map.of(), Map.of("FunctionName", "once"), ""));
             assertThat(list.path("DeadLetters")).hasSize(1);
@@ -88,8 +89,8 @@ final class TestAsyncInvocations {
             assertThat(json(h.call("RedriveDeadLetter", Map.of("EventId", id), Map.of(), "")).path("Redriven").asBoolean()).isTrue();
 
             await().atMost(WAIT).until(() -> h.target.calls("once", SUCCEED).size() == 1);
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().depth() == 0);
-            assertThat(h.service.snapshot().queue().deadLetters()).isZero();
+            await().atMost(WAIT).until(() -> h.service.status().queue().depth() == 0);
+            assertThat(h.service.status().queue().deadLetters()).isZero();
             assertThatThrownBy(() -> h.call("GetDeadLetter", Map.of("EventId", id), Map.of(), ""))
                     .isInstanceOfSatisfying(LambdaException.class,
                             e -> assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException));
@@ -103,11 +104,11 @@ final class TestAsyncInvocations {
             h.target.always("doomed", FAIL);
             putConfig(h, "doomed", "{\"MaximumRetryAttempts\":0}");
             String id = h.invokeAsync("doomed", Optional.empty(), "{}");
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().deadLetters() == 1);
+            await().atMost(WAIT).until(() -> h.service.status().queue().deadLetters() == 1);
 
             assertThat(h.call("DeleteDeadLetter", Map.of("EventId", id), Map.of(), "").status()).isEqualTo(204);
 
-            assertThat(h.service.snapshot().queue().deadLetters()).isZero();
+            assertThat(h.service.status().queue().deadLetters()).isZero();
             assertThatThrownBy(() -> h.call("DeleteDeadLetter", Map.of("EventId", id), Map.of(), ""))
                     .isInstanceOf(LambdaException.class).hasMessageContaining(id);
         }
@@ -137,8 +138,8 @@ final class TestAsyncInvocations {
             assertThat(record.path("responseContext").path("functionError").asText()).isEqualTo("Unhandled");
             assertThat(record.path("responsePayload").path("errorType").asText()).isEqualTo("ValueError");
             assertThat(record.path("responsePayload").path("errorMessage").asText()).isEqualTo("boom " + id);
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().depth() == 0);
-            assertThat(h.service.snapshot().queue().deadLetters()).as("sent to OnFailure, not dead-lettered").isZero();
+            await().atMost(WAIT).until(() -> h.service.status().queue().depth() == 0);
+            assertThat(h.service.status().queue().deadLetters()).as("sent to OnFailure, not dead-lettered").isZero();
         }
     }
 
@@ -199,12 +200,12 @@ final class TestAsyncInvocations {
             h.target.throttling.set(false);
 
             await().atMost(WAIT).until(() -> h.target.calls("busy", SUCCEED).size() == 3);
-            await().atMost(WAIT).until(() -> h.service.snapshot().queue().depth() == 0);
+            await().atMost(WAIT).until(() -> h.service.status().queue().depth() == 0);
             assertThat(h.target.calls("busy", SUCCEED).stream().map(ScriptedTarget.Call::requestId).collect(Collectors.toSet()))
                     .isEqualTo(ids);
             assertThat(h.target.calls("busy", SUCCEED)).hasSize(3);
-            assertThat(h.service.snapshot().systemRetries()).isGreaterThanOrEqualTo(9);
-            assertThat(h.service.snapshot().deadLettered()).isZero();
+            assertThat(h.service.status().systemRetries()).isGreaterThanOrEqualTo(9);
+            assertThat(h.service.status().deadLettered()).isZero();
         }
     }
 
@@ -217,7 +218,7 @@ final class TestAsyncInvocations {
             String id = h.invokeAsync("ephemeral", Optional.empty(), "{}");
             await().atMost(WAIT).until(() -> !h.target.calls("ephemeral").isEmpty());
 
-            h.functions.deleteFunction(FunctionRef.of("ephemeral"));
+            h.functions.deleteFunction(FunctionRef.of(AccountContext.DEFAULT, "ephemeral"));
             h.target.throttling.set(false);
 
             await().atMost(WAIT).until(() -> h.queue.findDeadLetter(id).isPresent());
@@ -231,9 +232,9 @@ final class TestAsyncInvocations {
     void theEventRunsTheVersionItWasInvokedWith() {
         try (AsyncHarness h = new AsyncHarness()) {
             h.createFunction("versioned");
-            h.functions.updateFunctionCode(FunctionRef.of("versioned"), new UpdateFunctionCodeInput(
+            h.functions.updateFunctionCode(FunctionRef.of(AccountContext.DEFAULT, "versioned"), new UpdateFunctionCodeInput(
                     AsyncHarness.zip("v2"), null, null, null, null, false, null, null, null));
-            h.functions.publishVersion(FunctionRef.of("versioned"), new PublishVersionInput(null, null, null));
+            h.functions.publishVersion(FunctionRef.of(AccountContext.DEFAULT, "versioned"), new PublishVersionInput(null, null, null));
 
             String id = h.invokeAsync("versioned", Optional.of("1"), "{}");
             String latest = h.invokeAsync("versioned", Optional.empty(), "{}");
@@ -246,30 +247,12 @@ final class TestAsyncInvocations {
         }
     }
 
-    @Test
-    void payloadsOverTheAsyncLimitAreRefused() {
-        try (AsyncHarness h = new AsyncHarness()) {
-            h.createFunction("big");
-            String payload = "\"" + "x".repeat(AsyncInvocations.MAX_PAYLOAD_BYTES - 1) + "\"";
-
-            assertThatThrownBy(() -> h.invokeAsync("big", Optional.empty(), payload))
-                    .isInstanceOfSatisfying(LambdaException.class, e -> {
-                        assertThat(e.type()).isEqualTo(LambdaErrorType.RequestTooLargeException);
-                        assertThat(e.httpStatus()).isEqualTo(413);
-                        assertThat(e.getMessage()).isEqualTo("Request must be smaller than 262144 bytes for the InvokeAsync operation");
-                    });
-            assertThat(h.service.snapshot().queue().depth()).isZero();
-            h.invokeAsync("big", Optional.empty(), "\"" + "x".repeat(AsyncInvocations.MAX_PAYLOAD_BYTES - 2) + "\"");
-            await().atMost(WAIT).until(() -> h.target.calls("big").size() == 1);
-        }
-    }
-
     private static void putConfig(AsyncHarness h, String function, String body) throws Exception {
         assertThat(h.call("PutFunctionEventInvokeConfig", Map.of("FunctionName", function), Map.of(), body).status())
                 .isEqualTo(200);
     }
 
-    private static JsonNode json(dev.hearth.frontend.ApiResponse response) throws Exception {
+    private static JsonNode json(dev.hearth.http.ApiResponse response) throws Exception {
         return JSON.readTree(response.body());
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
-import dev.hearth.frontend.ApiResponse;
+import dev.hearth.http.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;

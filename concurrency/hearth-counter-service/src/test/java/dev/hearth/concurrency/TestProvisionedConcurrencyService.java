@@ -59,7 +59,7 @@ final class TestProvisionedConcurrencyService {
     }
 
     private static FunctionRef ref(String name, String qualifier) {
-        return new FunctionRef(name, Optional.of(qualifier));
+        return new FunctionRef(AccountContext.DEFAULT, name, Optional.of(qualifier));
     }
 
     @Test
@@ -88,7 +88,7 @@ final class TestProvisionedConcurrencyService {
         assertThat(service.targets()).containsExactlyInAnyOrder(new Target("f", "1", 2), new Target("f", "2", 3));
         progress.put("f:2", new Readiness(3, Optional.empty()));
         assertThat(service.get(ref("f", "live")).status()).isEqualTo(Status.READY);
-        assertThat(service.list(new FunctionRef("f", Optional.empty()))).extracting(c -> c.qualifier())
+        assertThat(service.list(new FunctionRef(AccountContext.DEFAULT, "f", Optional.empty()))).extracting(c -> c.qualifier())
                 .containsExactly("1", "live");
     }
 
@@ -108,7 +108,7 @@ final class TestProvisionedConcurrencyService {
     @Test
     void lambdasRules() {
         assertThatThrownBy(() -> service.put(ref("f", "$LATEST"), 1)).hasMessageContaining("unpublished function versions");
-        assertThatThrownBy(() -> service.put(new FunctionRef("f", Optional.empty()), 1)).hasMessageContaining("qualifier");
+        assertThatThrownBy(() -> service.put(new FunctionRef(AccountContext.DEFAULT, "f", Optional.empty()), 1)).hasMessageContaining("qualifier");
         assertThatThrownBy(() -> service.put(ref("f", "9"), 1)).isInstanceOfSatisfying(LambdaException.class,
                 e -> assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException));
         assertThatThrownBy(() -> service.put(ref("f", "1"), 0)).hasMessageContaining("greater than or equal to 1");
@@ -122,7 +122,7 @@ final class TestProvisionedConcurrencyService {
 
     @Test
     void provisionedConcurrencyStaysWithinReservedAndLeavesAHundredUnreserved() {
-        reservations.put(new FunctionRef("f", Optional.empty()), 5);
+        reservations.put(new FunctionRef(AccountContext.DEFAULT, "f", Optional.empty()), 5);
         service.put(ref("f", "1"), 3);
         assertThatThrownBy(() -> service.put(ref("f", "2"), 3)).hasMessageContaining("reservedConcurrentExecution");
         service.put(ref("f", "1"), 5);

@@ -101,7 +101,7 @@ final class TestReservedConcurrencyService {
         assertThatThrownBy(() -> service.put(ref("f"), null)).hasMessage("1 validation error detected: Value null at"
                 + " 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
         assertThatThrownBy(() -> service.put(ref("f"), -2)).hasMessageContaining("greater than or equal to 0");
-        assertThatThrownBy(() -> service.put(new FunctionRef("f", Optional.of("1")), 2))
+        assertThatThrownBy(() -> service.put(new FunctionRef(AccountContext.DEFAULT, "f", Optional.of("1")), 2))
                 .isInstanceOfSatisfying(LambdaException.class,
                         e -> assertThat(e.type()).isEqualTo(LambdaErrorType.InvalidParameterValueException));
         assertThat(service.counter().reservations()).isEmpty();
@@ -123,7 +123,7 @@ final class TestReservedConcurrencyService {
     }
 
     private static FunctionRef ref(String name) {
-        return FunctionRef.of(name);
+        return FunctionRef.of(AccountContext.DEFAULT, name);
     }
 
     private void createFunction(String name) {

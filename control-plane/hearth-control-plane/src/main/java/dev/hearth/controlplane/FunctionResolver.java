@@ -44,10 +44,11 @@ public final class FunctionResolver implements FunctionChangeListener {
      * @throws LambdaException ResourceNotFoundException when the function, version or alias does not exist
      */
     public ResolvedFunction resolve(FunctionRef ref) {
+        if (!ref.account().equals(account)) {
+            throw LambdaException.notFound("Function not found: " + ref.arn());
+        }
         CachedFunction function = cached(ref.name());
         String qualifier = ref.qualifier().orElse(FunctionVersion.LATEST);
-        String invokedArn = ref.qualifier().map(q -> account.functionArn(ref.name(), q))
-                .orElseGet(() -> account.functionArn(ref.name()));
         FunctionVersion version = function.versions().get(qualifier);
         if (version == null) {
             Alias alias = function.aliases().get(qualifier);
@@ -59,7 +60,7 @@ public final class FunctionResolver implements FunctionChangeListener {
                 throw notFound(ref.name(), Optional.of(qualifier));
             }
         }
-        return new ResolvedFunction(version, account.functionArn(version.functionName(), version.version()), invokedArn);
+        return new ResolvedFunction(ref, version, account.functionArn(version.functionName(), version.version()));
     }
 
     private String route(Alias alias) {

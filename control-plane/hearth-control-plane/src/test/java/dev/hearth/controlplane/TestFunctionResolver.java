@@ -56,13 +56,13 @@ final class TestFunctionResolver {
     void weightedAliasRoutesTheConfiguredShare() {
         create("weighted", "1");
         publishNewCode("weighted", "2");
-        functions.createAlias(FunctionRef.of("weighted"), new AliasInput("live", "1", null,
+        functions.createAlias(FunctionRef.of(AccountContext.DEFAULT, "weighted"), new AliasInput("live", "1", null,
                 new AliasRoutingConfiguration(Map.of("2", 0.25)), null));
 
         int toTwo = 0;
         int samples = 20_000;
         for (int i = 0; i < samples; i++) {
-            ResolvedFunction r = resolver.resolve(new FunctionRef("weighted", Optional.of("live")));
+            ResolvedFunction r = resolver.resolve(new FunctionRef(AccountContext.DEFAULT, "weighted", Optional.of("live")));
             assertThat(r.invokedArn()).endsWith(":weighted:live");
             if (r.version().version().equals("2")) {
                 toTwo++;
@@ -75,20 +75,20 @@ final class TestFunctionResolver {
     @Test
     void changesAreSeenOnTheNextResolution() {
         create("changing", "1");
-        String before = resolver.resolve(FunctionRef.of("changing")).version().code().sha256();
-        functions.updateFunctionCode(FunctionRef.of("changing"), new UpdateFunctionCodeInput(zip("2"), null, null, null, null,
+        String before = resolver.resolve(FunctionRef.of(AccountContext.DEFAULT, "changing")).version().code().sha256();
+        functions.updateFunctionCode(FunctionRef.of(AccountContext.DEFAULT, "changing"), new UpdateFunctionCodeInput(zip("2"), null, null, null, null,
                 null, null, null, null));
-        assertThat(resolver.resolve(FunctionRef.of("changing")).version().code().sha256()).isNotEqualTo(before);
+        assertThat(resolver.resolve(FunctionRef.of(AccountContext.DEFAULT, "changing")).version().code().sha256()).isNotEqualTo(before);
 
-        functions.deleteFunction(FunctionRef.of("changing"));
-        assertThatThrownBy(() -> resolver.resolve(FunctionRef.of("changing")))
+        functions.deleteFunction(FunctionRef.of(AccountContext.DEFAULT, "changing"));
+        assertThatThrownBy(() -> resolver.resolve(FunctionRef.of(AccountContext.DEFAULT, "changing")))
                 .isInstanceOf(LambdaException.class).hasMessageContaining("Function not found");
     }
 
     @Test
     void unknownQualifierIsNotFound() {
         create("plain", "1");
-        assertThatThrownBy(() -> resolver.resolve(new FunctionRef("plain", Optional.of("7"))))
+        assertThatThrownBy(() -> resolver.resolve(new FunctionRef(AccountContext.DEFAULT, "plain", Optional.of("7"))))
                 .isInstanceOf(LambdaException.class).hasMessageContaining(":plain:7");
     }
 
@@ -99,7 +99,7 @@ final class TestFunctionResolver {
     }
 
     private void publishNewCode(String name, String marker) {
-        functions.updateFunctionCode(FunctionRef.of(name), new UpdateFunctionCodeInput(zip(marker), null, null, null, null,
+        functions.updateFunctionCode(FunctionRef.of(AccountContext.DEFAULT, name), new UpdateFunctionCodeInput(zip(marker), null, null, null, null,
                 true, null, null, null));
     }
 

@@ -10,10 +10,19 @@ import java.util.regex.Pattern;
  * ({@code arn:aws:lambda:us-west-2:123456789012:function:my-function}), each optionally followed by
  * {@code :QUALIFIER} (a version number, {@code $LATEST}, or an alias name).
  *
+ * <p>A reference is typed: it carries the account and region the function lives in (the ARN's, or
+ * the caller's for a plain name), so that every component after the edge — the invocation service,
+ * the asynchronous pollers, the control plane — knows whose function it is without parsing an ARN
+ * again.
+ *
  * <p>Parsing validates the shape only; whether the function exists is the control plane's business.
- * An ARN naming another account or region than this installation's is rejected, as Lambda does.
+ * An ARN naming another account or region than the caller's is rejected, as Lambda does.
+ *
+ * @param account the account and region the function lives in
+ * @param name the function's name
+ * @param qualifier a version number, {@code $LATEST} or an alias name, when one was given
  */
-public record FunctionRef(String name, Optional<String> qualifier) {
+public record FunctionRef(AccountContext account, String name, Optional<String> qualifier) {
     /** Lambda's function-name rule: letters, digits, hyphens and underscores, 1–64 characters. */
     public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
     /** Lambda's qualifier rule: {@code $LATEST}, a version number or an alias name. */
@@ -25,6 +34,7 @@ public record FunctionRef(String name, Optional<String> qualifier) {
     private static final Pattern PLAIN = Pattern.compile("([^:]+)(?::([^:]+))?");
 
     public FunctionRef {
+        java.util.Objects.requireNonNull(account, "account");
         if (!NAME.matcher(name).matches()) {
             throw LambdaException.invalidParameter("1 validation error detected: Value '" + name
                     + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
@@ -38,8 +48,24 @@ public record FunctionRef(String name, Optional<String> qualifier) {
         });
     }
 
-    public static FunctionRef of(String name) {
-        return new FunctionRef(name, Optional.empty());
+    /** The unqualified function {@code name} of {@code account}. */
+    public static FunctionRef of(AccountContext account, String name) {
+        return new FunctionRef(account, name, Optional.empty());
+    }
+
+    /** The same function with {@code qualifier} (a version number, {@code $LATEST} or an alias). */
+    public FunctionRef qualified(String qualifier) {
+        return new FunctionRef(account, name, Optional.of(qualifier));
+    }
+
+    /** The same function without a qualifier. */
+    public FunctionRef unqualified() {
+        return new FunctionRef(account, name, Optional.empty());
+    }
+
+    /** {@code arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]}. */
+    public String arn() {
+        return qualifier.map(q -> account.functionArn(name, q)).orElseGet(() -> account.functionArn(name));
     }
 
     /**
@@ -56,16 +82,16 @@ public record FunctionRef(String name, Optional<String> qualifier) {
         Matcher m = FULL.matcher(text);
         if (m.matches()) {
             checkOwner(text, m.group(2), m.group(3), account);
-            return new FunctionRef(m.group(4), Optional.ofNullable(m.group(5)));
+            return new FunctionRef(account, m.group(4), Optional.ofNullable(m.group(5)));
         }
         m = PARTIAL.matcher(text);
         if (m.matches()) {
             checkOwner(text, account.region(), m.group(1), account);
-            return new FunctionRef(m.group(2), Optional.ofNullable(m.group(3)));
+            return new FunctionRef(account, m.group(2), Optional.ofNullable(m.group(3)));
         }
         m = PLAIN.matcher(text);
         if (m.matches() && !text.startsWith("arn:")) {
-            return new FunctionRef(m.group(1), Optional.ofNullable(m.group(2)));
+            return new FunctionRef(account, m.group(1), Optional.ofNullable(m.group(2)));
         }
         throw LambdaException.invalidParameter("1 validation error detected: Value '" + text
                 + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
@@ -84,7 +110,7 @@ public record FunctionRef(String name, Optional<String> qualifier) {
             throw LambdaException.invalidParameter(
                     "The derived qualifier from the function name does not match the specified qualifier.");
         }
-        return new FunctionRef(name, separate);
+        return new FunctionRef(account, name, separate);
     }
 
     private static void checkOwner(String text, String region, String accountId, AccountContext account) {

@@ -2,6 +2,9 @@ package dev.hearth.frontend;
 
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.Route;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.store.spi.FunctionVersion;
 import java.io.IOException;
@@ -23,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * with HMAC-SHA256 under a key private to this installation. Thread-safe.
  */
 public final class CodeDownloads {
-    static final String PATH = "/hearth/code/";
+    private static final String PATH = "/hearth/code/";
     private static final Duration VALIDITY = Duration.ofMinutes(10);
     private static final Base64.Encoder URL_BASE64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -46,7 +49,7 @@ public final class CodeDownloads {
 
     /** The route that serves those links. It needs no SigV4: the link's own signature authorizes it. */
     public Route route() {
-        return new Route("GET", PATH + "{Code}", "GetFunctionCode", 0, this::download);
+        return new Route("GET", PATH + "{Code}", "GetFunctionCode", 0, this::download).unsigned();
     }
 
     private ApiResponse download(ApiRequest request) throws IOException {
@@ -88,10 +91,5 @@ public final class CodeDownloads {
 
     private static LambdaException denied() {
         return new LambdaException(LambdaErrorType.AccessDeniedException, "The code download link is not valid.");
-    }
-
-    /** Whether a request targets a code download (which carries its own authorization). */
-    public static boolean isDownload(ApiRequest request) {
-        return request.rawPath().startsWith(PATH);
     }
 }

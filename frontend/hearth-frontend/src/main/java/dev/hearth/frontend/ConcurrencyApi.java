@@ -4,6 +4,10 @@ import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.api.Concurrency;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.AwsJson;
+import dev.hearth.http.Route;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -27,7 +31,7 @@ public final class ConcurrencyApi {
         return List.of(
                 new Route("PUT", "/2017-10-31/functions/{FunctionName}/concurrency", "PutFunctionConcurrency", REQUEST_LIMIT,
                         r -> ManagementApi.ok(new Concurrency(reservations.put(ref(r),
-                                LambdaJson.read(r.body(), Concurrency.class).reservedConcurrentExecutions())))),
+                                AwsJson.read(r.body(), Concurrency.class).reservedConcurrentExecutions())))),
                 new Route("GET", "/2019-09-30/functions/{FunctionName}/concurrency", "GetFunctionConcurrency", REQUEST_LIMIT,
                         r -> ManagementApi.ok(concurrency(reservations.get(ref(r))))),
                 new Route("DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", "DeleteFunctionConcurrency",

@@ -9,6 +9,10 @@ import dev.hearth.controlplane.api.UpdateFunctionCodeInput;
 import dev.hearth.controlplane.api.UpdateFunctionConfigurationInput;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.AwsJson;
+import dev.hearth.http.Route;
 import java.util.List;
 import java.util.function.IntSupplier;
 
@@ -42,7 +46,7 @@ public final class ManagementApi {
     public List<Route> routes() {
         return List.of(
                 new Route("POST", FUNCTIONS, "CreateFunction", CODE_REQUEST_LIMIT, r -> created(
-                        functions.createFunction(LambdaJson.read(r.body(), CreateFunctionInput.class)))),
+                        functions.createFunction(AwsJson.read(r.body(), CreateFunctionInput.class)))),
                 new Route("GET", FUNCTIONS + "/", "ListFunctions", REQUEST_LIMIT, r -> ok(functions.listFunctions(
                         r.query("Marker"), r.queryInt("MaxItems").orElse(null),
                         r.query("FunctionVersion").map("ALL"::equals).orElse(false)))),
@@ -56,22 +60,22 @@ public final class ManagementApi {
                         r -> ok(functions.getFunctionConfiguration(ref(r)))),
                 new Route("PUT", FUNCTION + "/configuration", "UpdateFunctionConfiguration", REQUEST_LIMIT,
                         r -> ok(functions.updateFunctionConfiguration(ref(r),
-                                LambdaJson.read(r.body(), UpdateFunctionConfigurationInput.class)))),
+                                AwsJson.read(r.body(), UpdateFunctionConfigurationInput.class)))),
                 new Route("PUT", FUNCTION + "/code", "UpdateFunctionCode", CODE_REQUEST_LIMIT,
-                        r -> ok(functions.updateFunctionCode(ref(r), LambdaJson.read(r.body(), UpdateFunctionCodeInput.class)))),
+                        r -> ok(functions.updateFunctionCode(ref(r), AwsJson.read(r.body(), UpdateFunctionCodeInput.class)))),
                 new Route("POST", FUNCTION + "/versions", "PublishVersion", REQUEST_LIMIT,
-                        r -> created(functions.publishVersion(ref(r), LambdaJson.read(r.body(), PublishVersionInput.class)))),
+                        r -> created(functions.publishVersion(ref(r), AwsJson.read(r.body(), PublishVersionInput.class)))),
                 new Route("GET", FUNCTION + "/versions", "ListVersionsByFunction", REQUEST_LIMIT,
                         r -> ok(functions.listVersions(ref(r), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
                 new Route("POST", FUNCTION + "/aliases", "CreateAlias", REQUEST_LIMIT,
-                        r -> created(functions.createAlias(ref(r), LambdaJson.read(r.body(), AliasInput.class)))),
+                        r -> created(functions.createAlias(ref(r), AwsJson.read(r.body(), AliasInput.class)))),
                 new Route("GET", FUNCTION + "/aliases", "ListAliases", REQUEST_LIMIT,
                         r -> ok(functions.listAliases(ref(r), r.query("FunctionVersion"), r.query("Marker"),
                                 r.queryInt("MaxItems").orElse(null)))),
                 new Route("GET", FUNCTION + "/aliases/{Name}", "GetAlias", REQUEST_LIMIT,
                         r -> ok(functions.getAlias(ref(r), r.path("Name")))),
                 new Route("PUT", FUNCTION + "/aliases/{Name}", "UpdateAlias", REQUEST_LIMIT,
-                        r -> ok(functions.updateAlias(ref(r), r.path("Name"), LambdaJson.read(r.body(), AliasInput.class)))),
+                        r -> ok(functions.updateAlias(ref(r), r.path("Name"), AwsJson.read(r.body(), AliasInput.class)))),
                 new Route("DELETE", FUNCTION + "/aliases/{Name}", "DeleteAlias", REQUEST_LIMIT, r -> {
                     functions.deleteAlias(ref(r), r.path("Name"));
                     return ApiResponse.noContent();
@@ -79,7 +83,7 @@ public final class ManagementApi {
                 new Route("GET", "/2017-03-31/tags/{ARN}", "ListTags", REQUEST_LIMIT,
                         r -> ok(new TagsInput(functions.listTags(r.path("ARN"))))),
                 new Route("POST", "/2017-03-31/tags/{ARN}", "TagResource", REQUEST_LIMIT, r -> {
-                    functions.tagResource(r.path("ARN"), LambdaJson.read(r.body(), TagsInput.class).tags());
+                    functions.tagResource(r.path("ARN"), AwsJson.read(r.body(), TagsInput.class).tags());
                     return ApiResponse.noContent();
                 }),
                 new Route("DELETE", "/2017-03-31/tags/{ARN}", "UntagResource", REQUEST_LIMIT, r -> {
@@ -96,10 +100,10 @@ public final class ManagementApi {
     }
 
     static ApiResponse ok(Object body) {
-        return ApiResponse.json(200, LambdaJson.write(body));
+        return ApiResponse.json(200, AwsJson.write(body));
     }
 
     static ApiResponse created(Object body) {
-        return ApiResponse.json(201, LambdaJson.write(body));
+        return ApiResponse.json(201, AwsJson.write(body));
     }
 }

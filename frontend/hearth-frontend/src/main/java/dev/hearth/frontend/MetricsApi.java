@@ -1,6 +1,8 @@
 package dev.hearth.frontend;
 
 import dev.hearth.concurrency.CounterService;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.Route;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -24,7 +26,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class MetricsApi {
     /** The route's path. */
-    static final String PATH = "/hearth/metrics";
+    private static final String PATH = "/hearth/metrics";
     private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -80,13 +82,8 @@ public final class MetricsApi {
                 .register(registry);
     }
 
-    /** Whether a request is a metrics scrape (which is not signed). */
-    static boolean isScrape(ApiRequest request) {
-        return request.method().equals("GET") && request.rawPath().equals(PATH);
-    }
-
     public List<Route> routes() {
         return List.of(new Route("GET", PATH, "GetMetrics", 0, request -> new ApiResponse(200, Map.of(),
-                registry.scrape().getBytes(StandardCharsets.UTF_8), CONTENT_TYPE)));
+                registry.scrape().getBytes(StandardCharsets.UTF_8), CONTENT_TYPE)).unsigned());
     }
 }

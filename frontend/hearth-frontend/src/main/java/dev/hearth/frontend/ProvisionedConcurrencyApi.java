@@ -1,12 +1,16 @@
 package dev.hearth.frontend;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.concurrency.ProvisionedConcurrencyService.Config;
+import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.controlplane.LambdaTimestamps;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaException;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.AwsJson;
+import dev.hearth.http.Route;
 import java.util.List;
 
 /**
@@ -46,10 +50,10 @@ public final class ProvisionedConcurrencyApi {
     public List<Route> routes() {
         return List.of(
                 new Route("PUT", PATH, "PutProvisionedConcurrencyConfig", REQUEST_LIMIT, r -> {
-                    PutInput in = LambdaJson.read(r.body(), PutInput.class);
+                    PutInput in = AwsJson.read(r.body(), PutInput.class);
                     Config config = service.put(ref(r), in.provisionedConcurrentExecutions());
                     changed.run();
-                    return ApiResponse.json(202, LambdaJson.write(output(config, false)));
+                    return ApiResponse.json(202, AwsJson.write(output(config, false)));
                 }),
                 new Route("GET", PATH, "GetProvisionedConcurrencyConfig", REQUEST_LIMIT, r -> r.query("List").isPresent()
                         ? list(r) : ManagementApi.ok(output(service.get(ref(r)), false))),

@@ -1,7 +1,7 @@
 /**
- * The HTTP edge of Hearth (Lambda's load balancer and Frontend): one Jetty server on virtual threads
- * serving Lambda's REST API — management operations and Invoke — with request authentication
- * (SigV4), size limits, JSON in Lambda's shapes, and every error mapped to Lambda's error type and
- * status in one place ({@link dev.hearth.frontend.ErrorResponses}).
+ * Lambda's REST API (Lambda's Frontend): the adapters from Lambda's paths and JSON shapes to the
+ * control plane (functions, versions, aliases, tags, account settings, concurrency and provisioned
+ * concurrency) and to the {@link dev.hearth.invocation.InvocationService} (Invoke), plus Hearth's own
+ * code-download links and metrics scrape. The HTTP plumbing they run on is {@code dev.hearth.http}.
  */
 package dev.hearth.frontend;

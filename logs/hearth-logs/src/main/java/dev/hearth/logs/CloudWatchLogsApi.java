@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hearth.core.AccountContext;
-import dev.hearth.frontend.ApiRequest;
-import dev.hearth.frontend.ApiResponse;
-import dev.hearth.frontend.Route;
+import dev.hearth.http.ApiRequest;
+import dev.hearth.http.ApiResponse;
+import dev.hearth.http.ApiService;
+import dev.hearth.http.Route;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +51,13 @@ public final class CloudWatchLogsApi {
         this.account = account;
     }
 
-    /** One route, {@code POST /}, dispatching on {@code X-Amz-Target}. */
-    public List<Route> routes() {
-        return List.of(new Route("POST", "/", "CloudWatchLogs", MAX_REQUEST_BYTES, this::handle));
+    /**
+     * The {@code logs} service: requests signed for {@code logs} or, unsigned, with an {@code
+     * X-Amz-Target} of {@code Logs_20140328.*}, on one route, {@code POST /}, dispatching on the target.
+     */
+    public ApiService service() {
+        return ApiService.json("logs", TARGET_PREFIX.substring(0, TARGET_PREFIX.length() - 1),
+                List.of(new Route("POST", "/", "CloudWatchLogs", MAX_REQUEST_BYTES, this::handle)));
     }
 
     /** Answers one CloudWatch Logs request; throws LambdaException for every error the client should see. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.core.AccountContext;
-import dev.hearth.frontend.LambdaHttpServer;
-import dev.hearth.frontend.RequestAuthenticator;
+import dev.hearth.http.HttpApiServer;
+import dev.hearth.http.RequestAuthenticator;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ final class TestCloudWatchLogsOverHttp {
     Path dir;
 
     private SqliteLogStore store;
-    private LambdaHttpServer server;
+    private HttpApiServer server;
     private AwsCliRunner aws;
     private final List<String> expected = new ArrayList<>();
     private Instant base;
@@ -43,7 +43,7 @@ final class TestCloudWatchLogsOverHttp {
     @BeforeEach
     void start() throws Exception {
         store = SqliteLogStore.open(dir.resolve("logs.db"), LogStoreSettings.DEFAULTS, InstantSource.system(), Optional.empty());
-        server = new LambdaHttpServer("127.0.0.1", 0, new CloudWatchLogsApi(store, AccountContext.DEFAULT).routes(),
+        server = new HttpApiServer("127.0.0.1", 0, List.of(new CloudWatchLogsApi(store, AccountContext.DEFAULT).service()),
                 RequestAuthenticator.ACCEPT_ALL);
         server.start();
         aws = new AwsCliRunner("http://127.0.0.1:" + server.port(), Files.createDirectory(dir.resolve("aws")));

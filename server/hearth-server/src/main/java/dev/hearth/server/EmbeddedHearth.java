@@ -2,7 +2,6 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncInvocationService;
 import dev.hearth.async.EventInvokeConfigStore;
-import dev.hearth.async.InvocationTarget;
 import dev.hearth.concurrency.ConcurrencyLimits;
 import dev.hearth.concurrency.CounterService;
 import dev.hearth.concurrency.ProvisionedConcurrencyService;
@@ -12,18 +11,19 @@ import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.ConcurrencyApi;
-import dev.hearth.frontend.FunctionRevisions;
 import dev.hearth.frontend.InvokeApi;
-import dev.hearth.frontend.LambdaHttpServer;
 import dev.hearth.frontend.ManagementApi;
 import dev.hearth.frontend.MetricsApi;
 import dev.hearth.frontend.ProvisionedConcurrencyApi;
-import dev.hearth.frontend.ProvisionedConcurrencyReconciler;
-import dev.hearth.frontend.RequestAuthenticator;
-import dev.hearth.frontend.Route;
-import dev.hearth.frontend.SnapStartPreparation;
-import dev.hearth.frontend.SigV4Authenticator;
-import dev.hearth.frontend.SynchronousInvocations;
+import dev.hearth.http.ApiService;
+import dev.hearth.http.HttpApiServer;
+import dev.hearth.http.RequestAuthenticator;
+import dev.hearth.http.Route;
+import dev.hearth.http.SigV4Authenticator;
+import dev.hearth.invocation.FunctionRevisions;
+import dev.hearth.invocation.InvocationService;
+import dev.hearth.invocation.ProvisionedConcurrencyReconciler;
+import dev.hearth.invocation.SnapStartPreparation;
 import dev.hearth.logs.CloudWatchLogsApi;
 import dev.hearth.logs.SqliteLogStore;
 import dev.hearth.packages.PackageLimits;
@@ -38,6 +38,7 @@ import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.ProvisionedCapacity;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerConfig;
@@ -55,10 +56,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +74,7 @@ public final class EmbeddedHearth implements AutoCloseable {
 
     private final HearthConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    private LambdaHttpServer http;
+    private HttpApiServer http;
 
     private EmbeddedHearth(HearthConfig config) {
         this.config = config;
@@ -140,45 +139,46 @@ public final class EmbeddedHearth implements AutoCloseable {
             }
         });
 
-        CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
-        List<Route> routes = new ArrayList<>(new ManagementApi(functions, downloads, counter::accountLimit,
-                counter::unreservedConcurrentExecutions).routes());
-        routes.addAll(new ConcurrencyApi(reservations, config.account()).routes());
-        // Asynchronous invocation: the durable queue, event invoke configs, and pollers that run events
-        // on the synchronous path (same snapshots, same concurrency permits) as the invoke API does.
+        // The invocation core: every entry point (Invoke, the async pollers) runs invocations through it
         SqliteEventQueue queue = own(SqliteEventQueue.open(SqliteQueueConfig.of(data.queueDatabase()), clock));
-        EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
-        ExecutorService asyncThreads = own(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hearth-async-", 0).factory()));
-        FunctionRevisions snapshots = new FunctionRevisions(packages);
-        SynchronousInvocations invocations = new SynchronousInvocations(snapshots, worker, counter);
+        FunctionRevisions revisions = new FunctionRevisions(packages);
+        // SnapStart: snapshots are taken when a version is published, where the backend can take them
+        ExecutorService snapStartThreads = own(HearthThreads.perTaskVirtual("snapstart"));
+        SnapStartPreparation snapStart = new SnapStartPreparation(store, config.account(), resolver, revisions, worker,
+                snapStartThreads);
+        functions.addListener(snapStart::functionChanged);
+        functions.useVersionStates(snapStart);
+        InvocationService invocations = new InvocationService(resolver, snapStart, revisions, worker, counter, queue);
         // Provisioned concurrency: configurations in the store, sandboxes in the worker, one reconciler between
         ProvisionedConcurrencyService provisioned = new ProvisionedConcurrencyService(store, counter, config.account(), clock,
                 (function, version) -> {
                     ProvisionedCapacity capacity = worker.provisioned(function, version);
                     return new ProvisionedConcurrencyService.Readiness(capacity.ready(), capacity.failure());
                 });
-        ScheduledExecutorService reconcilerThread = own(ownedScheduler("hearth-provisioned-concurrency"));
-        ProvisionedConcurrencyReconciler reconciler = own(new ProvisionedConcurrencyReconciler(provisioned, resolver,
-                snapshots, worker, reconcilerThread, Duration.ofSeconds(1)));
+        ScheduledExecutorService reconcilerThread = own(HearthThreads.scheduler("provisioned-concurrency"));
+        ProvisionedConcurrencyReconciler reconciler = own(new ProvisionedConcurrencyReconciler(provisioned, config.account(),
+                resolver, revisions, worker, reconcilerThread, Duration.ofSeconds(1)));
         functions.addListener((name, deleted) -> reconciler.trigger());
-        // SnapStart: snapshots are taken when a version is published, where the backend can take them
-        ExecutorService snapStartThreads = own(Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("hearth-snapstart-", 0).factory()));
-        SnapStartPreparation snapStart = new SnapStartPreparation(store, resolver, snapshots, worker, snapStartThreads);
-        functions.addListener(snapStart::functionChanged);
-        functions.useVersionStates(snapStart);
-        routes.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
-        InvocationTarget asyncTarget = (resolved, requestId, payload) ->
-                invocations.invoke(resolved, requestId, payload, Optional.empty(), false);
-        AsyncInvocationService async = own(AsyncInvocationService.start(queue, eventInvokeConfigs, resolver, asyncTarget,
+        // Asynchronous invocation: events accepted by the invocation service, run by pollers through it
+        EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
+        ExecutorService asyncThreads = own(HearthThreads.perTaskVirtual("async"));
+        AsyncInvocationService async = own(AsyncInvocationService.start(queue, eventInvokeConfigs, resolver, invocations,
                 config.account(), config.async(), clock, asyncThreads));
+        invocations.whenEventAccepted(async::wake);
         functions.addListener(async.functionChangeListener());
-        routes.addAll(async.routes());
-        routes.addAll(new InvokeApi(resolver, invocations, config.account(), Optional.of(async.invoker()), snapStart).routes());
-        routes.add(downloads.route());
-        routes.addAll(new CloudWatchLogsApi(logs, config.account()).routes());
-        routes.addAll(new MetricsApi(worker, counter).routes());
-        http = own(new LambdaHttpServer(config.host(), config.port(), routes, authenticator(clock)));
+
+        // Lambda's API (with Hearth's own /hearth/ routes, which the hearth command signs as lambda)
+        CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
+        List<Route> lambda = new ArrayList<>(new ManagementApi(functions, downloads, counter::accountLimit,
+                counter::unreservedConcurrentExecutions).routes());
+        lambda.addAll(new ConcurrencyApi(reservations, config.account()).routes());
+        lambda.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
+        lambda.addAll(new InvokeApi(invocations, config.account()).routes());
+        lambda.addAll(async.routes());
+        lambda.add(downloads.route());
+        lambda.addAll(new MetricsApi(worker, counter).routes());
+        List<ApiService> services = List.of(ApiService.rest("lambda", lambda), new CloudWatchLogsApi(logs, config.account()).service());
+        http = own(new HttpApiServer(config.host(), config.port(), services, authenticator(clock)));
         http.start();
     }
 
@@ -221,10 +221,6 @@ public final class EmbeddedHearth implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the credentials file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static ScheduledExecutorService ownedScheduler(String name) {
-        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
     }
 
     private <T extends AutoCloseable> T own(T component) {

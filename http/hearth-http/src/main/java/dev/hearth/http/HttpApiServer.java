@@ -1,0 +1,217 @@
+package dev.hearth.http;
+
+import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.LambdaException;
+import dev.hearth.threads.HearthThreads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Hearth's public HTTP listener for every API it serves (Lambda's, CloudWatch Logs', Hearth's own):
+ * a Jetty 12 server whose handlers run on virtual threads, dispatching each request through the
+ * {@link ApiRouter} to one {@link ApiService}'s {@link Route}.
+ *
+ * <p>For every request it assigns a request id ({@code x-amzn-RequestId}), refuses bodies over the
+ * route's limit with 413 before reading them whole, runs the {@link RequestAuthenticator} for routes
+ * with {@link Route.Access#SIGNED} access, and turns every failure into an AWS-shaped error through
+ * {@link ErrorResponses}.
+ *
+ * <p>Lifecycle: {@link #start()} binds, {@link #close()} stops gracefully (in-flight requests finish
+ * within the stop timeout). Thread-safe once started.
+ */
+public final class HttpApiServer implements AutoCloseable {
+    /** Most bytes of an oversized request body read and discarded before answering 413. */
+    private static final long MAX_DRAIN_BYTES = 128L * 1024 * 1024;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ApiRouter router;
+    private final ExecutorService requestThreads = HearthThreads.perTaskVirtual("request");
+    private final RequestAuthenticator authenticator;
+
+    /**
+     * @param services the services served on this endpoint; an unsigned request without other keys
+     *     goes to the first one with a route for its path
+     */
+    public HttpApiServer(String host, int port, List<ApiService> services, RequestAuthenticator authenticator) {
+        this.router = new ApiRouter(services);
+        this.authenticator = authenticator;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("hearth-http");
+        threads.setVirtualThreadsExecutor(requestThreads);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Dispatcher());
+        server.setStopTimeout(10_000);
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String host() {
+        return connector.getHost();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.stop();
+        } finally {
+            requestThreads.close();
+        }
+    }
+
+    private final class Dispatcher extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String requestId = UUID.randomUUID().toString();
+            String method = request.getMethod();
+            String rawPath = request.getHttpURI().getPath();
+            ApiResponse answer;
+            String operation = method + " " + rawPath;
+            try {
+                String rawQuery = request.getHttpURI().getQuery();
+                Map<String, List<String>> query = query(rawQuery);
+                Map<String, List<String>> headers = headers(request);
+                ApiRouter.Match match = router.route(method, rawPath, name -> first(headers, name), query);
+                Route route = match.route();
+                operation = route.operation();
+                ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.pathParameters(), query,
+                        headers, body(request, route), requestId, baseUrl(request));
+                if (route.access() == Route.Access.SIGNED) {
+                    authenticator.authenticate(api);
+                }
+                answer = route.endpoint().handle(api);
+            } catch (Throwable failure) {
+                if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+                    throw error;
+                }
+                answer = ErrorResponses.of(failure, operation, requestId);
+            }
+            send(response, callback, answer, requestId);
+            return true;
+        }
+    }
+
+    private static Optional<String> first(Map<String, List<String>> headers, String lowerCaseName) {
+        List<String> values = headers.get(lowerCaseName);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    private static byte[] body(Request request, Route route) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            long declared = request.getLength();
+            if (declared > route.maxBodyBytes()) {
+                drain(in);
+                throw tooLarge(route);
+            }
+            if (declared >= 0) {
+                // exactly the declared length: no over-sized read buffer per request
+                return in.readNBytes((int) declared);
+            }
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
+            if (body.length > route.maxBodyBytes()) {
+                drain(in);
+                throw tooLarge(route);
+            }
+            return body;
+        }
+    }
+
+    /**
+     * Reads and discards what a client is still sending (up to a bound), so that it receives the 413
+     * answer instead of a broken pipe; beyond the bound the connection is simply closed.
+     */
+    private static void drain(InputStream in) throws IOException {
+        long remaining = MAX_DRAIN_BYTES;
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
+            remaining -= n;
+        }
+    }
+
+    private static LambdaException tooLarge(Route route) {
+        return new LambdaException(LambdaErrorType.RequestTooLargeException,
+                "Request must be smaller than " + route.maxBodyBytes() + " bytes for the " + route.operation() + " operation");
+    }
+
+    private static Map<String, List<String>> query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = PercentDecoding.decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : PercentDecoding.decodeQuery(pair.substring(eq + 1));
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+
+    private static Map<String, List<String>> headers(Request request) {
+        Map<String, List<String>> headers = new HashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(field.getValue());
+        }
+        return headers;
+    }
+
+    private static String baseUrl(Request request) {
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        if (host == null) {
+            InetSocketAddress local = (InetSocketAddress) request.getConnectionMetaData().getLocalSocketAddress();
+            host = local.getHostString() + ":" + local.getPort();
+        }
+        return request.getHttpURI().getScheme() + "://" + host;
+    }
+
+    private static void send(Response response, Callback callback, ApiResponse answer, String requestId) {
+        response.setStatus(answer.status());
+        response.getHeaders().put("x-amzn-RequestId", requestId);
+        if (answer.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        }
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+}

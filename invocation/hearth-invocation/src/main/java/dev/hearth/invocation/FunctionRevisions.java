@@ -1,0 +1,41 @@
+package dev.hearth.invocation;
+
+import dev.hearth.controlplane.ResolvedFunction;
+import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.LambdaException;
+import dev.hearth.packages.PackageStore;
+import dev.hearth.store.spi.FunctionConfiguration;
+import dev.hearth.store.spi.FunctionVersion;
+import dev.hearth.worker.FunctionRevision;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Turns a resolved function version into what the worker needs to run it ({@link FunctionRevision}):
+ * the one place that decides the worker's revision key and whether SnapStart applies.
+ *
+ * <p>Threading: thread-safe. Failure: a version whose package is missing is a {@code ServiceException}.
+ */
+public final class FunctionRevisions {
+    private final PackageStore packages;
+
+    public FunctionRevisions(PackageStore packages) {
+        this.packages = packages;
+    }
+
+    public FunctionRevision of(ResolvedFunction resolved) {
+        FunctionVersion v = resolved.version();
+        FunctionConfiguration c = v.configuration();
+        Path taskRoot = packages.taskRoot(v.code().sha256()).orElseThrow(() -> new LambdaException(
+                LambdaErrorType.ServiceException, "The code package of " + resolved.versionArn()
+                        + " is missing from the package store.", Map.of()));
+        // Code and configuration changes move LastModified; publishing alone does not, so warm
+        // sandboxes survive a publish but never outlive a change.
+        String revision = v.lastModified().toString();
+        // SnapStart applies to published versions only, as in Lambda
+        boolean snapStart = !v.isLatest() && "PublishedVersions".equals(c.snapStartApplyOn());
+        return new FunctionRevision(v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
+                c.memorySize(), c.timeout(), c.ephemeralStorageSize(), c.environment(), taskRoot, v.code().sha256(),
+                snapStart);
+    }
+}
