@@ -68,3 +68,25 @@ HEARTH_MICROVM_PACKAGES=(qemu-system-x86:/usr/bin/qemu-system-x86_64 linux-image
 # The gvisor backend: gVisor's runsc, and socat to carry the Runtime API into the sandbox.
 HEARTH_GVISOR_PACKAGES=(runsc:/usr/bin/runsc socat:/usr/bin/socat)
 HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws "${HEARTH_MICROVM_PACKAGES[@]}" "${HEARTH_GVISOR_PACKAGES[@]}")
+
+# hearth_sandbox_packages server ARGS... — prints the PACKAGE:PATH items of the backend chosen with
+# --sandbox X (or --sandbox=X, else $HEARTH_SANDBOX), beyond the server's: gvisor's and microvm's.
+# With $HEARTH_QEMU set, the microvm backend runs that QEMU, so qemu-system-x86 is not required.
+hearth_sandbox_packages() {
+  local backend="${HEARTH_SANDBOX:-}" previous="" arg item
+  for arg in "$@"; do
+    case "$previous:$arg" in
+      --sandbox:*) backend="$arg" ;;
+      *:--sandbox=*) backend="${arg#--sandbox=}" ;;
+    esac
+    previous="$arg"
+  done
+  case "$backend" in
+    gvisor) printf '%s\n' "${HEARTH_GVISOR_PACKAGES[@]}" ;;
+    microvm)
+      for item in "${HEARTH_MICROVM_PACKAGES[@]}"; do
+        [ -n "${HEARTH_QEMU:-}" ] && [ "${item%%:*}" = qemu-system-x86 ] && continue
+        printf '%s\n' "$item"
+      done ;;
+  esac
+}

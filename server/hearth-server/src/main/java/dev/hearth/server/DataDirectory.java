@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +30,11 @@ final class DataDirectory implements AutoCloseable {
         this.lock = lock;
     }
 
+    /**
+     * Creates (if need be), locks and opens the data directory.
+     *
+     * @throws StartupRefusal when another server holds it, or it cannot be created or opened
+     */
     static DataDirectory open(Path root) {
         try {
             Files.createDirectories(root);
@@ -41,13 +50,25 @@ final class DataDirectory implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("another Hearth server is using the data directory " + root
+                throw new StartupRefusal("another Hearth server is using the data directory " + root
                         + "; stop it or choose another --data-dir");
             }
             return new DataDirectory(root, channel, lock);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the data directory " + root + ": " + e.getMessage(), e);
+            throw new StartupRefusal("cannot use the data directory " + root + ": " + reason(e)
+                    + "; fix that or choose another --data-dir", e);
         }
+    }
+
+    /** What went wrong, in words (the JDK's messages for these name only the file). */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case AccessDeniedException denied -> "permission denied on " + denied.getFile();
+            case FileAlreadyExistsException exists -> exists.getFile() + " exists and is not a directory";
+            case NoSuchFileException absent -> absent.getFile() + " does not exist";
+            case FileSystemException other when other.getReason() != null -> other.getFile() + ": " + other.getReason();
+            default -> e.getMessage();
+        };
     }
 
     Path root() {

@@ -47,8 +47,9 @@ import dev.hearth.worker.keepalive.FixedKeepAlive;
 import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +99,7 @@ public final class EmbeddedHearth implements AutoCloseable {
 
     private void startComponents() throws Exception {
         Clock clock = Clock.systemUTC();
+        RequestAuthenticator authenticator = authenticator(clock); // first: a bad credentials file refuses at once
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
         SqliteLogStore logs = own(SqliteLogStore.open(data.logsDatabase()));
@@ -178,7 +180,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         lambda.add(downloads.route());
         lambda.addAll(new MetricsApi(worker, counter).routes());
         List<ApiService> services = List.of(ApiService.rest("lambda", lambda), new CloudWatchLogsApi(logs, config.account()).service());
-        http = own(new HttpApiServer(config.host(), config.port(), services, authenticator(clock)));
+        http = own(new HttpApiServer(config.host(), config.port(), services, authenticator));
         http.start();
     }
 
@@ -214,13 +216,22 @@ public final class EmbeddedHearth implements AutoCloseable {
             return RequestAuthenticator.ACCEPT_ALL;
         }
         Path file = config.credentialsFile().get();
+        String fix = "; point --credentials (HEARTH_CREDENTIALS) at an AWS credentials file, or start without it";
+        CredentialsFile credentials;
         try {
-            CredentialsFile credentials = CredentialsFile.load(file);
-            LOG.info("Verifying SigV4 signatures against {} access key(s) from {}", credentials.size(), file);
-            return new SigV4Authenticator(new SigV4Verifier(credentials, clock));
+            credentials = CredentialsFile.load(file);
+        } catch (NoSuchFileException e) {
+            throw new StartupRefusal("the credentials file " + file + " does not exist" + fix, e);
+        } catch (AccessDeniedException e) {
+            throw new StartupRefusal("the credentials file " + file + " is not readable by this user" + fix, e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the credentials file " + file + ": " + e.getMessage(), e);
+            throw new StartupRefusal("cannot read the credentials file " + file + ": " + e.getMessage() + fix, e);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefusal(e.getMessage() + "; fix the file, or point --credentials (HEARTH_CREDENTIALS) at an"
+                    + " AWS credentials file, or start without it", e);
         }
+        LOG.info("Verifying SigV4 signatures against {} access key(s) from {}", credentials.size(), file);
+        return new SigV4Authenticator(new SigV4Verifier(credentials, clock));
     }
 
     private <T extends AutoCloseable> T own(T component) {

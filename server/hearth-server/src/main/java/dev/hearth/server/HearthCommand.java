@@ -13,7 +13,16 @@ public final class HearthCommand implements Runnable {
 
     public static void main(String[] args) {
         ConsoleLogging.install();
-        System.exit(new CommandLine(new HearthCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new HearthCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(HearthCommand::badCommandLine).execute(args));
+    }
+
+    /** A bad option or value: one line on stderr naming it (not the whole usage), exit status 2. */
+    private static int badCommandLine(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr().println(e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ") + " (see: "
+                + command.getCommandSpec().qualifiedName() + " --help)");
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
+import dev.hearth.threads.HearthThreads;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +23,10 @@ import picocli.CommandLine.Option;
         description = "Start Hearth: the Lambda API, workers and sandboxes, in one process on embedded defaults.")
 final class ServerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
+    /** Environment variable that adds the stack trace to a start-up failure's one line. */
+    static final String DEBUG_VARIABLE = "HEARTH_DEBUG";
+    /** Exit status when Hearth does not start (picocli uses 2 for a bad command line). */
+    static final int STARTUP_FAILED = 1;
 
     @Option(names = "--port", defaultValue = "${env:HEARTH_PORT:-" + HearthConfig.DEFAULT_PORT + "}",
             description = "Port to listen on (env HEARTH_PORT; default ${DEFAULT-VALUE}). 0 picks a free port.")
@@ -47,7 +53,8 @@ final class ServerCommand implements Callable<Integer> {
     String accountId;
 
     @Option(names = "--sandbox", defaultValue = "${env:HEARTH_SANDBOX}",
-            description = "Isolation backend: process, namespace, gvisor, microvm (env HEARTH_SANDBOX; default: the strongest this host supports).")
+            description = "Isolation backend: process, namespace, gvisor, microvm (env HEARTH_SANDBOX; default: the strongest this host supports). "
+                    + "microvm runs the QEMU named by env HEARTH_QEMU (default qemu-system-x86_64 on PATH).")
     String sandbox;
 
     @Option(names = "--idle-timeout", defaultValue = "${env:HEARTH_IDLE_TIMEOUT:-PT10M}",
@@ -80,17 +87,26 @@ final class ServerCommand implements Callable<Integer> {
             description = "Account concurrency limit: invocations running at once (env HEARTH_CONCURRENCY_LIMIT; default ${DEFAULT-VALUE}).")
     int concurrencyLimit;
 
+    /**
+     * Starts the server and waits for SIGTERM/SIGINT. A start-up failure is one line on stderr
+     * ({@link #oneLine}) and exit status 1; {@value #DEBUG_VARIABLE}{@code =1} adds its stack trace.
+     */
     @Override
     public Integer call() throws Exception {
-        HearthConfig config = new HearthConfig(host, port, (dataDir == null ? HearthConfig.defaultDataDir() : dataDir).toAbsolutePath(), Optional.ofNullable(credentials),
-                new AccountContext(region, accountId), Optional.ofNullable(sandbox),
-                new ScalingConfig(keepAlive, idleTimeout, scalingRate,
-                        hostMemoryMb == null ? OptionalLong.empty() : OptionalLong.of(hostMemoryMb), capacityWait),
-                concurrencyLimit,
-                AsyncConfig.defaults());
-        EmbeddedHearth hearth = EmbeddedHearth.start(config);
+        HearthConfig config;
+        EmbeddedHearth hearth;
+        try {
+            config = config();
+            hearth = EmbeddedHearth.start(config);
+        } catch (Exception e) {
+            System.err.println("Hearth did not start: " + oneLine(e, host, port));
+            if (debug()) {
+                e.printStackTrace();
+            }
+            return STARTUP_FAILED;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("hearth-shutdown").unstarted(() -> {
+        Runtime.getRuntime().addShutdownHook(HearthThreads.daemon("shutdown").newThread(() -> {
             ConsoleLogging.duringShutdown("ServerCommand", "Stopping Hearth");
             try {
                 hearth.close();
@@ -105,6 +121,54 @@ final class ServerCommand implements Callable<Integer> {
         LOG.info("Hearth listening on {} (data dir {})", hearth.endpoint(), config.dataDir());
         stopped.await();
         return 0;
+    }
+
+    private HearthConfig config() {
+        try {
+            return new HearthConfig(host, port, (dataDir == null ? HearthConfig.defaultDataDir() : dataDir).toAbsolutePath(),
+                    Optional.ofNullable(credentials), new AccountContext(region, accountId), Optional.ofNullable(sandbox),
+                    new ScalingConfig(keepAlive, idleTimeout, scalingRate,
+                            hostMemoryMb == null ? OptionalLong.empty() : OptionalLong.of(hostMemoryMb), capacityWait),
+                    concurrencyLimit,
+                    AsyncConfig.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefusal(e.getMessage() + " (see: hearth server --help)", e);
+        }
+    }
+
+    /**
+     * A start-up failure in one line: a {@link StartupRefusal}'s message (what is wrong, then the
+     * fix); a port or address that cannot be bound, with the option that changes it; else the
+     * failure's own message and how to see its stack trace.
+     */
+    static String oneLine(Throwable failure, String host, int port) {
+        String line;
+        if (failure instanceof StartupRefusal refusal) {
+            line = refusal.getMessage();
+        } else if (bindFailure(failure) instanceof BindException bind) {
+            line = "cannot listen on " + host + ":" + port + ": " + bind.getMessage()
+                    + (String.valueOf(bind.getMessage()).contains("in use")
+                            ? "; stop what holds the port or choose another --port (HEARTH_PORT; 0 picks a free one)"
+                            : "; choose another --host (HEARTH_HOST) or --port (HEARTH_PORT)");
+        } else {
+            String message = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+            line = message + " (" + DEBUG_VARIABLE + "=1 prints the stack trace)";
+        }
+        return line.strip().replaceAll("\\s+", " ").replace(" )", ")");
+    }
+
+    private static Throwable bindFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static boolean debug() {
+        String value = System.getenv(DEBUG_VARIABLE);
+        return value != null && !value.isBlank() && !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
     /** {@code fixed} / {@code adaptive}, case-insensitive. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,16 +32,26 @@ final class HearthProcess implements AutoCloseable {
     }
 
     static HearthProcess start(Path dataDir, String... extraArgs) throws IOException {
+        List<String> arguments = new java.util.ArrayList<>(List.of("--port", "0", "--data-dir", dataDir.toString()));
+        arguments.addAll(List.of(extraArgs));
+        return start(Map.of(), arguments);
+    }
+
+    /**
+     * {@code hearth server ARGUMENTS} exactly as given, with no {@code HEARTH_*} variables from this
+     * environment but those of {@code environment}.
+     */
+    static HearthProcess start(Map<String, String> environment, List<String> arguments) throws IOException {
         Path jar = Path.of(System.getProperty("hearth.serverJar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the server jar " + jar + " is missing: build server/hearth-server first");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar.toString(), "server", "--port", "0",
-                "--data-dir", dataDir.toString()));
-        command.addAll(List.of(extraArgs));
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", jar.toString(), "server"));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("HEARTH_"));
+        builder.environment().putAll(environment);
         return new HearthProcess(builder.start());
     }
 
@@ -76,6 +87,15 @@ final class HearthProcess implements AutoCloseable {
             throw new IllegalStateException("hearth did not stop within 30 s of SIGTERM:\n" + String.join("\n", lines));
         }
         outputEnded.get(10, TimeUnit.SECONDS);
+        return process.exitValue();
+    }
+
+    /** Waits (generously) for the process to end by itself and its output to be read; returns its exit status. */
+    int awaitExit() throws Exception {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("hearth did not exit within 120 s:\n" + String.join("\n", lines));
+        }
+        outputEnded.get(30, TimeUnit.SECONDS);
         return process.exitValue();
     }
 
