@@ -2,6 +2,7 @@ package dev.hearth.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.threads.HearthThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -111,7 +111,7 @@ public final class BurstBenchmark {
         long[] peak = {Long.MAX_VALUE};
         long fired = System.currentTimeMillis();
         long firedNanos = System.nanoTime();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService threads = HearthThreads.perTaskVirtual("bench-burst")) {
             for (int i = 0; i < n; i++) {
                 calls.add(CompletableFuture.supplyAsync(() -> {
                     try {

@@ -1,8 +1,10 @@
 package dev.hearth.bench;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -13,7 +15,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -27,13 +28,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class EchoServer implements AutoCloseable {
     static final String LISTENING = "echo listening on ";
 
+    private final ExecutorService requestThreads = HearthThreads.perTaskVirtual("echo-request");
     private final Server server;
     private final ServerConnector connector;
 
     public EchoServer(String host, int port) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("echo-http");
-        threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("echo-request"));
+        threads.setVirtualThreadsExecutor(requestThreads);
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -56,6 +58,7 @@ public final class EchoServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        requestThreads.close();
     }
 
     /** Starts an echo server on 127.0.0.1 and an ephemeral port and runs until killed. */

@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,7 +81,7 @@ final class HttpLoad implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(connections);
         CountDownLatch go = new CountDownLatch(1);
         long[] started = new long[1];
-        try (ExecutorService clients = Executors.newFixedThreadPool(connections, Thread.ofPlatform().name("load-", 0).factory())) {
+        try (ExecutorService clients = Executors.newFixedThreadPool(connections, HearthThreads.daemon("bench-load"))) {
             List<Future<Long>> counts = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 counts.add(clients.submit(() -> {

@@ -103,7 +103,7 @@ public final class KeepAliveReplay {
             for (Arrival arrival : trace) {
                 while (!nextHousekeeping.isAfter(arrival.at())) {
                     now.set(nextHousekeeping);
-                    worker.reapIdleSandboxes();
+                    worker.runHousekeeping();
                     awaitInit(worker);
                     nextHousekeeping = nextHousekeeping.plus(HOUSEKEEPING);
                 }

@@ -19,6 +19,7 @@ import dev.hearth.sandbox.spi.SandboxImage;
 import dev.hearth.sandbox.spi.SandboxSnapshots;
 import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.sandbox.spi.SandboxView;
+import dev.hearth.threads.HearthThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -242,7 +243,7 @@ public final class MicrovmBenchmark {
             long start = System.nanoTime();
             Sandbox clone = snapshots.restore(image, spec(microvm, api));
             StringBuffer output = new StringBuffer();
-            Thread.ofVirtual().start(() -> {
+            HearthThreads.startVirtual("bench-clone-output", () -> {
                 try (InputStream in = clone.output()) {
                     output.append(new String(in.readAllBytes(), UTF_8));
                 } catch (IOException e) {
@@ -372,7 +373,7 @@ public final class MicrovmBenchmark {
 
     /** Reads and discards a sandbox's output (keeps the last bytes for failures). */
     private static void drain(Sandbox sandbox) {
-        Thread.ofVirtual().name("bench-output-" + sandbox.id()).start(() -> {
+        HearthThreads.startVirtual("bench-output-" + sandbox.id(), () -> {
             try (InputStream in = sandbox.output()) {
                 in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
@@ -410,7 +411,7 @@ public final class MicrovmBenchmark {
         private UnixRuntimeApi(ServerSocketChannel server, Path path) {
             this.server = server;
             this.path = path;
-            Thread.ofVirtual().name("bench-api-accept").start(this::acceptLoop);
+            HearthThreads.startVirtual("bench-api-accept", this::acceptLoop);
         }
 
         static UnixRuntimeApi open(Path path) throws IOException {
@@ -454,7 +455,7 @@ public final class MicrovmBenchmark {
             while (server.isOpen()) {
                 try {
                     SocketChannel client = server.accept();
-                    Thread.ofVirtual().name("bench-api-conn").start(() -> serve(client));
+                    HearthThreads.startVirtual("bench-api-conn", () -> serve(client));
                 } catch (IOException e) {
                     if (server.isOpen()) {
                         failure.complete("accept failed: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.listening = listening;
-        Thread.ofPlatform().daemon().name(name + "-output").start(this::pump);
+        HearthThreads.startDaemon(name + "-output", this::pump);
     }
 
     /** Starts {@code java jvmArgs... args...}; the endpoint is group 1 of {@code listening}. */

@@ -2,6 +2,7 @@ package dev.hearth.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,7 +31,7 @@ final class StubRuntimeApi implements AutoCloseable {
     record Posted(byte[] body, long arrivedNanos) {}
 
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = HearthThreads.perTaskVirtual("bench-stub-runtime-api");
     private final byte[] event;
     private final AtomicBoolean eventTaken = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);

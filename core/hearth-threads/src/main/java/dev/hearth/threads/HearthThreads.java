@@ -61,6 +61,16 @@ public final class HearthThreads {
         return Thread.ofPlatform().daemon().name(name(role)).uncaughtExceptionHandler(LOG_FAILURES).start(task);
     }
 
+    /**
+     * Starts {@code task} now on a new platform daemon thread named {@code hearth-<role>} with a
+     * stack of {@code stackBytes}: for the many small per-sandbox loops whose default 1 MiB stack
+     * reservation would count against density.
+     */
+    public static Thread startDaemon(String role, long stackBytes, Runnable task) {
+        return Thread.ofPlatform().daemon().stackSize(stackBytes).name(name(role)).uncaughtExceptionHandler(LOG_FAILURES)
+                .start(task);
+    }
+
     private static String name(String role) {
         Objects.requireNonNull(role, "role");
         return role.startsWith("hearth-") ? role : "hearth-" + role;

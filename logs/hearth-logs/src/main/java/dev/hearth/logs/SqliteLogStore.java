@@ -1,5 +1,6 @@
 package dev.hearth.logs;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class SqliteLogStore implements AutoCloseable {
         this.reader = new SqliteLogReader(readConnection);
         this.buffer = new ArrayBlockingQueue<>(settings.bufferCapacity());
         SqliteLogWriter writer = new SqliteLogWriter(writeConnection, buffer, settings, clock, droppedLines, failedLines);
-        this.writerThread = Thread.ofPlatform().name("hearth-log-writer").daemon(true).start(writer);
+        this.writerThread = HearthThreads.startDaemon("log-writer", writer);
         long every = settings.retentionInterval().toMillis();
         this.retentionTask = scheduler.map(s -> s.scheduleWithFixedDelay(this::requestRetention, every, every, TimeUnit.MILLISECONDS));
     }

@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #THROTTLE_REASON}, and a message naming the numbers. Nothing piles up without bound.
  *
  * <p>Threading: thread-safe; {@link #admit} blocks (a virtual thread) while waiting. CPU is not a
- * limit here (sandboxes time-share it under their cgroup quota) but is counted for
- * {@link Placement}.
+ * limit here (sandboxes time-share it under their cgroup quota) but is counted, for choosing among
+ * hosts.
  */
 public final class HostCapacity {
     /** The {@code Reason} of a throttle for lack of host capacity. */

@@ -124,14 +124,15 @@ public final class EmbeddedHearth implements AutoCloseable {
         SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
         requireShortSocketPaths(backend, data);
         ScalingConfig scaling = config.scaling();
-        WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes())
+        long hostTotalMb = HostMemory.totalMb();
+        WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes(), hostTotalMb, WorkerConfig.PROC_MEMINFO)
                 .withRegion(config.account().region())
                 .withKeepAlive(keepAlivePolicy(scaling))
                 .withScalingRate(scaling.sandboxesPer10Seconds(), Duration.ofSeconds(10))
                 .withCapacity(scaling.hostMemoryMb().isPresent()
                         ? new CapacitySettings(scaling.hostMemoryMb().getAsLong(), CapacitySettings.DEFAULT_HEADROOM_MB,
                                 scaling.capacityWait(), CapacitySettings.DEFAULT_MAX_WAITING)
-                        : CapacitySettings.forHost(HostMemory.totalMb()).withMaxWait(scaling.capacityWait()));
+                        : CapacitySettings.forHost(hostTotalMb).withMaxWait(scaling.capacityWait()));
         LOG.info("Keep-alive policy: {}; scaling rate {} new sandboxes per function per 10 s; running invocations may reserve {} MB",
                 workerConfig.keepAlive().name(), scaling.sandboxesPer10Seconds(), workerConfig.capacity().runningBudgetMb());
         Worker worker = own(new Worker(backend, runtimes, logs::append, workerConfig, clock));

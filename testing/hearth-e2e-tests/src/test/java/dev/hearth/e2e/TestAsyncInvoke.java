@@ -200,8 +200,12 @@ final class TestAsyncInvoke {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * A timeout far above what the functions need: an attempt that timed out on a loaded machine would
+     * be retried and change the attempt counts these tests assert.
+     */
     private static void create(String name, String source) {
-        lambda.createFunction(pythonFunction(name, pythonZip(source))
+        lambda.createFunction(pythonFunction(name, pythonZip(source)).timeout(60)
                 .environment(Environment.builder().variables(Map.of("OUT_DIR", out.toString())).build()).build());
     }
 

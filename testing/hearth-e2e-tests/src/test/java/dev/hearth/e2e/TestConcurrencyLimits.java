@@ -48,6 +48,18 @@ final class TestConcurrencyLimits {
                 return {"start": start, "end": time.time()}
             """;
 
+    /**
+     * How long each invocation that must overlap others sleeps: long enough that invocations started
+     * together are all running at once even when a loaded machine starts their requests or sandboxes
+     * seconds apart.
+     */
+    private static final double OVERLAP_SECONDS = 3.0;
+    /**
+     * How long the invocations that hold every permit sleep while the test asserts that others are
+     * throttled: the hold outlasts the time from the last throttle to the next request by far.
+     */
+    private static final double HOLD_SECONDS = 6.0;
+
     private static HearthTestServer server;
     private static LambdaClient lambda;
 
@@ -65,10 +77,10 @@ final class TestConcurrencyLimits {
 
     @Test
     void reservedConcurrencyOfTwoRunsExactlyTwoAndThrottlesTheRest() throws Exception {
-        lambda.createFunction(pythonFunction("reserved-two", pythonZip(SLOW)).build());
+        lambda.createFunction(pythonFunction("reserved-two", pythonZip(SLOW)).timeout(60).build());
         lambda.putFunctionConcurrency(r -> r.functionName("reserved-two").reservedConcurrentExecutions(2));
 
-        List<Outcome> outcomes = invokeAtOnce(lambda, List.of("reserved-two"), 20, 1.0);
+        List<Outcome> outcomes = invokeAtOnce(lambda, List.of("reserved-two"), 20, OVERLAP_SECONDS);
 
         List<Interval> ran = outcomes.stream().flatMap(o -> o.ran().stream()).toList();
         List<TooManyRequestsException> throttled = outcomes.stream().flatMap(o -> o.throttled().stream()).toList();
@@ -86,8 +98,8 @@ final class TestConcurrencyLimits {
     void theAccountLimitHoldsAcrossFunctions() throws Exception {
         try (HearthTestServer small = HearthTestServer.start(Optional.empty(), c -> c.withConcurrencyLimit(3));
                 LambdaClient client = small.client()) {
-            client.createFunction(pythonFunction("first", pythonZip(SLOW)).timeout(10).build());
-            client.createFunction(pythonFunction("second", pythonZip(SLOW)).timeout(10).build());
+            client.createFunction(pythonFunction("first", pythonZip(SLOW)).timeout(60).build());
+            client.createFunction(pythonFunction("second", pythonZip(SLOW)).timeout(60).build());
             AccountLimit limit = client.getAccountSettings(r -> { }).accountLimit();
             assertThat(limit.concurrentExecutions()).isEqualTo(3);
             assertThat(limit.unreservedConcurrentExecutions()).isEqualTo(3);
@@ -97,7 +109,7 @@ final class TestConcurrencyLimits {
                     .hasMessageContaining("below its minimum value of [3].");
 
             // a storm on both functions: never more than 3 running in all
-            List<Outcome> outcomes = invokeAtOnce(client, List.of("first", "second"), 12, 1.0);
+            List<Outcome> outcomes = invokeAtOnce(client, List.of("first", "second"), 12, OVERLAP_SECONDS);
             List<Interval> ran = outcomes.stream().flatMap(o -> o.ran().stream()).toList();
             List<TooManyRequestsException> throttled = outcomes.stream().flatMap(o -> o.throttled().stream()).toList();
             assertThat(ran.size() + throttled.size()).isEqualTo(12);
@@ -110,9 +122,11 @@ final class TestConcurrencyLimits {
             try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
                 List<CompletableFuture<Outcome>> busy = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
-                    busy.add(CompletableFuture.supplyAsync(() -> invoke(client, "first", 3.0), pool));
+                    busy.add(CompletableFuture.supplyAsync(() -> invoke(client, "first", HOLD_SECONDS), pool));
                 }
-                await().atMost(Duration.ofSeconds(2)).until(() -> busy.stream().filter(CompletableFuture::isDone).count() >= 3);
+                // three throttles mean the other three hold every permit, and will for seconds more (HOLD_SECONDS)
+                await().atMost(Duration.ofSeconds(60)).until(() -> busy.stream()
+                        .filter(f -> f.isDone() && f.join().throttled().isPresent()).count() == 3);
                 assertThatThrownBy(() -> client.invoke(r -> r.functionName("second").payload(SdkBytes.fromUtf8String("{}"))))
                         .isInstanceOfSatisfying(TooManyRequestsException.class, e ->
                                 assertThat(e.reason()).isEqualTo(ThrottleReason.CONCURRENT_INVOCATION_LIMIT_EXCEEDED));

@@ -59,7 +59,7 @@ final class TestFunctionLogs {
             lambda.invoke(r -> r.functionName("logged").payload(SdkBytes.fromUtf8String(payload)));
         }
 
-        List<String> messages = await().atMost(10, TimeUnit.SECONDS).until(() -> logs.filterLogEventsPaginator(
+        List<String> messages = await().atMost(60, TimeUnit.SECONDS).until(() -> logs.filterLogEventsPaginator(
                 r -> r.logGroupName("/aws/lambda/logged")).events().stream().map(FilteredLogEvent::message).toList(),
                 m -> m.stream().filter(l -> l.startsWith("REPORT RequestId:")).count() == 2);
         assertThat(messages.stream().filter(l -> l.startsWith("START RequestId:"))).hasSize(2);
@@ -77,7 +77,7 @@ final class TestFunctionLogs {
     void hearthLogsCommandPrintsTheGroup() throws Exception {
         lambda.createFunction(pythonFunction("cli-logged", pythonZip("def handler(e, c):\n    print('from the cli test')\n    return 1\n")).build());
         lambda.invoke(r -> r.functionName("cli-logged"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> !logs.filterLogEvents(r -> r.logGroupName("/aws/lambda/cli-logged")
+        await().atMost(60, TimeUnit.SECONDS).until(() -> !logs.filterLogEvents(r -> r.logGroupName("/aws/lambda/cli-logged")
                 .filterPattern("REPORT")).events().isEmpty());
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

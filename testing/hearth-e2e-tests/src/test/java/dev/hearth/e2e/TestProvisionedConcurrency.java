@@ -126,7 +126,7 @@ final class TestProvisionedConcurrency {
     }
 
     private static void awaitReady(LambdaClient lambda, String version) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> lambda.getProvisionedConcurrencyConfig(
+        await().atMost(Duration.ofSeconds(90)).until(() -> lambda.getProvisionedConcurrencyConfig(
                 r -> r.functionName("warmed").qualifier(version)).status() == ProvisionedConcurrencyStatusEnum.READY);
     }
 

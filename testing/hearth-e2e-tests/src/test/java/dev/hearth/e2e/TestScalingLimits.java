@@ -39,13 +39,15 @@ final class TestScalingLimits {
                 LambdaClient lambda = client(server.awaitEndpoint());
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             assertThat(server.lines()).anyMatch(l -> l.contains("Keep-alive policy: adaptive; scaling rate 2 new sandboxes"));
-            lambda.createFunction(pythonFunction("bursty", pythonZip(SLOW)).timeout(30).build());
+            lambda.createFunction(pythonFunction("bursty", pythonZip(SLOW)).timeout(60).build());
 
+            // the two sandboxes stay busy for 6 s, and the bucket earns its next token after 5 s: the
+            // burst's six requests need only arrive within 5 s of each other, even on a loaded machine
             List<CompletableFuture<Object>> burst = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 burst.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return invoke(lambda, 3);
+                        return invoke(lambda, 6);
                     } catch (TooManyRequestsException e) {
                         return e;
                     }

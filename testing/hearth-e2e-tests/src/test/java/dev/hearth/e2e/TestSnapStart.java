@@ -69,11 +69,13 @@ final class TestSnapStart {
             assertThat(published.state()).isEqualTo(State.ACTIVE);
             assertThat(published.stateReasonCode()).isNull();
 
-            // two at once: two sandboxes, both restored from the same snapshot
+            // two at once: two sandboxes, both restored from the same snapshot (each stays busy for
+            // seconds, so that neither can finish and serve the other even when a loaded machine
+            // starts them seconds apart)
             List<InvokeResponse> restored;
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                CompletableFuture<InvokeResponse> a = CompletableFuture.supplyAsync(() -> invoke(lambda, version, 3), threads);
-                CompletableFuture<InvokeResponse> b = CompletableFuture.supplyAsync(() -> invoke(lambda, version, 3), threads);
+                CompletableFuture<InvokeResponse> a = CompletableFuture.supplyAsync(() -> invoke(lambda, version, 6), threads);
+                CompletableFuture<InvokeResponse> b = CompletableFuture.supplyAsync(() -> invoke(lambda, version, 6), threads);
                 restored = List.of(a.join(), b.join());
             }
 

@@ -10,6 +10,7 @@ import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.runtimes.RuntimeLaunch;
 import dev.hearth.sandbox.spi.SandboxView;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.runtimeapi.RuntimeApiListener;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
@@ -23,6 +24,9 @@ import java.util.concurrent.Executor;
  * watcher. On failure nothing is left behind and the caller gets a {@code ServiceException}.
  */
 final class EnvironmentStarter {
+    /** A log pump only reads and splits lines: a small stack keeps one per sandbox cheap. */
+    private static final long PUMP_STACK_BYTES = 256 * 1024;
+
     /** How the sandbox comes to life: the backend's launch, a launch for a snapshot, or a restore. */
     @FunctionalInterface
     interface SandboxLauncher {
@@ -30,7 +34,6 @@ final class EnvironmentStarter {
     }
 
     static final String SOCKET_NAME = "runtime-api.sock";
-    private static final long PUMP_STACK_BYTES = 256 * 1024;
 
     private final SandboxBackend backend;
     private final RuntimeCatalog runtimes;
@@ -71,7 +74,7 @@ final class EnvironmentStarter {
             LogPump pump = new LogPump(sandbox.output(), env::onOutputLine);
             // A platform thread: a pipe read blocks its carrier, and with hundreds of idle sandboxes
             // virtual threads blocked there would exhaust the virtual-thread scheduler's carriers.
-            Thread.ofPlatform().daemon().stackSize(PUMP_STACK_BYTES).name("sandbox-output-" + env.id).start(pump);
+            HearthThreads.startDaemon("sandbox-output-" + env.id, PUMP_STACK_BYTES, pump);
             env.attach(sandbox, listener, pump);
             sandbox.exit().thenAcceptAsync(env::onExit, background);
         } catch (IOException | SandboxLaunchException | RuntimeException e) {

@@ -78,6 +78,8 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     private String lastDeliveredId = "";
     private int served;
     private Sandbox sandbox;
+    /** Whether {@link Sandbox#initialised()} was called (or is being called) for {@link #sandbox}. */
+    private boolean sandboxToldInitialised;
 
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     /** Completes when the runtime first calls {@code /next}; exceptionally when it never will. */
@@ -141,8 +143,13 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         return false;
     }
 
-    /** Records the running sandbox; false (and the sandbox killed) when the environment was shut down meanwhile. */
+    /**
+     * Records the running sandbox; false (and the sandbox killed) when the environment was shut down
+     * meanwhile. A runtime may finish Init before its sandbox is recorded here (a fast runtime, a
+     * restored snapshot): the sandbox is then told now that Init is over.
+     */
     boolean attach(Sandbox started, RuntimeApiListener openListener, LogPump startedPump) {
+        Sandbox toTell;
         pool.lock.lock();
         try {
             this.sandbox = started;
@@ -152,10 +159,27 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                 started.kill();
                 return false;
             }
-            return true;
+            boolean initFinished = initialised.isDone() && !initialised.isCompletedExceptionally();
+            toTell = initFinished ? sandboxToTellInitialised() : null;
         } finally {
             pool.lock.unlock();
         }
+        if (toTell != null) {
+            toTell.initialised();
+        }
+        return true;
+    }
+
+    /**
+     * Caller holds the lock and the runtime has finished Init: the sandbox to tell so (once), or null
+     * when it was told already or is not recorded yet ({@link #attach} tells it then).
+     */
+    private Sandbox sandboxToTellInitialised() {
+        if (sandbox == null || sandboxToldInitialised) {
+            return null;
+        }
+        sandboxToldInitialised = true;
+        return sandbox;
     }
 
     /**
@@ -405,12 +429,12 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                     case Initialising init -> {
                         Duration initDuration = Duration.ofNanos(System.nanoTime() - init.launchedNanos());
                         init.first().setInitDuration(initDuration);
-                        justInitialised = sandbox;
+                        justInitialised = sandboxToTellInitialised();
                         initialised.complete(null);
                         return deliver(init.first());
                     }
                     case Warming warming -> {
-                        justInitialised = sandbox;
+                        justInitialised = sandboxToTellInitialised();
                         warmedUp();
                     }
                     case Claimed claimed -> {

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one sandbox's output and hands it on line by line (the only reader of
@@ -18,7 +20,7 @@ import java.util.function.Consumer;
  * read, so that it lands in that invocation's log tail rather than the next one's.
  */
 final class LogPump implements Runnable {
-    private static final System.Logger LOG = System.getLogger(LogPump.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
     /** Lambda splits longer lines into several log events. */
     static final int MAX_LINE_BYTES = 256 * 1024;
     /**
@@ -99,7 +101,7 @@ final class LogPump implements Runnable {
             lines.accept(line);
         } catch (RuntimeException e) {
             // keep draining the output, or the sandbox blocks on a full pipe; the line is reported here
-            LOG.log(System.Logger.Level.ERROR, "could not record a sandbox log line: " + line, e);
+            LOG.error("could not record a sandbox log line: {}", line, e);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.hearth.worker;
 import java.time.Instant;
 
 /**
- * A snapshot of one sandbox for metrics and the console.
+ * The state of one sandbox at one moment, for metrics and the console.
  *
  * @param sandboxId the sandbox's id
  * @param functionName the function it serves

@@ -254,11 +254,20 @@ final class SandboxPool {
         }
     }
 
-    /** Shuts down environments that have been initialising without an invocation for longer than {@code limit}. */
-    void timeOutWarming(Duration limit) {
+    /**
+     * Shuts down environments that have been initialising without an invocation for longer than
+     * {@code limit}; returns how many.
+     */
+    int timeOutWarming(Duration limit) {
         lock.lock();
         try {
-            List.copyOf(environments.values()).forEach(env -> env.timeOutWarming(limit));
+            int timedOut = 0;
+            for (ExecutionEnvironment env : List.copyOf(environments.values())) {
+                if (env.timeOutWarming(limit)) {
+                    timedOut++;
+                }
+            }
+            return timedOut;
         } finally {
             lock.unlock();
         }
@@ -334,7 +343,7 @@ final class SandboxPool {
         }
     }
 
-    /** How many provisioned environments each target lacks: the snapshots to launch, one entry per environment. */
+    /** The provisioned environments the targets lack: the revision to launch, one entry per missing environment. */
     List<FunctionRevision> missingProvisioned() {
         lock.lock();
         try {

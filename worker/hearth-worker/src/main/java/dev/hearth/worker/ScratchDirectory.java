@@ -8,10 +8,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A sandbox's private scratch directory under the worker's work directory: created and deleted here. */
 final class ScratchDirectory {
-    private static final System.Logger LOG = System.getLogger(ScratchDirectory.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ScratchDirectory.class);
 
     private ScratchDirectory() {}
 
@@ -45,7 +47,7 @@ final class ScratchDirectory {
         } catch (NoSuchFileException gone) {
             // already deleted: nothing to do
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete sandbox scratch directory " + dir, e);
+            LOG.warn("could not delete sandbox scratch directory {}", dir, e);
         }
     }
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SnapStart for one worker: at most one snapshot per {@code (function, version, revision)}, taken
@@ -32,7 +34,7 @@ import java.util.function.Predicate;
  * deletes them when their revision is outdated ({@link #deleteOutdated}) or on {@link #close()}.
  */
 final class SnapStartImages implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SnapStartImages.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStartImages.class);
 
     private final SandboxSnapshots snapshots;
     private final Path directory;
@@ -72,8 +74,8 @@ final class SnapStartImages implements AutoCloseable {
             Sandbox sandbox = env.sandbox().orElseThrow(() -> new IllegalStateException("no sandbox after Init"));
             long start = System.nanoTime();
             SandboxImage image = snapshots.save(sandbox, directory.resolve(env.id));
-            LOG.log(System.Logger.Level.INFO, () -> "SnapStart snapshot of " + function.functionArn() + " taken in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms (" + image.sizeBytes() / (1 << 20) + " MiB)");
+            LOG.info("SnapStart snapshot of {} taken in {} ms ({} MiB)", function.functionArn(),
+                    (System.nanoTime() - start) / 1_000_000, image.sizeBytes() / (1 << 20));
             return image;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -86,8 +88,8 @@ final class SnapStartImages implements AutoCloseable {
         }
     }
 
-    /** Deletes the images of revisions {@code isCurrent} rejects. */
-    void deleteOutdated(Predicate<PoolKey> isCurrent) {
+    /** Deletes the images of revisions {@code isCurrent} rejects; returns how many (some may still be in the making). */
+    int deleteOutdated(Predicate<PoolKey> isCurrent) {
         List<PoolKey> outdated = new ArrayList<>();
         images.keySet().forEach(key -> {
             if (!isCurrent.test(key)) {
@@ -100,13 +102,14 @@ final class SnapStartImages implements AutoCloseable {
                 image.thenAccept(this::delete);
             }
         });
+        return outdated.size();
     }
 
     private void delete(SandboxImage image) {
         try {
             snapshots.delete(image);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete SnapStart image " + image.directory(), e);
+            LOG.warn("could not delete SnapStart image {}", image.directory(), e);
         }
     }
 

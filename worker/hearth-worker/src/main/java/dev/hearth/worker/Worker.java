@@ -4,12 +4,12 @@ import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.placement.HostCapacity;
-import dev.hearth.placement.HostMemory;
 import dev.hearth.placement.ScalingRate;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sandbox.spi.SandboxImage;
 import dev.hearth.sandbox.spi.SandboxSnapshots;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.ExecutionEnvironment.Origin;
 import dev.hearth.worker.keepalive.FunctionKey;
 import dev.hearth.worker.keepalive.KeepAlivePolicy;
@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs invocations in sandboxes: the entry point of Hearth's synchronous data plane below the invoke
@@ -51,9 +52,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Ownership: owns its Runtime API server, its sandboxes and (unless one was injected) its
  * scheduler; {@link #close()} shuts them all down. The backend and the log sink stay the caller's.
+ *
+ * <p>Time: keep-alive, idle accounting and the housekeeping ({@link #runHousekeeping()}) follow the
+ * injected {@link InstantSource}; the host's available memory is read through
+ * {@link WorkerConfig#hostMemory()}. Both are what tests replace.
  */
 public final class Worker implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final SandboxBackend backend;
@@ -71,19 +76,20 @@ public final class Worker implements AutoCloseable {
     private final EnvironmentStarter starter;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
-    private final ScheduledFuture<?> reaper;
+    private final ScheduledFuture<?> housekeeping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock provisionLock = new ReentrantLock();
 
-    /** A worker with its own single-thread scheduler for reaping idle sandboxes. */
+    /** A worker with its own single-thread scheduler for its housekeeping. */
     public Worker(SandboxBackend backend, RuntimeCatalog runtimes, LogSink logs, WorkerConfig config,
             InstantSource clock) {
         this(backend, runtimes, logs, config, clock, null);
     }
 
     /**
-     * A worker that reaps idle sandboxes every {@link WorkerConfig#reapInterval()} on {@code scheduler}
-     * (not shut down by {@link #close()}); {@code null} makes a scheduler of its own.
+     * A worker that runs its housekeeping ({@link #runHousekeeping()}) every
+     * {@link WorkerConfig#reapInterval()} on {@code scheduler} (not shut down by {@link #close()});
+     * {@code null} makes a scheduler of its own.
      */
     public Worker(SandboxBackend backend, RuntimeCatalog runtimes, LogSink logs, WorkerConfig config,
             InstantSource clock, ScheduledExecutorService scheduler) {
@@ -94,19 +100,20 @@ public final class Worker implements AutoCloseable {
         this.clock = clock;
         this.keepAlive = config.keepAlive();
         this.pool = new SandboxPool(clock, keepAlive);
-        this.capacity = new HostCapacity("local", config.capacity(), HostMemory.procMeminfo());
+        this.capacity = new HostCapacity("local", config.capacity(), config.hostMemory());
         this.scaling = new ScalingRate(config.scalingSandboxes(), config.scalingPeriod(), clock);
         this.api = RuntimeApiServer.start(config.maxResponseBytes());
-        this.background = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("worker-", 0).factory());
+        this.background = HearthThreads.perTaskVirtual("worker");
         this.starter = new EnvironmentStarter(backend, runtimes, api, config, background);
         this.snapStart = backend.snapshots().map(snapshots -> new SnapStartImages(snapshots,
                 config.workDir().resolve("snapstart"), config.initTimeout(), background));
         this.ownsScheduler = scheduler == null;
         this.scheduler = ownsScheduler
-                ? Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("worker-reaper").factory())
+                ? HearthThreads.scheduler("worker-housekeeping")
                 : scheduler;
         long period = config.reapInterval().toMillis();
-        this.reaper = this.scheduler.scheduleWithFixedDelay(this::reapOnSchedule, period, period, TimeUnit.MILLISECONDS);
+        this.housekeeping = this.scheduler.scheduleWithFixedDelay(this::housekeepOnSchedule, period, period,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -231,15 +238,17 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Launches the provisioned environments that targets lack. Serialised, so that two callers never
-     * both launch the same missing environment (each registers before the next one counts).
+     * Launches the provisioned environments that targets lack; returns how many. Serialised, so that
+     * two callers never both launch the same missing environment (each registers before the next one
+     * counts).
      */
-    private void launchMissingProvisioned() {
+    private int launchMissingProvisioned() {
         provisionLock.lock();
         try {
+            int launched = 0;
             for (FunctionRevision function : pool.missingProvisioned()) {
                 if (closed.get()) {
-                    return;
+                    return launched;
                 }
                 if (!capacity.roomForSandbox(function.memoryMb())) {
                     pool.provisionedOutcome(function, Optional.of("INSUFFICIENT_HOST_CAPACITY: no room for another "
@@ -249,6 +258,7 @@ public final class Worker implements AutoCloseable {
                 ExecutionEnvironment env = pool.register(function,
                         f -> newEnvironment(Origin.PROVISIONED, f, Optional.empty(), Duration.ZERO));
                 launchInBackground(env);
+                launched++;
                 env.initialised().whenComplete((ok, failure) -> {
                     pool.provisionedOutcome(function, failure == null ? Optional.empty()
                             : Optional.of(rootMessage(failure)));
@@ -259,6 +269,7 @@ public final class Worker implements AutoCloseable {
                     }
                 });
             }
+            return launched;
         } finally {
             provisionLock.unlock();
         }
@@ -268,7 +279,7 @@ public final class Worker implements AutoCloseable {
         try {
             launchMissingProvisioned();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "replacing provisioned sandboxes failed", e);
+            LOG.error("replacing provisioned sandboxes failed", e);
         }
     }
 
@@ -279,7 +290,7 @@ public final class Worker implements AutoCloseable {
                 starter.start(env);
             } catch (LambdaException e) {
                 // launchFailed already shut the environment down, which fails its initialised() future
-                LOG.log(System.Logger.Level.WARNING, "could not start " + env.origin + " sandbox " + env.id, e);
+                LOG.warn("could not start {} sandbox {}", env.origin, env.id, e);
             }
         });
     }
@@ -319,39 +330,59 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * The worker's housekeeping, by the injected clock: shuts down sandboxes idle past the keep-alive
-     * policy's decision and sandboxes stuck in Init, starts the pre-warms that are due, relaunches
-     * missing provisioned sandboxes and deletes outdated SnapStart snapshots. Runs every
-     * {@link WorkerConfig#reapInterval()} on the scheduler, and may be called directly. Returns how
-     * many idle sandboxes were reaped.
+     * One round of the worker's housekeeping, by the injected clock, in this order: shuts down
+     * sandboxes idle past the keep-alive policy's decision, shuts down sandboxes stuck in Init, starts
+     * the pre-warms that are due, launches missing provisioned sandboxes and deletes SnapStart
+     * snapshots of outdated revisions. Runs every {@link WorkerConfig#reapInterval()} on the
+     * scheduler, and may be called directly (tests, benchmarks). Returns what it did.
      */
-    public int reapIdleSandboxes() {
+    public Housekeeping runHousekeeping() {
         Instant now = clock.instant();
-        int reaped = pool.reapExpired(now);
-        pool.timeOutWarming(config.initTimeout());
-        if (!closed.get()) {
-            for (SandboxPool.Prewarm prewarm : pool.takeDuePrewarms(now)) {
-                if (!capacity.roomForSandbox(prewarm.function().memoryMb())) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> "pre-warm of " + prewarm.function().functionArn()
-                            + " skipped: no room on this host");
-                    continue;
-                }
-                ExecutionEnvironment env = pool.register(prewarm.function(),
-                        f -> newEnvironment(Origin.PREWARM, f, Optional.empty(), prewarm.keepAlive()));
-                launchInBackground(env);
-            }
-            launchMissingProvisioned();
-        }
-        snapStart.ifPresent(images -> images.deleteOutdated(pool::isCurrent));
-        return reaped;
+        int reaped = shutDownExpiredIdleSandboxes(now);
+        int stuck = shutDownSandboxesStuckInInit();
+        int prewarmed = closed.get() ? 0 : startDuePrewarms(now);
+        int provisioned = closed.get() ? 0 : launchMissingProvisioned();
+        int deleted = deleteOutdatedSnapStartImages();
+        return new Housekeeping(reaped, stuck, prewarmed, provisioned, deleted);
     }
 
-    /** The scheduled reaping: a failure is logged and the next run tries again (it must not stop the schedule). */
-    private void reapOnSchedule() {
+    /** Shuts down the sandboxes idle past their keep-alive at {@code now}; returns how many. */
+    private int shutDownExpiredIdleSandboxes(Instant now) {
+        return pool.reapExpired(now);
+    }
+
+    /** Shuts down sandboxes launched without an invocation whose Init outlasted the init timeout; returns how many. */
+    private int shutDownSandboxesStuckInInit() {
+        return pool.timeOutWarming(config.initTimeout());
+    }
+
+    /** Launches the keep-alive policy's pre-warms due at {@code now} that fit on the host; returns how many. */
+    private int startDuePrewarms(Instant now) {
+        int started = 0;
+        for (SandboxPool.Prewarm prewarm : pool.takeDuePrewarms(now)) {
+            if (!capacity.roomForSandbox(prewarm.function().memoryMb())) {
+                LOG.debug("pre-warm of {} skipped: no room on this host", prewarm.function().functionArn());
+                continue;
+            }
+            ExecutionEnvironment env = pool.register(prewarm.function(),
+                    f -> newEnvironment(Origin.PREWARM, f, Optional.empty(), prewarm.keepAlive()));
+            launchInBackground(env);
+            started++;
+        }
+        return started;
+    }
+
+    /** Deletes the SnapStart snapshots of revisions that are no longer current; returns how many. */
+    private int deleteOutdatedSnapStartImages() {
+        return snapStart.map(images -> images.deleteOutdated(pool::isCurrent)).orElse(0);
+    }
+
+    /** The scheduled housekeeping: a failure is logged and the next run tries again (it must not stop the schedule). */
+    private void housekeepOnSchedule() {
         try {
-            reapIdleSandboxes();
+            runHousekeeping();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "reaping idle sandboxes failed", e);
+            LOG.error("housekeeping failed; trying again in {}", config.reapInterval(), e);
         }
     }
 
@@ -437,7 +468,7 @@ public final class Worker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        reaper.cancel(false);
+        housekeeping.cancel(false);
         if (ownsScheduler) {
             scheduler.shutdownNow();
         }
@@ -447,9 +478,9 @@ public final class Worker implements AutoCloseable {
             CompletableFuture.allOf(gone).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.log(System.Logger.Level.WARNING, "interrupted while waiting for " + all.size() + " sandboxes to exit");
+            LOG.warn("interrupted while waiting for {} sandboxes to exit", all.size());
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "sandboxes did not all exit within " + CLOSE_WAIT + " of close()", e);
+            LOG.warn("sandboxes did not all exit within {} of close()", CLOSE_WAIT, e);
         }
         try {
             snapStart.ifPresent(SnapStartImages::close);

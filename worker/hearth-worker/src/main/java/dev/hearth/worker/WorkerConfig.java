@@ -24,6 +24,9 @@ import java.util.Objects;
  *     less a headroom, {@link CapacitySettings#forHost})
  * @param scalingSandboxes new sandboxes one function may start per {@code scalingPeriod} (Lambda: 1,000)
  * @param scalingPeriod the period of {@code scalingSandboxes} (Lambda: 10 s)
+ * @param hostMemory the reading of the host's available memory that decides whether a new sandbox
+ *     fits (default: {@code MemAvailable} of {@code /proc/meminfo}, {@link HostMemory#procMeminfo});
+ *     tests give a fake reading
  */
 public record WorkerConfig(
         Path workDir,
@@ -35,13 +38,16 @@ public record WorkerConfig(
         int logTailBytes,
         CapacitySettings capacity,
         int scalingSandboxes,
-        Duration scalingPeriod) {
+        Duration scalingPeriod,
+        HostMemory hostMemory) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(10);
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 6_291_556L;
     public static final int DEFAULT_LOG_TAIL_BYTES = 4096;
+    /** This host's {@code MemAvailable}: the default {@link #hostMemory()}. */
+    public static final HostMemory PROC_MEMINFO = HostMemory.procMeminfo();
 
     public WorkerConfig {
         Objects.requireNonNull(workDir, "workDir");
@@ -54,17 +60,27 @@ public record WorkerConfig(
         }
         Objects.requireNonNull(capacity, "capacity");
         requirePositive(scalingPeriod, "scalingPeriod");
+        Objects.requireNonNull(hostMemory, "hostMemory");
     }
 
-    /** Lambda's defaults, in region {@code us-east-1}. */
+    /** Lambda's defaults, in region {@code us-east-1}, for this host's memory as {@code /proc/meminfo} reports it. */
     public static WorkerConfig defaults(Path workDir) {
+        return defaults(workDir, HostMemory.totalMb(), PROC_MEMINFO);
+    }
+
+    /**
+     * Lambda's defaults, in region {@code us-east-1}, for a host with {@code hostTotalMb} of RAM whose
+     * available memory {@code hostMemory} reads (a test's fake host, or a real one measured elsewhere).
+     */
+    public static WorkerConfig defaults(Path workDir, long hostTotalMb, HostMemory hostMemory) {
         return new WorkerConfig(workDir, "us-east-1", new FixedKeepAlive(DEFAULT_IDLE_TIMEOUT), DEFAULT_REAP_INTERVAL,
                 DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_LOG_TAIL_BYTES,
-                CapacitySettings.forHost(HostMemory.totalMb()), ScalingRate.DEFAULT_SANDBOXES, ScalingRate.DEFAULT_PERIOD);
+                CapacitySettings.forHost(hostTotalMb), ScalingRate.DEFAULT_SANDBOXES, ScalingRate.DEFAULT_PERIOD,
+                hostMemory);
     }
 
     public WorkerConfig withRegion(String newRegion) {
-        return new WorkerConfig(workDir, newRegion, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, newRegion, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     /** A fixed keep-alive of {@code idleTimeout} for every function. */
@@ -73,34 +89,40 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withKeepAlive(KeepAlivePolicy newKeepAlive) {
-        return new WorkerConfig(workDir, region, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, region, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withReapInterval(Duration newReapInterval) {
-        return new WorkerConfig(workDir, region, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, region, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withInitTimeout(Duration newInitTimeout) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withMaxResponseBytes(long newMaxResponseBytes) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withLogTailBytes(int newLogTailBytes) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod);
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withCapacity(CapacitySettings newCapacity) {
         return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
-                newCapacity, scalingSandboxes, scalingPeriod);
+                newCapacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     /** At most {@code sandboxes} new sandboxes per function per {@code period}. */
     public WorkerConfig withScalingRate(int sandboxes, Duration period) {
         return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
-                capacity, sandboxes, period);
+                capacity, sandboxes, period, hostMemory);
+    }
+
+    /** Decides whether new sandboxes fit by {@code newHostMemory}'s reading of the host's available memory. */
+    public WorkerConfig withHostMemory(HostMemory newHostMemory) {
+        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+                capacity, scalingSandboxes, scalingPeriod, newHostMemory);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * The test functions under {@code src/test/resources/functions}, copied out of the class path into
  * world-readable directories (the process backend runs sandboxes as {@code nobody} when tests run as
- * root), and snapshots and requests for them.
+ * root), and function revisions and requests for them.
  */
 final class TestFunctions {
     private TestFunctions() {}
@@ -54,11 +54,11 @@ final class TestFunctions {
         }
     }
 
-    static FunctionRevision snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds) {
-        return snapshot(name, runtime, handler, taskRoot, timeoutSeconds, "rev-1", Map.of());
+    static FunctionRevision revision(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds) {
+        return revision(name, runtime, handler, taskRoot, timeoutSeconds, "rev-1", Map.of());
     }
 
-    static FunctionRevision snapshot(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
+    static FunctionRevision revision(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
             String revisionId, Map<String, String> environment) {
         return new FunctionRevision(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
                 revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.placement.CapacitySettings;
+import dev.hearth.placement.HostMemory;
 import dev.hearth.worker.keepalive.FixedKeepAlive;
 import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import java.nio.file.Path;
@@ -26,21 +27,35 @@ final class TestWorkerConfig {
         assertThat(defaults.logTailBytes()).isEqualTo(4096);
         assertThat(defaults.scalingSandboxes()).isEqualTo(1000);
         assertThat(defaults.scalingPeriod()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.capacity()).isEqualTo(CapacitySettings.forHost(HostMemory.totalMb()));
         assertThat(defaults.capacity().headroomMb()).isEqualTo(1024);
+        assertThat(defaults.hostMemory()).isSameAs(WorkerConfig.PROC_MEMINFO);
+    }
+
+    @Test
+    void aHostCanBeDescribedInsteadOfRead() {
+        HostMemory fake = () -> 4096;
+
+        WorkerConfig forHost = WorkerConfig.defaults(Path.of("/w"), 8192, fake);
+
+        assertThat(forHost.capacity()).isEqualTo(CapacitySettings.forHost(8192));
+        assertThat(forHost.hostMemory()).isSameAs(fake);
+        assertThat(forHost.withRegion("eu-west-1").hostMemory()).as("kept by every with…").isSameAs(fake);
     }
 
     @Test
     void everySettingCanBeChanged() {
         KeepAlivePolicy keepAlive = new FixedKeepAlive(Duration.ofSeconds(30));
+        HostMemory fakeMemory = () -> 1234;
         WorkerConfig changed = defaults.withRegion("eu-west-1").withKeepAlive(keepAlive)
                 .withReapInterval(Duration.ofSeconds(1)).withInitTimeout(Duration.ofSeconds(2))
                 .withMaxResponseBytes(1000).withLogTailBytes(100)
                 .withCapacity(new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5))
-                .withScalingRate(10, Duration.ofSeconds(1));
+                .withScalingRate(10, Duration.ofSeconds(1)).withHostMemory(fakeMemory);
 
         assertThat(changed).isEqualTo(new WorkerConfig(Path.of("/var/lib/hearth/work"), "eu-west-1",
                 keepAlive, Duration.ofSeconds(1), Duration.ofSeconds(2), 1000, 100,
-                new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1)));
+                new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1), fakeMemory));
         assertThat(defaults.withIdleTimeout(Duration.ofSeconds(7)).keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
                 fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofSeconds(7)));
     }

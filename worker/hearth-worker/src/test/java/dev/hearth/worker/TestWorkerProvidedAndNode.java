@@ -1,7 +1,7 @@
 package dev.hearth.worker;
 
 import static dev.hearth.worker.TestFunctions.request;
-import static dev.hearth.worker.TestFunctions.snapshot;
+import static dev.hearth.worker.TestFunctions.revision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,7 +71,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void aCustomRuntimeGetsTheEventWithLambdasRuntimeHeaders() throws Exception {
-        FunctionRevision f = snapshot("custom", "provided.al2023", "whatever.handler", echoCode, 3);
+        FunctionRevision f = revision("custom", "provided.al2023", "whatever.handler", echoCode, 3);
         String clientContext = "{\"custom\":{\"k\":\"v\"},\"client\":{},\"env\":{}}";
         InvocationRequest req = new InvocationRequest(UUID.randomUUID().toString(),
                 "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8),
@@ -97,7 +97,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void theRuntimeApiRefusesWrongRequestIdsAndSecondResponsesAsLambdaDoes() throws Exception {
-        FunctionRevision f = snapshot("prober", "provided.al2", "x", protocolCode, 3);
+        FunctionRevision f = revision("prober", "provided.al2", "x", protocolCode, 3);
 
         InvocationResult result = worker.invoke(f, request(f, "{}"));
 
@@ -122,7 +122,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void nodeRoundTripKeepsModuleStateAndReportsUnhandledErrors() throws Exception {
-        FunctionRevision f = snapshot("noder", "nodejs20.x", "index.handler", nodeCode, 3);
+        FunctionRevision f = revision("noder", "nodejs20.x", "index.handler", nodeCode, 3);
 
         InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
         InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
@@ -142,7 +142,7 @@ final class TestWorkerProvidedAndNode {
     void aRuntimeThatNeverAsksForAnEventHitsTheInitTimeoutAndIsDiscarded() throws Exception {
         worker.close();
         worker = newWorker(Duration.ofSeconds(1));
-        FunctionRevision f = snapshot("hangs", "provided.al2023", "x", hangCode, 30);
+        FunctionRevision f = revision("hangs", "provided.al2023", "x", hangCode, 30);
         InvocationRequest req = request(f, "{}", true);
 
         InvocationResult result = worker.invoke(f, req);
@@ -160,7 +160,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void aRuntimeThatExitsDuringInitGivesRuntimeExitError() throws Exception {
-        FunctionRevision f = snapshot("quits", "provided.al2023", "x", exitCode, 3);
+        FunctionRevision f = revision("quits", "provided.al2023", "x", exitCode, 3);
         InvocationRequest req = request(f, "{}", true);
 
         InvocationResult result = worker.invoke(f, req);

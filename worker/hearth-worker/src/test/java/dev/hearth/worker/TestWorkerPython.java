@@ -1,7 +1,7 @@
 package dev.hearth.worker;
 
 import static dev.hearth.worker.TestFunctions.request;
-import static dev.hearth.worker.TestFunctions.snapshot;
+import static dev.hearth.worker.TestFunctions.revision;
 import static dev.hearth.worker.TestFunctions.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,9 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +20,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The worker end to end with the real process backend and the real python runtime. */
+/**
+ * The worker end to end with the real process backend and the real python runtime: the integration
+ * tier (runtime behaviour, errors, logs, environment). Pool, keep-alive, capacity and provisioned
+ * concurrency logic is tested on the fake backend ({@code TestSandboxPoolClaims} and its siblings).
+ */
 final class TestWorkerPython {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUNTIME = "python3.12";
@@ -65,7 +66,7 @@ final class TestWorkerPython {
     }
 
     private FunctionRevision counter(String name) {
-        return snapshot(name, RUNTIME, "app.handler", counterCode, 3);
+        return revision(name, RUNTIME, "app.handler", counterCode, 3);
     }
 
     private static JsonNode json(InvocationResult result) throws Exception {
@@ -120,58 +121,6 @@ final class TestWorkerPython {
     }
 
     @Test
-    void idleSandboxesAreReapedAfterTheIdleTimeoutOnTheInjectedClock() throws Exception {
-        FunctionRevision f = counter("reaped");
-        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(1);
-
-        clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT.minusSeconds(1));
-        assertThat(worker.reapIdleSandboxes()).isZero();
-        assertThat(json(worker.invoke(f, request(f, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
-
-        clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT);
-        assertThat(worker.reapIdleSandboxes()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
-
-        InvocationResult afterReap = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
-        assertThat(json(afterReap).get("count").asInt()).isEqualTo(1);
-        assertThat(afterReap.initDuration()).isPresent();
-    }
-
-    @Test
-    void aNewRevisionRetiresSandboxesOfTheOldOne() throws Exception {
-        FunctionRevision v1 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-1", Map.of());
-        FunctionRevision v2 = snapshot("updated", RUNTIME, "app.handler", counterCode, 3, "rev-2", Map.of());
-        worker.invoke(v1, request(v1, "{\"action\":\"count\"}"));
-        assertThat(json(worker.invoke(v1, request(v1, "{\"action\":\"count\"}"))).get("count").asInt()).isEqualTo(2);
-
-        InvocationResult updated = worker.invoke(v2, request(v2, "{\"action\":\"count\"}"));
-
-        assertThat(json(updated).get("count").asInt()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.sandboxes()).singleElement()
-                .satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2")));
-    }
-
-    @Test
-    void aBusySandboxOfAnOldRevisionFinishesItsInvocationAndIsThenShutDown() throws Exception {
-        FunctionRevision v1 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-1", Map.of());
-        FunctionRevision v2 = snapshot("drained", RUNTIME, "app.handler", counterCode, 5, "rev-2", Map.of());
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<InvocationResult> slow = threads.submit(
-                    () -> worker.invoke(v1, request(v1, "{\"action\":\"sleep\",\"seconds\":1}")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().stream()
-                    .anyMatch(s -> s.phase() == SandboxInfo.Phase.BUSY));
-
-            InvocationResult updated = worker.invoke(v2, request(v2, "{\"action\":\"count\"}"));
-
-            assertThat(json(updated).get("count").asInt()).isEqualTo(1);
-            assertThat(slow.get().functionError()).isEmpty();
-            assertThat(json(slow.get()).get("slept").asInt()).isEqualTo(1);
-        }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.sandboxes()).singleElement()
-                .satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2")));
-    }
-
-    @Test
     void anUnhandledExceptionIsReturnedAsLambdaDoesAndTheSandboxStaysWarm() throws Exception {
         FunctionRevision f = counter("raises");
 
@@ -185,7 +134,7 @@ final class TestWorkerPython {
 
     @Test
     void aTimeoutKillsTheSandboxAnswersLambdasErrorAndTheNextInvocationWorks() throws Exception {
-        FunctionRevision f = snapshot("slow", RUNTIME, "app.handler", counterCode, 1);
+        FunctionRevision f = revision("slow", RUNTIME, "app.handler", counterCode, 1);
         InvocationRequest req = request(f, "{\"action\":\"sleep\",\"seconds\":30}", true);
 
         InvocationResult timedOut = worker.invoke(f, req);
@@ -241,7 +190,7 @@ final class TestWorkerPython {
 
     @Test
     void aSandboxKilledForItsMemoryLimitGivesRuntimeOutOfMemoryAndTheNextInvocationWorks() throws Exception {
-        FunctionRevision f = snapshot("hog", RUNTIME, "app.handler", counterCode, 8);
+        FunctionRevision f = revision("hog", RUNTIME, "app.handler", counterCode, 8);
         InvocationRequest req = request(f, "{\"action\":\"allocate\",\"mb\":400}");
 
         InvocationResult killed = worker.invoke(f, req);
@@ -255,7 +204,7 @@ final class TestWorkerPython {
 
     @Test
     void anInitErrorIsReturnedAsTheRuntimeReportedItAndTheSandboxIsDiscarded() throws Exception {
-        FunctionRevision f = snapshot("broken", RUNTIME, "app.handler", importErrorCode, 3);
+        FunctionRevision f = revision("broken", RUNTIME, "app.handler", importErrorCode, 3);
 
         for (int attempt = 0; attempt < 2; attempt++) {
             InvocationRequest req = request(f, "{}", true);
@@ -272,57 +221,8 @@ final class TestWorkerPython {
     }
 
     @Test
-    void parallelInvocationsOfOneFunctionRunInSeparateSandboxes() throws Exception {
-        FunctionRevision f = counter("parallel");
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<InvocationResult>> results = List.of(
-                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))),
-                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))),
-                    threads.submit(() -> worker.invoke(f, request(f, "{\"action\":\"sleep\",\"seconds\":1}"))));
-            List<Integer> pids = new java.util.ArrayList<>();
-            for (Future<InvocationResult> result : results) {
-                pids.add(json(result.get()).get("pid").asInt());
-            }
-            assertThat(pids).doesNotHaveDuplicates();
-        }
-        assertThat(worker.sandboxes()).hasSize(3);
-    }
-
-    @Test
-    void twoFunctionsNeverShareASandbox() throws Exception {
-        FunctionRevision one = counter("one");
-        FunctionRevision two = counter("two");
-
-        JsonNode a1 = json(worker.invoke(one, request(one, "{\"action\":\"count\"}")));
-        JsonNode b1 = json(worker.invoke(two, request(two, "{\"action\":\"count\"}")));
-        JsonNode a2 = json(worker.invoke(one, request(one, "{\"action\":\"count\"}")));
-
-        assertThat(a1.get("count").asInt()).isEqualTo(1);
-        assertThat(b1.get("count").asInt()).isEqualTo(1);
-        assertThat(a2.get("count").asInt()).isEqualTo(2);
-        assertThat(b1.get("pid")).isNotEqualTo(a1.get("pid"));
-        assertThat(worker.sandboxes()).extracting(SandboxInfo::functionName).containsExactlyInAnyOrder("one", "two");
-    }
-
-    @Test
-    void twoVersionsOfOneFunctionNeverShareASandbox() throws Exception {
-        FunctionRevision latest = counter("versioned");
-        FunctionRevision v1 = new FunctionRevision("versioned", "1", latest.functionArn() + ":1", latest.revisionId(),
-                RUNTIME, "app.handler", 128, 3, 512, Map.of(), counterCode, latest.codeSha256(), false);
-
-        JsonNode fromLatest = json(worker.invoke(latest, request(latest, "{\"action\":\"count\"}")));
-        InvocationResult fromV1 = worker.invoke(v1, request(v1, "{\"action\":\"count\"}", true));
-
-        assertThat(json(fromV1).get("count").asInt()).isEqualTo(1);
-        assertThat(json(fromV1).get("pid")).isNotEqualTo(fromLatest.get("pid"));
-        assertThat(fromV1.executedVersion()).isEqualTo("1");
-        assertThat(fromV1.logTail().orElseThrow()).contains("Version: 1\n");
-        assertThat(worker.sandboxes()).extracting(SandboxInfo::version).containsExactlyInAnyOrder("$LATEST", "1");
-    }
-
-    @Test
     void theSandboxGetsLambdasEnvironmentAndReservedVariablesCannotBeOverridden() throws Exception {
-        FunctionRevision f = snapshot("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
+        FunctionRevision f = revision("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
                 Map.of("MY_SETTING", "on", "AWS_REGION", "mars-1", "TZ", "Europe/Paris"));
 
         JsonNode env = json(worker.invoke(f, request(f, "{\"action\":\"env\"}")));
@@ -345,17 +245,6 @@ final class TestWorkerPython {
         assertThat(env.get("AWS_LAMBDA_INITIALIZATION_TYPE").asText()).isEqualTo("on-demand");
         assertThat(env.get("LANG").asText()).isEqualTo("en_US.UTF-8");
         assertThat(env.get("PATH").asText()).isEqualTo("/usr/local/bin:/usr/bin:/bin");
-    }
-
-    @Test
-    void retiringAFunctionShutsItsIdleSandboxesDown() throws Exception {
-        FunctionRevision f = counter("deleted");
-        worker.invoke(f, request(f, "{\"action\":\"count\"}"));
-        assertThat(worker.sandboxes()).hasSize(1);
-
-        worker.retire("deleted");
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
     }
 
     @Test

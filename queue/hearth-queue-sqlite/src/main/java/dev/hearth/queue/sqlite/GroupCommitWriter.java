@@ -1,6 +1,7 @@
 package dev.hearth.queue.sqlite;
 
 import dev.hearth.queue.spi.EventQueueException;
+import dev.hearth.threads.HearthThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -95,8 +96,7 @@ final class GroupCommitWriter implements AutoCloseable {
         this.statements = new StatementCache(connection);
         this.maxBatchSize = maxBatchSize;
         connection.setAutoCommit(false);
-        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::loop);
-        thread.start();
+        this.thread = HearthThreads.startDaemon(threadName, this::loop);
     }
 
     /**

@@ -5,16 +5,18 @@ import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sandbox of the {@code gvisor} backend: a {@code runsc run} child process and the gVisor
@@ -35,7 +37,7 @@ import java.util.function.Consumer;
  */
 final class GvisorSandbox implements Sandbox {
 
-    private static final System.Logger LOG = System.getLogger(GvisorSandbox.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(GvisorSandbox.class);
     /** How long leftover processes get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
 
@@ -73,7 +75,7 @@ final class GvisorSandbox implements Sandbox {
         GvisorSandbox sandbox = new GvisorSandbox(id, containerId, runscRun, cgroup, limits, runsc, commandTimeout,
                 onEnded);
         runscRun.onExit().whenComplete((ended, failure) ->
-                Thread.ofVirtual().name("hearth-gvisor-exit-" + id).start(sandbox::finish));
+                HearthThreads.startVirtual("gvisor-exit-" + id, sandbox::finish));
         return sandbox;
     }
 
@@ -141,7 +143,7 @@ final class GvisorSandbox implements Sandbox {
         try {
             cgroup.killAll();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cannot signal its cgroup; killing runsc run only", e);
+            LOG.error("sandbox {}: cannot signal its cgroup; killing runsc run only", id, e);
         }
         // through the handle: Process.destroyForcibly() would also close output(), losing its unread tail
         runscRun.toHandle().destroyForcibly();
@@ -156,7 +158,7 @@ final class GvisorSandbox implements Sandbox {
             if (Files.exists(runsc.stateFile(containerId))) {
                 RunscCommand.Outcome deleted = RunscCommand.execute(runsc.delete(containerId), commandTimeout);
                 if (deleted.status() != 0) {
-                    LOG.log(Level.ERROR, "sandbox {0}: runsc delete {1} failed ({2}): {3}",
+                    LOG.error("sandbox {}: runsc delete {} failed ({}): {}",
                             id, containerId, deleted.status(), deleted.output().strip());
                 }
             }
@@ -166,8 +168,7 @@ final class GvisorSandbox implements Sandbox {
             outOfMemory = !killedByCaller && cgroup.oomKills() > 0;
             cgroup.removeWithin(LEFTOVER_DEADLINE);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cleaning up container " + containerId
-                    + " failed; reporting its exit anyway", e);
+            LOG.error("sandbox {}: cleaning up container {} failed; reporting its exit anyway", id, containerId, e);
         } finally {
             exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
             onEnded.accept(this);

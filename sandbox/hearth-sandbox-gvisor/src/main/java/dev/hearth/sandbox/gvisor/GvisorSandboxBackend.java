@@ -14,7 +14,6 @@ import dev.hearth.sandbox.spi.SandboxView;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,6 +30,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code gvisor} backend: each sandbox is an OCI bundle run by gVisor's {@code runsc run} on
@@ -81,7 +82,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
     /** What {@link SandboxView#runtimeApi()} names inside every sandbox. */
     public static final String RUNTIME_API_INSIDE = "127.0.0.1:" + SandboxInit.RUNTIME_API_PORT;
 
-    private static final System.Logger LOG = System.getLogger(GvisorSandboxBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(GvisorSandboxBackend.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     private static final File DEV_NULL = new File("/dev/null");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -195,8 +196,8 @@ public final class GvisorSandboxBackend implements SandboxBackend {
         CgroupHierarchy cgroups = placement.orElseThrow(() -> new SandboxLaunchException(
                 "gvisor backend cannot launch " + spec.sandboxId() + ": no usable cgroup hierarchy"));
         if (spec.networkAccess() && !warnedNetworkAccess.getAndSet(true)) {
-            LOG.log(Level.WARNING, "gvisor sandboxes have no network beyond loopback and the Runtime API;"
-                    + " network access requested by {0} (and later sandboxes) is not granted", spec.sandboxId());
+            LOG.warn("gvisor sandboxes have no network beyond loopback and the Runtime API;"
+                    + " network access requested by {} (and later sandboxes) is not granted", spec.sandboxId());
         }
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
@@ -287,7 +288,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
                     .toList();
         }
         for (String containerId : leftovers) {
-            LOG.log(Level.WARNING, "removing gvisor container {0} left running by an earlier Hearth", containerId);
+            LOG.warn("removing gvisor container {} left running by an earlier Hearth", containerId);
             SandboxCgroup cgroup = cgroups.sandbox(containerId);
             cgroup.killUntilEmpty(settings.commandTimeout());
             if (Files.exists(runsc.stateFile(containerId))) {
@@ -313,9 +314,9 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             CompletableFuture.allOf(exits).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.log(Level.WARNING, "interrupted while waiting for {0} gvisor sandboxes to end", toKill.size());
+            LOG.warn("interrupted while waiting for {} gvisor sandboxes to end", toKill.size());
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.ERROR, "gvisor sandboxes did not all end within " + CLOSE_WAIT + " of close()", e);
+            LOG.error("gvisor sandboxes did not all end within {} of close()", CLOSE_WAIT, e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hearth.sandbox.gvisor;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,7 @@ record RunscCommand(Path runsc, Path root) {
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         Process process = builder.start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()),
-                command -> Thread.ofVirtual().name("hearth-runsc-output").start(command));
+                command -> HearthThreads.startVirtual("runsc-output", command));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the guest from the host's Debian packages, once, into a cache directory:
@@ -45,7 +47,7 @@ import java.util.stream.Stream;
  * <p>Threading: thread-safe; concurrent calls for the same inputs may build twice, one wins.
  */
 public final class GuestImageBuilder {
-    private static final System.Logger LOG = System.getLogger(GuestImageBuilder.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(GuestImageBuilder.class);
     private static final String VERSION = "hearth-guest-1";
     /** Modules the guest needs, in load order (all of them are modules in Debian's kernel). */
     static final List<String> MODULES = List.of("crc32c_generic", "libcrc32c", "virtio_ring", "virtio", "virtio_mmio",
@@ -111,10 +113,9 @@ public final class GuestImageBuilder {
             try {
                 Files.move(work, done, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                LOG.log(System.Logger.Level.DEBUG, "another builder finished guest " + key + " first");
+                LOG.debug("another builder finished guest {} first", key);
             }
-            LOG.log(System.Logger.Level.INFO, "built microvm guest " + done + " (kernel " + release + ") in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            LOG.info("built microvm guest {} (kernel {}) in {} ms", done, release, (System.nanoTime() - start) / 1_000_000);
         } finally {
             if (Files.exists(work)) {
                 deleteTree(work);
@@ -258,7 +259,7 @@ public final class GuestImageBuilder {
             String output = HostCommand.runAllowingFailure(argv, TIMEOUT);
             for (String line : output.lines().toList()) {
                 if (line.contains("not found")) {
-                    LOG.log(System.Logger.Level.WARNING, "guest image: a library is missing on the host: " + line.strip());
+                    LOG.warn("guest image: a library is missing on the host: {}", line.strip());
                     continue;
                 }
                 Matcher matcher = LDD_LIBRARY.matcher(line);

@@ -2,6 +2,7 @@ package dev.hearth.sandbox.microvm;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ final class HostCommand {
 
     private static CompletableFuture<byte[]> drain(InputStream in) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        Thread.ofVirtual().name("host-command-pipe").start(() -> {
+        HearthThreads.startVirtual("host-command-pipe", () -> {
             try (in) {
                 result.complete(in.readAllBytes());
             } catch (IOException e) {

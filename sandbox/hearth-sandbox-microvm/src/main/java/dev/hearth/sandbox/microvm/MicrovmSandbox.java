@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
+import dev.hearth.threads.HearthThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running microVM: a {@code qemu-system-x86_64} process, its QMP connection and the guest
@@ -38,7 +41,7 @@ import java.util.function.Consumer;
  * costs the host: guest pages touched plus the emulator's own memory.
  */
 public final class MicrovmSandbox implements Sandbox {
-    private static final System.Logger LOG = System.getLogger(MicrovmSandbox.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MicrovmSandbox.class);
 
     private final String id;
     private final Process process;
@@ -72,8 +75,8 @@ public final class MicrovmSandbox implements Sandbox {
         this.memory = memory;
         this.origin = origin;
         this.clock = clock;
-        this.controlReader = Thread.ofVirtual().name("microvm-control-" + id).unstarted(this::readControl);
-        Thread.ofVirtual().name("microvm-exit-" + id).start(() -> awaitExit(onExit));
+        this.controlReader = HearthThreads.virtual("microvm-control-" + id).newThread(this::readControl);
+        HearthThreads.startVirtual("microvm-exit-" + id, () -> awaitExit(onExit));
     }
 
     /** Starts reading the control port; called once the VM runs. */
@@ -217,18 +220,17 @@ public final class MicrovmSandbox implements Sandbox {
                     case "exit" -> {
                         report.set(new GuestReport.Exited(Integer.parseInt(words.get(1)), words.size() > 2 && words.get(2).equals("1")));
                         if (words.size() > 3) {
-                            LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": guest init failed: "
-                                    + String.join(" ", words.subList(3, words.size())));
+                            LOG.warn("microvm {}: guest init failed: {}", id, String.join(" ", words.subList(3, words.size())));
                         }
                     }
                     case "ready-to-save" -> readyToSave.complete(null);
                     case "pong" -> pong.get().complete(null);
-                    default -> LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": unexpected control line: " + line);
+                    default -> LOG.warn("microvm {}: unexpected control line: {}", id, line);
                 }
             }
         } catch (IOException e) {
             if (process.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": control port failed", e);
+                LOG.warn("microvm {}: control port failed", id, e);
             }
         }
     }
@@ -243,7 +245,7 @@ public final class MicrovmSandbox implements Sandbox {
                 }
                 break;
             } catch (InterruptedException e) {
-                LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": exit watcher interrupted, still waiting");
+                LOG.debug("microvm {}: exit watcher interrupted, still waiting", id);
             }
         }
         SandboxExit result = switch (report.get()) {
@@ -260,7 +262,7 @@ public final class MicrovmSandbox implements Sandbox {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": cannot delete RAM file " + file, e);
+                LOG.warn("microvm {}: cannot delete RAM file {}", id, file, e);
             }
         }
         onExit.accept(this);
@@ -271,9 +273,8 @@ public final class MicrovmSandbox implements Sandbox {
         if (killed.get()) {
             return new SandboxExit(128 + 9, false, true);
         }
-        LOG.log(System.Logger.Level.WARNING, "microvm " + id + ": QEMU exited with status " + qemuStatus
-                + " before the guest reported an exit status; QEMU log " + files.forwarderLog().resolveSibling("qemu.log")
-                + ", guest console " + files.consoleLog());
+        LOG.warn("microvm {}: QEMU exited with status {} before the guest reported an exit status; QEMU log {},"
+                + " guest console {}", id, qemuStatus, files.forwarderLog().resolveSibling("qemu.log"), files.consoleLog());
         return new SandboxExit(255, false, false);
     }
 
@@ -282,7 +283,7 @@ public final class MicrovmSandbox implements Sandbox {
             vmm.close();
             control.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "microvm " + id + ": closing sockets failed", e);
+            LOG.debug("microvm {}: closing sockets failed", id, e);
         }
     }
 
@@ -297,7 +298,7 @@ public final class MicrovmSandbox implements Sandbox {
             }
         } catch (IOException e) {
             // the process has exited: the last sample stands
-            LOG.log(System.Logger.Level.TRACE, "microvm " + id + ": no " + status + " any more");
+            LOG.trace("microvm {}: no {} any more", id, status);
         }
     }
 

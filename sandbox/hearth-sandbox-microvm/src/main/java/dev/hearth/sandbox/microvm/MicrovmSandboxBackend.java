@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code microvm} backend: each sandbox is one {@code qemu-system-x86_64 -M microvm} guest
@@ -58,7 +60,7 @@ import java.util.stream.Stream;
  * built on first use (or by {@link #guestImage()}).
  */
 public final class MicrovmSandboxBackend implements SandboxBackend {
-    private static final System.Logger LOG = System.getLogger(MicrovmSandboxBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MicrovmSandboxBackend.class);
     /** Where the guest sees the Runtime API. */
     public static final String GUEST_RUNTIME_API = "127.0.0.1:9001";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -137,7 +139,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         }
         String summary = qemuVersion + ", " + kernel + ", accelerator " + choice.accelerator().qemuName() + " ("
                 + choice.reason() + ")";
-        LOG.log(System.Logger.Level.INFO, "microvm backend: " + summary);
+        LOG.info("microvm backend: {}", summary);
         return HostSupport.usable(summary);
     }
 
@@ -284,9 +286,9 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
                     sandbox.vmm().resume();
                     sandbox.syncClock();
                     sandbox.sendControl("restored");
-                    LOG.log(System.Logger.Level.DEBUG, () -> "microvm " + spec.sandboxId() + " restored in "
-                            + (System.nanoTime() - start) / 1_000_000 + " ms: QEMU up " + (connected - start) / 1_000_000
-                            + " ms, device state loaded " + (migrated - connected) / 1_000_000 + " ms");
+                    LOG.debug("microvm {} restored in {} ms: QEMU up {} ms, device state loaded {} ms", spec.sandboxId(),
+                            (System.nanoTime() - start) / 1_000_000, (connected - start) / 1_000_000,
+                            (migrated - connected) / 1_000_000);
                 });
     }
 
@@ -329,7 +331,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
             try {
                 delete(snapshot);
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot delete snapshot " + snapshot.dir() + " on close", e);
+                LOG.warn("cannot delete snapshot {} on close", snapshot.dir(), e);
             }
         }
     }
@@ -467,7 +469,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete " + file, e);
+            LOG.warn("cannot delete {}", file, e);
         }
     }
 }

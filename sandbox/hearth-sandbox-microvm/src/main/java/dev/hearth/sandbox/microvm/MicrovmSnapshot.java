@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A saved microVM (the SnapStart idea): its RAM file, QEMU's device state, and everything a clone
@@ -30,7 +32,7 @@ import java.nio.file.Path;
  */
 public record MicrovmSnapshot(Path dir, Path ramFile, GuestImage guest, Path taskImage, Path runtimeImage,
         MicrovmShape shape) implements SandboxImage {
-    private static final System.Logger LOG = System.getLogger(MicrovmSnapshot.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MicrovmSnapshot.class);
 
     Path stateFile() {
         return dir.resolve("state.bin");
@@ -62,7 +64,7 @@ public record MicrovmSnapshot(Path dir, Path ramFile, GuestImage guest, Path tas
             try {
                 total += Files.size(file);
             } catch (NoSuchFileException deleted) {
-                LOG.log(System.Logger.Level.TRACE, () -> "snapshot file already deleted: " + deleted.getFile());
+                LOG.trace("snapshot file already deleted: {}", deleted.getFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the size of " + file, e);
             }

@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.microvm;
 
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Outbound network of a microVM launched with network access, without the host's loopback: its QEMU
@@ -31,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: {@link #close()} may be called from any thread, more than once.
  */
 final class OutboundNetwork implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(OutboundNetwork.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundNetwork.class);
     /** slirp4netns with its readiness on stdout (fd 3 → the pipe), its messages on stderr, its exit fd on stdin. */
     private static final String SLIRP = "exec slirp4netns --configure --mtu=65520 --disable-host-loopback"
             + " --enable-sandbox --enable-seccomp --ready-fd=3 --exit-fd=4 \"$1\" tap0 3>&1 1>&2 4<&0";
@@ -43,7 +46,7 @@ final class OutboundNetwork implements AutoCloseable {
     private OutboundNetwork(Process slirp, Path log) {
         this.slirp = slirp;
         this.log = log;
-        Thread.ofVirtual().name("microvm-slirp4netns-ready-" + slirp.pid()).start(() -> {
+        HearthThreads.startVirtual("microvm-slirp4netns-ready-" + slirp.pid(), () -> {
             try (InputStream in = slirp.getInputStream()) {
                 ready.complete(in.read());
             } catch (IOException e) {
@@ -71,7 +74,7 @@ final class OutboundNetwork implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot read /proc/self/status; assuming not root", e);
+            LOG.warn("cannot read /proc/self/status; assuming not root", e);
         }
         return false;
     }
@@ -121,7 +124,7 @@ final class OutboundNetwork implements AutoCloseable {
         try {
             slirp.getOutputStream().close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing slirp4netns's exit fd failed", e);
+            LOG.debug("closing slirp4netns's exit fd failed", e);
         }
         slirp.onExit().orTimeout(2, TimeUnit.SECONDS).exceptionally(timeout -> {
             slirp.destroyForcibly();

@@ -2,14 +2,16 @@ package dev.hearth.sandbox.namespace;
 
 import dev.hearth.sandbox.cgroups.CgroupHierarchy;
 import dev.hearth.sandbox.cgroups.SandboxCgroup;
+import dev.hearth.threads.HearthThreads;
 import java.io.File;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Launch processes started ahead of need, so that a launch does not wait for the slowest part of
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LaunchPool implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(LaunchPool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LaunchPool.class);
     private static final Duration DISCARD_WAIT = Duration.ofSeconds(10);
     /** Pool cgroups are named {@code _pool-<hearth pid>-<n>}; sandbox ids cannot start with {@code _}. */
     private static final String PREFIX = "_pool-";
@@ -80,7 +82,7 @@ final class LaunchPool implements AutoCloseable {
                     try {
                         leftover.remove();
                     } catch (IOException busy) {
-                        LOG.log(Level.DEBUG, "pool cgroup {0} is in use again; left in place", name);
+                        LOG.debug("pool cgroup {} is in use again; left in place", name);
                     }
                 }
             }
@@ -120,13 +122,13 @@ final class LaunchPool implements AutoCloseable {
 
     /** Kills a pooled process that will not be used and removes its cgroup, on a virtual thread. */
     void discardLater(Pooled pooled) {
-        Thread.ofVirtual().name("hearth-namespace-pool-discard").start(() -> discard(pooled));
+        HearthThreads.startVirtual("namespace-pool-discard", () -> discard(pooled));
     }
 
     private synchronized void fill() {
         while (!closed && !failed && ready.size() + starting < size) {
             starting++;
-            Thread.ofVirtual().name("hearth-namespace-pool-fill").start(this::startOne);
+            HearthThreads.startVirtual("namespace-pool-fill", this::startOne);
         }
     }
 
@@ -154,12 +156,12 @@ final class LaunchPool implements AutoCloseable {
                 starting--;
                 failed = true;
             }
-            LOG.log(Level.WARNING, "namespace backend: cannot start a pooled launch process; launching without the pool", e);
+            LOG.warn("namespace backend: cannot start a pooled launch process; launching without the pool", e);
             if (cgroup != null) {
                 try {
                     cgroup.remove();
                 } catch (IOException removal) {
-                    LOG.log(Level.ERROR, "cannot remove the pool cgroup " + cgroup, removal);
+                    LOG.error("cannot remove the pool cgroup {}", cgroup, removal);
                 }
             }
         }
@@ -172,7 +174,7 @@ final class LaunchPool implements AutoCloseable {
             pooled.cgroup().killUntilEmpty(DISCARD_WAIT);
             pooled.cgroup().removeWithin(DISCARD_WAIT);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot end the pooled launch process in " + pooled.cgroup(), e);
+            LOG.error("cannot end the pooled launch process in {}", pooled.cgroup(), e);
         }
     }
 }

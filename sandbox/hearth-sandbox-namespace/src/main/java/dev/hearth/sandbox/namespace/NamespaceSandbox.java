@@ -5,15 +5,17 @@ import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sandbox of the {@code namespace} backend: the outer bubblewrap process that Hearth started
@@ -31,7 +33,7 @@ import java.util.function.Consumer;
  */
 final class NamespaceSandbox implements Sandbox {
 
-    private static final System.Logger LOG = System.getLogger(NamespaceSandbox.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceSandbox.class);
     /** How long cgroup members get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
 
@@ -65,7 +67,7 @@ final class NamespaceSandbox implements Sandbox {
             Consumer<NamespaceSandbox> onEnded) {
         NamespaceSandbox sandbox = new NamespaceSandbox(id, process, cgroup, limits, onEnded);
         process.onExit().whenComplete((ended, failure) ->
-                Thread.ofVirtual().name("hearth-namespace-exit-" + id).start(sandbox::finish));
+                HearthThreads.startVirtual("namespace-exit-" + id, sandbox::finish));
         return sandbox;
     }
 
@@ -165,7 +167,7 @@ final class NamespaceSandbox implements Sandbox {
         try {
             cgroup.killAll();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cannot kill the members of its cgroup " + cgroup, e);
+            LOG.error("sandbox {}: cannot kill the members of its cgroup {}", id, cgroup, e);
         }
     }
 
@@ -181,19 +183,19 @@ final class NamespaceSandbox implements Sandbox {
             try {
                 cgroup.killUntilEmpty(LEFTOVER_DEADLINE);
             } catch (IOException e) {
-                LOG.log(Level.ERROR, "sandbox " + id + ": reporting its exit anyway", e);
+                LOG.error("sandbox {}: reporting its exit anyway", id, e);
             }
             recordPeak();
             outOfMemory = cgroup.oomKills() > 0;
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cannot empty or read its cgroup " + cgroup + "; reporting its exit anyway", e);
+            LOG.error("sandbox {}: cannot empty or read its cgroup {}; reporting its exit anyway", id, cgroup, e);
         }
         exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
         settled.complete(null);
         try {
             cgroup.removeWithin(LEFTOVER_DEADLINE);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cannot remove its cgroup " + cgroup, e);
+            LOG.error("sandbox {}: cannot remove its cgroup {}", id, cgroup, e);
         } finally {
             released.complete(null);
             onEnded.accept(this);

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code namespace} backend: Lambda-grade isolation on Linux with bubblewrap, cgroups and
@@ -90,7 +91,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     /** What {@code AWS_LAMBDA_RUNTIME_API} names inside every sandbox. */
     public static final String RUNTIME_API = "127.0.0.1:" + BwrapCommand.RUNTIME_API_PORT;
 
-    private static final System.Logger LOG = System.getLogger(NamespaceSandboxBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceSandboxBackend.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     private static final Duration PROBE_WAIT = Duration.ofSeconds(20);
     private static final File DEV_NULL = new File("/dev/null");
@@ -278,7 +279,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         try {
             cell.cgroup().applyLimits(limits);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "sandbox " + spec.sandboxId() + ": cannot limit its stem cell's cgroup; killed", e);
+            LOG.warn("sandbox {}: cannot limit its stem cell's cgroup; killed", spec.sandboxId(), e);
             sandbox.kill();
             return Optional.of(sandbox);
         }
@@ -305,7 +306,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 stdin.write(command);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "sandbox " + sandboxId + ": its pooled launch process failed; launching directly", e);
+            LOG.warn("sandbox {}: its pooled launch process failed; launching directly", sandboxId, e);
             pool.discardLater(launcher);
             return Optional.empty();
         }
@@ -354,9 +355,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             CompletableFuture.allOf(exits).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.log(Level.WARNING, "interrupted while waiting for {0} sandboxes to end", toKill.size());
+            LOG.warn("interrupted while waiting for {} sandboxes to end", toKill.size());
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.ERROR, "sandboxes did not all end within " + CLOSE_WAIT + " of close()", e);
+            LOG.error("sandboxes did not all end within {} of close()", CLOSE_WAIT, e);
         }
         Prepared ready = prepared;
         if (ready != null) {
@@ -383,7 +384,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             }
             Files.delete(settings.stateDir());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete the namespace backend's state directory " + settings.stateDir(), e);
+            LOG.warn("cannot delete the namespace backend's state directory {}", settings.stateDir(), e);
         }
     }
 
@@ -466,7 +467,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             stdin.write(request);
             stdin.write(command);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "sandbox " + sandbox.id() + " ended before it read its launch request; its exit reports why", e);
+            LOG.warn("sandbox {} ended before it read its launch request; its exit reports why", sandbox.id(), e);
             sandbox.kill();
         }
     }
@@ -486,7 +487,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         try {
             cgroup.remove();
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "sandbox " + sandboxId + ": cannot remove its cgroup " + cgroup, e);
+            LOG.error("sandbox {}: cannot remove its cgroup {}", sandboxId, cgroup, e);
         }
     }
 

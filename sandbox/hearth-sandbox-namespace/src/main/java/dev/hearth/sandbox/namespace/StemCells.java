@@ -2,9 +2,9 @@ package dev.hearth.sandbox.namespace;
 
 import dev.hearth.sandbox.cgroups.CgroupHierarchy;
 import dev.hearth.sandbox.cgroups.SandboxCgroup;
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sandboxes built ahead of need, before the function is known (OpenWhisk's "stem cell" containers):
@@ -66,7 +68,7 @@ final class StemCells implements AutoCloseable {
     /** How many keys have cells at once. */
     static final int MAX_KEYS = 4;
 
-    private static final System.Logger LOG = System.getLogger(StemCells.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StemCells.class);
     private static final Duration DISCARD_WAIT = Duration.ofSeconds(10);
     /** Cell cgroups are named {@code _cell-<hearth pid>-<n>}; sandbox ids cannot start with {@code _}. */
     static final String PREFIX = "_cell-";
@@ -135,7 +137,7 @@ final class StemCells implements AutoCloseable {
             if (cell.process().isAlive()) {
                 return Optional.of(cell);
             }
-            LOG.log(Level.WARNING, "stem cell {0} died before it was used; discarded", cell.directory());
+            LOG.warn("stem cell {} died before it was used; discarded", cell.directory());
             discardLater(cell);
         }
         return Optional.empty();
@@ -155,12 +157,12 @@ final class StemCells implements AutoCloseable {
             Files.createLink(cell.run().resolve("runtime-api.sock"), socket);
             return true;
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "cannot link " + codeTree + " into stem cell " + cell.directory() + ": " + e);
+            LOG.debug("cannot link {} into stem cell {}: {}", codeTree, cell.directory(), e.toString());
             try {
                 clear(cell.task());
                 clear(cell.run());
             } catch (IOException cleanup) {
-                LOG.log(Level.WARNING, "stem cell " + cell.directory() + " not reusable; discarded", cleanup);
+                LOG.warn("stem cell {} not reusable; discarded", cell.directory(), cleanup);
                 discardLater(cell);
                 return false;
             }
@@ -185,7 +187,7 @@ final class StemCells implements AutoCloseable {
         try {
             deleteTree(cell.directory());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete stem cell directory " + cell.directory(), e);
+            LOG.warn("cannot delete stem cell directory {}", cell.directory(), e);
         }
     }
 
@@ -216,7 +218,7 @@ final class StemCells implements AutoCloseable {
         int inFlight = starting.getOrDefault(key, 0);
         while (!closed && !failed && ready.size() + inFlight < perKey) {
             inFlight++;
-            Thread.ofVirtual().name("hearth-namespace-stem-cell").start(() -> startOne(key));
+            HearthThreads.startVirtual("namespace-stem-cell", () -> startOne(key));
         }
         starting.put(key, inFlight);
     }
@@ -243,7 +245,7 @@ final class StemCells implements AutoCloseable {
             synchronized (this) {
                 failed = true;
             }
-            LOG.log(Level.WARNING, "namespace backend: cannot build a stem cell; launching without them", e);
+            LOG.warn("namespace backend: cannot build a stem cell; launching without them", e);
             if (cell != null) {
                 discard(cell);
             } else {
@@ -259,7 +261,7 @@ final class StemCells implements AutoCloseable {
     }
 
     private void discardLater(Cell cell) {
-        Thread.ofVirtual().name("hearth-namespace-stem-cell-discard").start(() -> discard(cell));
+        HearthThreads.startVirtual("namespace-stem-cell-discard", () -> discard(cell));
     }
 
     private void discard(Cell cell) {
@@ -269,7 +271,7 @@ final class StemCells implements AutoCloseable {
             cell.cgroup().killUntilEmpty(DISCARD_WAIT);
             cell.cgroup().removeWithin(DISCARD_WAIT);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot end stem cell " + cell.directory() + " in " + cell.cgroup(), e);
+            LOG.error("cannot end stem cell {} in {}", cell.directory(), cell.cgroup(), e);
         }
         release(cell);
     }
@@ -281,7 +283,7 @@ final class StemCells implements AutoCloseable {
             }
             deleteTree(cellDir);
         } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot remove stem cell " + cellDir, e);
+            LOG.error("cannot remove stem cell {}", cellDir, e);
         }
     }
 

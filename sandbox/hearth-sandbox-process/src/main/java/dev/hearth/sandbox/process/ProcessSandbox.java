@@ -4,8 +4,8 @@ import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxUsage;
+import dev.hearth.threads.HearthThreads;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sandbox of the {@code process} backend: a child process that leads its own session, and
@@ -24,7 +26,7 @@ import java.util.function.Consumer;
  */
 final class ProcessSandbox implements Sandbox {
 
-    private static final System.Logger LOG = System.getLogger(ProcessSandbox.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSandbox.class);
     /** How long leftover processes get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
     private static final long MAX_PAUSE_NANOS = Duration.ofMillis(20).toNanos();
@@ -52,7 +54,7 @@ final class ProcessSandbox implements Sandbox {
     static ProcessSandbox adopt(String id, Process process, ResourceLimits limits, Consumer<ProcessSandbox> onEnded) {
         ProcessSandbox sandbox = new ProcessSandbox(id, process, limits, onEnded);
         process.onExit().whenComplete((ended, failure) ->
-                Thread.ofVirtual().name("hearth-process-exit-" + id).start(sandbox::finish));
+                HearthThreads.startVirtual("process-exit-" + id, sandbox::finish));
         return sandbox;
     }
 
@@ -112,13 +114,13 @@ final class ProcessSandbox implements Sandbox {
         if (rssBytes > (long) limits.memoryMb() * 1024 * 1024) {
             if (terminating.compareAndSet(false, true)) {
                 outOfMemory = true;
-                LOG.log(Level.INFO, "sandbox {0} uses {1} bytes, over its {2} MB limit: killing it",
+                LOG.info("sandbox {} uses {} bytes, over its {} MB limit: killing it",
                         id, rssBytes, limits.memoryMb());
                 killTree();
             }
         } else if (threads > limits.maxProcesses()) {
             if (terminating.compareAndSet(false, true)) {
-                LOG.log(Level.INFO, "sandbox {0} runs {1} threads, over its limit of {2}: killing it",
+                LOG.info("sandbox {} runs {} threads, over its limit of {}: killing it",
                         id, threads, limits.maxProcesses());
                 killTree();
             }
@@ -142,7 +144,7 @@ final class ProcessSandbox implements Sandbox {
         try {
             endLeftovers();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "sandbox " + id + ": cannot check for leftover processes; reporting its exit anyway", e);
+            LOG.error("sandbox {}: cannot check for leftover processes; reporting its exit anyway", id, e);
         } finally {
             exit.complete(new SandboxExit(status, outOfMemory, killedByCaller));
             onEnded.accept(this);
@@ -161,7 +163,7 @@ final class ProcessSandbox implements Sandbox {
                 ProcessHandle.of(member.pid()).ifPresent(ProcessHandle::destroyForcibly);
             }
             if (System.nanoTime() - deadline > 0) {
-                LOG.log(Level.ERROR, "sandbox {0}: processes {1} still alive {2} after SIGKILL; reporting its exit anyway",
+                LOG.error("sandbox {}: processes {} still alive {} after SIGKILL; reporting its exit anyway",
                         id, left.stream().map(ProcTable.Entry::pid).toList(), LEFTOVER_DEADLINE);
                 return;
             }

@@ -10,7 +10,6 @@ import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.sandbox.spi.SandboxView;
 import java.io.File;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code process} backend: <strong>no isolation — for development only.</strong> Each sandbox is
@@ -62,7 +63,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProcessSandboxBackend implements SandboxBackend {
 
-    private static final System.Logger LOG = System.getLogger(ProcessSandboxBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSandboxBackend.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -175,9 +176,9 @@ public final class ProcessSandboxBackend implements SandboxBackend {
             CompletableFuture.allOf(exits).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            LOG.log(Level.WARNING, "interrupted while waiting for {0} sandboxes to end", toKill.size());
+            LOG.warn("interrupted while waiting for {} sandboxes to end", toKill.size());
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(Level.ERROR, "sandboxes did not all end within " + CLOSE_WAIT + " of close()", e);
+            LOG.error("sandboxes did not all end within {} of close()", CLOSE_WAIT, e);
         } finally {
             watchdog.close();
         }

@@ -1,10 +1,12 @@
 package dev.hearth.sandbox.process;
 
-import java.lang.System.Logger.Level;
+import dev.hearth.threads.HearthThreads;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One virtual thread per backend that, every interval, reads the host's process table once and
@@ -13,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ProcessTreeWatchdog implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(ProcessTreeWatchdog.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessTreeWatchdog.class);
 
     private final Duration interval;
     private final Set<ProcessSandbox> watched = ConcurrentHashMap.newKeySet();
@@ -22,7 +24,7 @@ final class ProcessTreeWatchdog implements AutoCloseable {
 
     ProcessTreeWatchdog(Duration interval) {
         this.interval = interval;
-        this.thread = Thread.ofVirtual().name("hearth-process-watchdog").unstarted(this::run);
+        this.thread = HearthThreads.virtual("process-watchdog").newThread(this::run);
     }
 
     void start() {
@@ -47,7 +49,7 @@ final class ProcessTreeWatchdog implements AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     // keep watching: a watchdog that died would let every later sandbox run unlimited
-                    LOG.log(Level.ERROR, "sampling sandbox processes failed; trying again next interval", e);
+                    LOG.error("sampling sandbox processes failed; trying again next interval", e);
                 }
             }
             LockSupport.parkNanos(interval.toNanos());

@@ -6,6 +6,8 @@
  * Runtime API protocol: those are the worker's.
  *
  * <p>This package depends on the JDK only. Every backend runs the contract test shipped in this
- * module's test-jar ({@code SandboxBackendContract}).
+ * module's test-jar ({@code SandboxBackendContract}). The test-jar also holds a fake backend for
+ * the fast tests of what sits above the SPI ({@code dev.hearth.sandbox.spi.testing.FakeSandboxBackend}:
+ * scripted runtimes on virtual threads, no processes).
  */
 package dev.hearth.sandbox.spi;

@@ -2,6 +2,7 @@ package dev.hearth.worker.runtimeapi;
 
 import dev.hearth.sandbox.spi.RuntimeApiAddress;
 import dev.hearth.sandbox.spi.RuntimeApiTransport;
+import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -45,7 +45,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private RuntimeApiServer(long maxResponseBytes) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("runtime-api");
-        virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runtime-api-", 0).factory());
+        virtualThreads = HearthThreads.perTaskVirtual("runtime-api");
         threads.setVirtualThreadsExecutor(virtualThreads);
         server = new Server(threads);
         server.setHandler(new RuntimeApiHandler(sessions, maxResponseBytes));
