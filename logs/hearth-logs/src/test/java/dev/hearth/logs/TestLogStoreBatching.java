@@ -92,7 +92,7 @@ final class TestLogStoreBatching {
                 // another writer holds the database: the store's writer thread waits on its busy timeout
                 statement.execute("BEGIN IMMEDIATE");
                 store.append(GROUP, "s", T0, "taken by the writer");
-                await().atMost(Duration.ofSeconds(5)).until(() -> store.bufferedLines() == 0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> store.bufferedLines() == 0);
                 int appended = 20;
                 for (int i = 0; i < appended; i++) {
                     store.append(GROUP, "s", T0, "burst " + i);

@@ -242,7 +242,7 @@ final class TestSqliteLogStore {
                 store.append(GROUP, "s", T0.plusMillis(i), "e" + i);
             }
             store.flush();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(messages(store.events(EventQuery.all(GROUP, 10)))).containsExactly("e3", "e4"));
             store.close();
             scheduler.shutdown();

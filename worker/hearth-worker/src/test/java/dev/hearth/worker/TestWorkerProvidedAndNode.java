@@ -71,7 +71,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void aCustomRuntimeGetsTheEventWithLambdasRuntimeHeaders() throws Exception {
-        FunctionRevision f = revision("custom", "provided.al2023", "whatever.handler", echoCode, 3);
+        FunctionRevision f = revision("custom", "provided.al2023", "whatever.handler", echoCode, 60);
         String clientContext = "{\"custom\":{\"k\":\"v\"},\"client\":{},\"env\":{}}";
         InvocationRequest req = new InvocationRequest(UUID.randomUUID().toString(),
                 "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8),
@@ -97,13 +97,13 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void theRuntimeApiRefusesWrongRequestIdsAndSecondResponsesAsLambdaDoes() throws Exception {
-        FunctionRevision f = revision("prober", "provided.al2", "x", protocolCode, 3);
+        FunctionRevision f = revision("prober", "provided.al2", "x", protocolCode, 60);
 
         InvocationResult result = worker.invoke(f, request(f, "{}"));
 
         assertThat(new String(result.payload(), StandardCharsets.UTF_8)).isEqualTo("\"ok\"");
         assertThat(result.functionError()).isEmpty();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(probes())
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(probes())
                 .contains("PROBE unknown-path 404")
                 .contains("PROBE wrong-id 400 {\"errorMessage\":\"Invalid request ID\",\"errorType\":\"InvalidRequestID\"}")
                 .contains("PROBE init-error-after-init 403 {\"errorMessage\":\"State transition is not allowed\","
@@ -122,7 +122,7 @@ final class TestWorkerProvidedAndNode {
 
     @Test
     void nodeRoundTripKeepsModuleStateAndReportsUnhandledErrors() throws Exception {
-        FunctionRevision f = revision("noder", "nodejs20.x", "index.handler", nodeCode, 3);
+        FunctionRevision f = revision("noder", "nodejs20.x", "index.handler", nodeCode, 60);
 
         InvocationResult first = worker.invoke(f, request(f, "{\"action\":\"count\"}", true));
         InvocationResult second = worker.invoke(f, request(f, "{\"action\":\"count\"}"));
@@ -155,12 +155,12 @@ final class TestWorkerProvidedAndNode {
         assertThat(result.initDuration()).isPresent();
         assertThat(result.logTail().orElseThrow()).contains("hanging before asking for an event")
                 .contains("START RequestId: " + req.requestId()).contains("Status: timeout");
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.sandboxes().isEmpty());
     }
 
     @Test
     void aRuntimeThatExitsDuringInitGivesRuntimeExitError() throws Exception {
-        FunctionRevision f = revision("quits", "provided.al2023", "x", exitCode, 3);
+        FunctionRevision f = revision("quits", "provided.al2023", "x", exitCode, 60);
         InvocationRequest req = request(f, "{}", true);
 
         InvocationResult result = worker.invoke(f, req);
@@ -171,6 +171,6 @@ final class TestWorkerProvidedAndNode {
         assertThat(error.get("errorMessage").asText())
                 .isEqualTo("RequestId: " + req.requestId() + " Error: Runtime exited with error: exit status 3");
         assertThat(result.logTail().orElseThrow()).contains("giving up during init");
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.sandboxes().isEmpty());
     }
 }

@@ -190,7 +190,7 @@ final class TestWorkerPython {
 
     @Test
     void aSandboxKilledForItsMemoryLimitGivesRuntimeOutOfMemoryAndTheNextInvocationWorks() throws Exception {
-        FunctionRevision f = revision("hog", RUNTIME, "app.handler", counterCode, 8);
+        FunctionRevision f = revision("hog", RUNTIME, "app.handler", counterCode, 60);
         InvocationRequest req = request(f, "{\"action\":\"allocate\",\"mb\":400}");
 
         InvocationResult killed = worker.invoke(f, req);
@@ -204,7 +204,7 @@ final class TestWorkerPython {
 
     @Test
     void anInitErrorIsReturnedAsTheRuntimeReportedItAndTheSandboxIsDiscarded() throws Exception {
-        FunctionRevision f = revision("broken", RUNTIME, "app.handler", importErrorCode, 3);
+        FunctionRevision f = revision("broken", RUNTIME, "app.handler", importErrorCode, 60);
 
         for (int attempt = 0; attempt < 2; attempt++) {
             InvocationRequest req = request(f, "{}", true);
@@ -217,12 +217,12 @@ final class TestWorkerPython {
             assertThat(failed.logTail().orElseThrow()).contains("START RequestId: " + req.requestId())
                     .contains("Status: error\tError Type: Runtime.ImportModuleError");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> worker.sandboxes().isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.sandboxes().isEmpty());
     }
 
     @Test
     void theSandboxGetsLambdasEnvironmentAndReservedVariablesCannotBeOverridden() throws Exception {
-        FunctionRevision f = revision("envs", RUNTIME, "app.handler", counterCode, 3, "rev-1",
+        FunctionRevision f = revision("envs", RUNTIME, "app.handler", counterCode, 60, "rev-1",
                 Map.of("MY_SETTING", "on", "AWS_REGION", "mars-1", "TZ", "Europe/Paris"));
 
         JsonNode env = json(worker.invoke(f, request(f, "{\"action\":\"env\"}")));
