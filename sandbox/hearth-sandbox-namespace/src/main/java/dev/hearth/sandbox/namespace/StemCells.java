@@ -83,6 +83,8 @@ final class StemCells implements AutoCloseable {
     private final Map<Key, Integer> starting = new LinkedHashMap<>();
     private boolean failed;
     private boolean closed;
+    /** Builds and discards running on their own threads; {@link #close} waits for them. Guarded by {@code this}. */
+    private int background;
 
     /** Builds the argv (steps 2 to 5) and the launch process of a cell. */
     interface CellBuilder {
@@ -207,6 +209,40 @@ final class StemCells implements AutoCloseable {
             cells.clear();
         }
         all.forEach(this::discard);
+        awaitBackground();
+    }
+
+    /**
+     * Waits (bounded) until no build or discard is running, so that when {@link #close} returns no
+     * cell process, cgroup or directory is still being made or removed behind the caller's back.
+     */
+    private synchronized void awaitBackground() {
+        long deadline = System.nanoTime() + DISCARD_WAIT.multipliedBy(3).toNanos();
+        try {
+            for (long left = deadline - System.nanoTime(); background > 0 && left > 0; left = deadline - System.nanoTime()) {
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (background > 0) {
+            LOG.warn("{} stem cell builds or discards still running after close", background);
+        }
+    }
+
+    /** Runs {@code task} on a virtual thread of its own, counted until it ends. */
+    private synchronized void inBackground(String role, Runnable task) {
+        background++;
+        HearthThreads.startVirtual(role, () -> {
+            try {
+                task.run();
+            } finally {
+                synchronized (this) {
+                    background--;
+                    notifyAll();
+                }
+            }
+        });
     }
 
     /** Starts building cells of {@code key} (one recently taken) until {@code perKey} are ready or being built. */
@@ -218,7 +254,7 @@ final class StemCells implements AutoCloseable {
         int inFlight = starting.getOrDefault(key, 0);
         while (!closed && !failed && ready.size() + inFlight < perKey) {
             inFlight++;
-            HearthThreads.startVirtual("namespace-stem-cell", () -> startOne(key));
+            inBackground("namespace-stem-cell", () -> startOne(key));
         }
         starting.put(key, inFlight);
     }
@@ -261,7 +297,7 @@ final class StemCells implements AutoCloseable {
     }
 
     private void discardLater(Cell cell) {
-        HearthThreads.startVirtual("namespace-stem-cell-discard", () -> discard(cell));
+        inBackground("namespace-stem-cell-discard", () -> discard(cell));
     }
 
     private void discard(Cell cell) {
