@@ -7,6 +7,14 @@ export const handler = async (event, context) => {
   if (event.action === "count") {
     return { count, pid: process.pid, requestId: context.awsRequestId };
   }
+  if (event.action === "partial") {
+    // the last output without a newline
+    process.stdout.write(event.text);
+    return { wrote: event.text };
+  }
+  if (event.action === "trace") {
+    return { trace: process.env._X_AMZN_TRACE_ID ?? null };
+  }
   if (event.action === "raise") {
     throw new TypeError("node boom");
   }

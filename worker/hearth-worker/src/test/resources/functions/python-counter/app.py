@@ -30,6 +30,14 @@ def handler(event, context):
         return len(hog)
     if action == "env":
         return dict(os.environ)
+    if action == "partial":
+        # the last output without a newline, as print(x, end="") or sys.stdout.write leave it
+        sys.stdout.write(event["text"])
+        if event.get("raise"):
+            raise ValueError("after partial output")
+        return {"wrote": event["text"]}
+    if action == "trace":
+        return {"trace": os.environ.get("_X_AMZN_TRACE_ID")}
     if action == "print":
         for i in range(event["lines"]):
             print("line %d" % i)

@@ -13,39 +13,60 @@ import dev.hearth.store.spi.FunctionVersion;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Lambda's event invoke config operations on their REST paths:
- * Put ({@code PUT}), Update ({@code POST}), Get, Delete and List
- * ({@code GET …/event-invoke-config/list}) under
- * {@code /2019-09-25/functions/{FunctionName}/event-invoke-config}, with the {@code Qualifier} query
- * parameter ({@code $LATEST} when absent).
+ * Lambda's event invoke config operations on their REST paths: Put ({@code PUT}), Update
+ * ({@code POST}), Get, Delete and List ({@code GET …/event-invoke-config/list}) under
+ * {@code /2019-09-25/functions/{FunctionName}/event-invoke-config}, with Lambda's answers.
  *
- * <p>Validation follows Lambda: MaximumRetryAttempts 0–2, MaximumEventAgeInSeconds 60–21600, the
- * function and qualifier must exist. Destinations must be Lambda function ARNs of functions that
- * exist here; other destination types (SQS, SNS, EventBridge, S3) are refused with
- * {@code InvalidParameterValueException}, as Hearth delivers to functions only.
+ * <p>Qualifiers: a config belongs to {@code $LATEST}, a version or an alias, named by the
+ * {@code Qualifier} parameter or by the function name ({@code my-function:live}, or a qualified ARN;
+ * both only when they agree). No qualifier means {@code $LATEST}: the unqualified function and
+ * {@code $LATEST} are one config, and every answer names the qualified ARN
+ * ({@code …:function:my-function:$LATEST}).
+ *
+ * <p>Contracts, as Lambda answers them:
+ * <ul>
+ *   <li>Put replaces the qualifier's whole config (a field not given is unset, so its default
+ *       applies); Update changes only the fields given ({@code DestinationConfig} as a whole) and
+ *       needs an existing config. Both need at least one field ({@code InvalidParameterValueException}
+ *       "You must specify at least one of error handling or destination setting.") and a function and
+ *       qualifier that exist (404 "The function doesn't exist.").
+ *   <li>Get, Delete and Update of a config that does not exist (whether or not the function does):
+ *       404 "The function ARN:QUALIFIER doesn't have an EventInvokeConfig".
+ *   <li>List: the function's configs, {@code $LATEST} first, then versions by number, then aliases by
+ *       name; {@code MaxItems} 1–50 (default 50) and an opaque {@code Marker}/{@code NextMarker}.
+ *   <li>Constraint violations of request members are {@code ValidationException} with AWS's
+ *       "N validation error(s) detected" message: MaximumRetryAttempts 0–2,
+ *       MaximumEventAgeInSeconds 60–21600, MaxItems 1–50, a destination matching Lambda's ARN pattern.
+ *   <li>Destinations ({@code DestinationRules}): Lambda functions of this account and region that
+ *       exist, never the function itself. SQS, SNS, EventBridge and S3 destinations are refused, as
+ *       Hearth delivers records to functions only.
+ *   <li>{@code LastModified} is epoch seconds with milliseconds, as Lambda writes it.
+ * </ul>
  *
  * <p>Threading: thread-safe.
  */
 public final class EventInvokeConfigApi {
     private static final String PATH = "/2019-09-25/functions/{FunctionName}/event-invoke-config";
     private static final long REQUEST_LIMIT = 6L * 1024 * 1024;
-    private static final int DEFAULT_MAX_ITEMS = 50;
-    private static final Pattern FUNCTION_ARN = Pattern.compile("arn:aws[a-zA-Z-]*:lambda:[^:]+:\\d{12}:function:.+");
+    private static final int MAX_LIST_ITEMS = 50;
 
     private final EventInvokeConfigStore configs;
     private final FunctionResolver resolver;
     private final AccountContext account;
+    private final DestinationRules destinationRules;
     private final Clock clock;
 
     public EventInvokeConfigApi(EventInvokeConfigStore configs, FunctionResolver resolver, AccountContext account, Clock clock) {
         this.configs = configs;
         this.resolver = resolver;
         this.account = account;
+        this.destinationRules = new DestinationRules(resolver, account);
         this.clock = clock;
     }
 
@@ -59,122 +80,117 @@ public final class EventInvokeConfigApi {
     }
 
     private ApiResponse put(ApiRequest request) {
-        Target target = target(request);
-        EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
-        EventInvokeConfig config = new EventInvokeConfig(target.name(), target.qualifier(),
-                retryAttempts(in.maximumRetryAttempts()), eventAge(in.maximumEventAgeInSeconds()),
-                destination(in.destinationConfig(), true), destination(in.destinationConfig(), false), now());
+        EventInvokeConfigJson.Input in = input(request);
+        FunctionRef target = target(request);
+        requireExisting(target);
+        DestinationRules.Destinations destinations = destinationRules.check(in.destinationConfig(), target.name());
+        EventInvokeConfig config = new EventInvokeConfig(target.name(), qualifier(target),
+                Optional.ofNullable(in.maximumRetryAttempts()), Optional.ofNullable(in.maximumEventAgeInSeconds()),
+                destinations.onSuccess(), destinations.onFailure(), now());
         configs.put(config);
         return ok(config);
     }
 
     private ApiResponse update(ApiRequest request) {
-        Target target = target(request);
-        EventInvokeConfig existing = configs.find(target.name(), target.qualifier())
-                .orElseThrow(() -> noConfig(target));
-        EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
-        EventInvokeConfigJson.DestinationConfig destinations = in.destinationConfig();
-        EventInvokeConfig config = new EventInvokeConfig(target.name(), target.qualifier(),
-                in.maximumRetryAttempts() == null ? existing.maximumRetryAttempts() : retryAttempts(in.maximumRetryAttempts()),
-                in.maximumEventAgeInSeconds() == null ? existing.maximumEventAgeInSeconds() : eventAge(in.maximumEventAgeInSeconds()),
-                destinations == null || destinations.onSuccess() == null ? existing.onSuccess() : destination(destinations, true),
-                destinations == null || destinations.onFailure() == null ? existing.onFailure() : destination(destinations, false),
-                now());
+        EventInvokeConfigJson.Input in = input(request);
+        FunctionRef target = target(request);
+        requireExisting(target);
+        EventInvokeConfig existing = configs.find(target.name(), qualifier(target)).orElseThrow(() -> noConfig(target));
+        Optional<String> onSuccess = existing.onSuccess();
+        Optional<String> onFailure = existing.onFailure();
+        if (in.destinationConfig() != null) {
+            DestinationRules.Destinations destinations = destinationRules.check(in.destinationConfig(), target.name());
+            onSuccess = destinations.onSuccess();
+            onFailure = destinations.onFailure();
+        }
+        EventInvokeConfig config = new EventInvokeConfig(target.name(), qualifier(target),
+                in.maximumRetryAttempts() == null ? existing.maximumRetryAttempts() : Optional.of(in.maximumRetryAttempts()),
+                in.maximumEventAgeInSeconds() == null
+                        ? existing.maximumEventAgeInSeconds() : Optional.of(in.maximumEventAgeInSeconds()),
+                onSuccess, onFailure, now());
         configs.put(config);
         return ok(config);
     }
 
+    /** Lambda answers a missing config alike whether or not the function exists. */
     private ApiResponse get(ApiRequest request) {
-        Target target = target(request);
-        return ok(configs.find(target.name(), target.qualifier()).orElseThrow(() -> noConfig(target)));
+        FunctionRef target = target(request);
+        return ok(configs.find(target.name(), qualifier(target)).orElseThrow(() -> noConfig(target)));
     }
 
     private ApiResponse delete(ApiRequest request) {
-        Target target = target(request);
-        if (!configs.delete(target.name(), target.qualifier())) {
+        FunctionRef target = target(request);
+        if (!configs.delete(target.name(), qualifier(target))) {
             throw noConfig(target);
         }
         return ApiResponse.noContent();
     }
 
     private ApiResponse list(ApiRequest request) {
-        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account);
-        resolver.resolve(ref.unqualified());
-        int maxItems = request.queryInt("MaxItems").orElse(DEFAULT_MAX_ITEMS);
-        if (maxItems < 1 || maxItems > 50) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + maxItems
-                    + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 50");
-        }
-        Optional<String> marker = request.query("Marker");
-        List<EventInvokeConfig> all = configs.list(ref.name()).stream()
-                .filter(c -> marker.isEmpty() || c.qualifier().compareTo(marker.get()) > 0)
+        FunctionRef function = FunctionRef.parse(request.path("FunctionName"), account).unqualified();
+        int maxItems = request.queryInt("MaxItems").orElse(MAX_LIST_ITEMS);
+        List<String> violations = new ArrayList<>();
+        Constraints.range(violations, "maxItems", maxItems, 1, MAX_LIST_ITEMS);
+        Constraints.throwIfAny(violations);
+        requireExisting(function);
+        Optional<String> marker = request.query("Marker").filter(m -> !m.isEmpty());
+        List<EventInvokeConfig> rest = configs.list(function.name()).stream()
+                .filter(c -> marker.isEmpty() || EventInvokeConfigStore.QUALIFIER_ORDER.compare(c.qualifier(), marker.get()) > 0)
                 .toList();
-        List<EventInvokeConfig> page = all.subList(0, Math.min(maxItems, all.size()));
-        String next = all.size() > page.size() ? page.getLast().qualifier() : null;
+        List<EventInvokeConfig> page = rest.subList(0, Math.min(maxItems, rest.size()));
+        String next = rest.size() > page.size() ? page.getLast().qualifier() : null;
         return ApiResponse.json(200, AwsJson.write(new EventInvokeConfigJson.ListOutput(
                 page.stream().map(this::output).toList(), next)));
     }
 
-    private Target target(ApiRequest request) {
-        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
-        resolver.resolve(ref);
-        return new Target(ref.name(), ref.qualifier().orElse(FunctionVersion.LATEST));
+    /**
+     * The body of Put or Update, its members within their constraints and at least one given.
+     *
+     * @throws LambdaException {@code ValidationException} for members out of their constraints;
+     *     {@code InvalidParameterValueException} when none is given
+     */
+    private static EventInvokeConfigJson.Input input(ApiRequest request) {
+        EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
+        List<String> violations = new ArrayList<>();
+        if (in.maximumRetryAttempts() != null) {
+            Constraints.range(violations, "maximumRetryAttempts", in.maximumRetryAttempts(), 0,
+                    EventInvokeConfig.MAX_RETRY_ATTEMPTS);
+        }
+        if (in.maximumEventAgeInSeconds() != null) {
+            Constraints.range(violations, "maximumEventAgeInSeconds", in.maximumEventAgeInSeconds(),
+                    EventInvokeConfig.MIN_EVENT_AGE_SECONDS, EventInvokeConfig.MAX_EVENT_AGE_SECONDS);
+        }
+        DestinationRules.checkPatterns(violations, in.destinationConfig());
+        Constraints.throwIfAny(violations);
+        if (in.maximumRetryAttempts() == null && in.maximumEventAgeInSeconds() == null && in.destinationConfig() == null) {
+            throw LambdaException.invalidParameter("You must specify at least one of error handling or destination setting.");
+        }
+        return in;
     }
 
-    private static Optional<Integer> retryAttempts(Integer value) {
-        if (value != null && value < 0) {
-            throw outOfRange(value, "maximumRetryAttempts", "greater than or equal to 0");
-        }
-        if (value != null && value > EventInvokeConfig.MAX_RETRY_ATTEMPTS) {
-            throw outOfRange(value, "maximumRetryAttempts", "less than or equal to " + EventInvokeConfig.MAX_RETRY_ATTEMPTS);
-        }
-        return Optional.ofNullable(value);
+    /** The function and qualifier a request names, by its function name and its Qualifier parameter. */
+    private FunctionRef target(ApiRequest request) {
+        return FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
     }
 
-    private static Optional<Integer> eventAge(Integer value) {
-        if (value != null && value < EventInvokeConfig.MIN_EVENT_AGE_SECONDS) {
-            throw outOfRange(value, "maximumEventAgeInSeconds",
-                    "greater than or equal to " + EventInvokeConfig.MIN_EVENT_AGE_SECONDS);
-        }
-        if (value != null && value > EventInvokeConfig.MAX_EVENT_AGE_SECONDS) {
-            throw outOfRange(value, "maximumEventAgeInSeconds",
-                    "less than or equal to " + EventInvokeConfig.MAX_EVENT_AGE_SECONDS);
-        }
-        return Optional.ofNullable(value);
+    private static String qualifier(FunctionRef target) {
+        return target.qualifier().orElse(FunctionVersion.LATEST);
     }
 
-    private static LambdaException outOfRange(int value, String field, String constraint) {
-        return LambdaException.invalidParameter("1 validation error detected: Value '" + value + "' at '" + field
-                + "' failed to satisfy constraint: Member must have value " + constraint);
-    }
-
-    private Optional<String> destination(EventInvokeConfigJson.DestinationConfig config, boolean onSuccess) {
-        if (config == null) {
-            return Optional.empty();
-        }
-        EventInvokeConfigJson.OnDestination side = onSuccess ? config.onSuccess() : config.onFailure();
-        if (side == null || side.destination() == null || side.destination().isEmpty()) {
-            return Optional.empty();
-        }
-        String arn = side.destination();
-        if (!FUNCTION_ARN.matcher(arn).matches()) {
-            throw LambdaException.invalidParameter("The destination " + arn + " is not supported: Hearth supports"
-                    + " Lambda function destinations only (arn:aws:lambda:" + account.region() + ":" + account.accountId()
-                    + ":function:NAME); SQS queues, SNS topics, EventBridge buses and S3 buckets are not available.");
-        }
+    /** @throws LambdaException 404 "The function doesn't exist." when the function, version or alias does not */
+    private void requireExisting(FunctionRef function) {
         try {
-            resolver.resolve(FunctionRef.parse(arn, account));
+            resolver.resolve(function);
         } catch (LambdaException e) {
             if (e.type() == LambdaErrorType.ResourceNotFoundException) {
-                throw LambdaException.invalidParameter("The destination function " + arn + " does not exist.");
+                throw LambdaException.notFound("The function doesn't exist.");
             }
             throw e;
         }
-        return Optional.of(arn);
     }
 
     private Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private ApiResponse ok(EventInvokeConfig config) {
@@ -182,23 +198,16 @@ public final class EventInvokeConfigApi {
     }
 
     private EventInvokeConfigJson.Output output(EventInvokeConfig config) {
-        Instant modified = config.lastModified();
-        BigDecimal seconds = BigDecimal.valueOf(modified.getEpochSecond())
-                .add(BigDecimal.valueOf(modified.getNano() / 1_000, 6)).stripTrailingZeros();
-        if (seconds.scale() < 0) {
-            seconds = seconds.setScale(0);
-        }
-        return new EventInvokeConfigJson.Output(seconds, account.functionArn(config.functionName(), config.qualifier()),
+        BigDecimal lastModified = BigDecimal.valueOf(config.lastModified().toEpochMilli(), 3);
+        return new EventInvokeConfigJson.Output(lastModified, account.functionArn(config.functionName(), config.qualifier()),
                 config.maximumRetryAttempts().orElse(null), config.maximumEventAgeInSeconds().orElse(null),
                 new EventInvokeConfigJson.DestinationConfig(
                         new EventInvokeConfigJson.OnDestination(config.onSuccess().orElse(null)),
                         new EventInvokeConfigJson.OnDestination(config.onFailure().orElse(null))));
     }
 
-    private LambdaException noConfig(Target target) {
-        return LambdaException.notFound("The function " + account.functionArn(target.name(), target.qualifier())
+    private LambdaException noConfig(FunctionRef target) {
+        return LambdaException.notFound("The function " + account.functionArn(target.name(), qualifier(target))
                 + " doesn't have an EventInvokeConfig");
     }
-
-    private record Target(String name, String qualifier) {}
 }

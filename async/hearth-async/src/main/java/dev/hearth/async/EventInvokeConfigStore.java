@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -40,6 +41,15 @@ public final class EventInvokeConfigStore implements FunctionChangeListener, Aut
     private static final Logger LOG = LoggerFactory.getLogger(EventInvokeConfigStore.class);
     private static final String MIGRATIONS = "classpath:dev/hearth/async/migration";
     private static final String HISTORY_TABLE = "async_schema_history";
+    private static final Pattern VERSION_NUMBER = Pattern.compile("\\d+");
+
+    /**
+     * The order of a function's configs in listings: {@code $LATEST}, then versions by number, then
+     * aliases by name. Total over all strings (a list marker may be any string).
+     */
+    static final Comparator<String> QUALIFIER_ORDER = Comparator.<String>comparingInt(EventInvokeConfigStore::rank)
+            .thenComparingInt(q -> rank(q) == 1 ? q.length() : 0)
+            .thenComparing(Comparator.naturalOrder());
 
     private final Path file;
     private final Connection connection;
@@ -94,11 +104,11 @@ public final class EventInvokeConfigStore implements FunctionChangeListener, Aut
         return find(functionName, qualifier).orElseGet(() -> EventInvokeConfig.defaults(functionName, qualifier));
     }
 
-    /** Every config of a function, ordered by qualifier. */
+    /** Every config of a function, in {@link #QUALIFIER_ORDER}. */
     public List<EventInvokeConfig> list(String functionName) {
         return configs.values().stream()
                 .filter(c -> c.functionName().equals(functionName))
-                .sorted(Comparator.comparing(EventInvokeConfig::qualifier))
+                .sorted(Comparator.comparing(EventInvokeConfig::qualifier, QUALIFIER_ORDER))
                 .toList();
     }
 
@@ -208,6 +218,14 @@ public final class EventInvokeConfigStore implements FunctionChangeListener, Aut
     private static Optional<Integer> getInt(ResultSet rows, int index) throws SQLException {
         int value = rows.getInt(index);
         return rows.wasNull() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** 0 for {@code $LATEST}, 1 for a version number, 2 for an alias name. */
+    private static int rank(String qualifier) {
+        if (qualifier.equals("$LATEST")) {
+            return 0;
+        }
+        return VERSION_NUMBER.matcher(qualifier).matches() ? 1 : 2;
     }
 
     private record Key(String functionName, String qualifier) {}

@@ -82,7 +82,7 @@ final class AsyncHarness implements AutoCloseable {
     void createFunction(String name) {
         functions.createFunction(new CreateFunctionInput(name, "python3.12", "arn:aws:iam::000000000000:role/r",
                 "app.handler", new FunctionCodeInput(zip(name), null, null, null, null), null, null, null, true, null,
-                null, null, null, null, null));
+                null, null, null, null, null, null));
     }
 
     /**
@@ -108,7 +108,7 @@ final class AsyncHarness implements AutoCloseable {
         Map<String, List<String>> queryLists = new HashMap<>();
         query.forEach((k, v) -> queryLists.put(k, List.of(v)));
         return new ApiRequest(method, "/", "", path, queryLists, Map.of(), body.getBytes(StandardCharsets.UTF_8), requestId,
-                "http://127.0.0.1");
+                "http://127.0.0.1", ACCOUNT);
     }
 
     static String arn(String function) {

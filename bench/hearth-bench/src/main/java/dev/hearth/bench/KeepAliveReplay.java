@@ -1,10 +1,12 @@
 package dev.hearth.bench;
 
+import dev.hearth.core.AccountContext;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.InvocationRequest;
 import dev.hearth.worker.SandboxInfo;
+import dev.hearth.worker.TracingMode;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerConfig;
 import dev.hearth.worker.WorkerMetrics;
@@ -97,7 +99,7 @@ public final class KeepAliveReplay {
         AtomicReference<Instant> now = new AtomicReference<>(START);
         InstantSource clock = now::get;
         long started = System.nanoTime();
-        try (Worker worker = new Worker(backend, runtimes, (group, stream, at, line) -> { },
+        try (Worker worker = new Worker(backend, runtimes, (account, group, stream, at, line) -> { },
                 WorkerConfig.defaults(work).withKeepAlive(policy).withReapInterval(Duration.ofDays(1)), clock)) {
             Instant nextHousekeeping = START.plus(HOUSEKEEPING);
             for (Arrival arrival : trace) {
@@ -128,8 +130,9 @@ public final class KeepAliveReplay {
     }
 
     private static FunctionRevision function(String name, Path code) {
-        return new FunctionRevision(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name, "rev-1",
-                "python3.12", "app.handler", 128, 30, 512, Map.of(), code, "sha-replay", false);
+        return new FunctionRevision(AccountContext.DEFAULT, name, "$LATEST", AccountContext.DEFAULT.functionArn(name), "rev-1",
+                "python3.12", "app.handler", 128, 30, 512, Map.of(), code, "sha-replay", false,
+                TracingMode.PASS_THROUGH);
     }
 
     /** The replayed arrivals, sorted by time. */

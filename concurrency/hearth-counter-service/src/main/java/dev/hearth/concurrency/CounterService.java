@@ -148,7 +148,8 @@ public final class CounterService {
      */
     public synchronized void checkReservation(String functionName, int reservedConcurrentExecutions) {
         if (reservedConcurrentExecutions < 0) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + reservedConcurrentExecutions
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '"
+                    + reservedConcurrentExecutions
                     + "' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0");
         }
         int delta = reservedConcurrentExecutions - currentReservation(functionName);

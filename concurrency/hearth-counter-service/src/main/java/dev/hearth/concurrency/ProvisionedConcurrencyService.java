@@ -69,9 +69,13 @@ public final class ProvisionedConcurrencyService {
     /** PutProvisionedConcurrencyConfig. */
     public synchronized Config put(FunctionRef function, Integer requested) {
         String qualifier = qualifier(function);
-        if (requested == null || requested < 1) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value " + requested
-                    + " at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater"
+        if (requested == null) {
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at"
+                    + " 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+        }
+        if (requested < 1) {
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '" + requested
+                    + "' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater"
                     + " than or equal to 1");
         }
         ProvisionedConcurrency saved = store.transact(tx -> {
@@ -171,7 +175,7 @@ public final class ProvisionedConcurrencyService {
     }
 
     private static String qualifier(FunctionRef function) {
-        String qualifier = function.qualifier().orElseThrow(() -> LambdaException.invalidParameter(
+        String qualifier = function.qualifier().orElseThrow(() -> new LambdaException(LambdaErrorType.ValidationException,
                 "1 validation error detected: Value null at 'qualifier' failed to satisfy constraint: Member must not be null"));
         if (qualifier.equals(FunctionVersion.LATEST)) {
             throw LambdaException.invalidParameter(

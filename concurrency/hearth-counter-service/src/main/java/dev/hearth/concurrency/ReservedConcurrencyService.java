@@ -2,6 +2,7 @@ package dev.hearth.concurrency;
 
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.store.spi.FunctionStore;
 import dev.hearth.store.spi.StoreTransaction;
@@ -49,8 +50,8 @@ public final class ReservedConcurrencyService {
     public synchronized int put(FunctionRef function, Integer reservedConcurrentExecutions) {
         String name = unqualified(function);
         if (reservedConcurrentExecutions == null) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value null at 'reservedConcurrentExecutions'"
-                    + " failed to satisfy constraint: Member must not be null");
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at"
+                    + " 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
         }
         int reserved = reservedConcurrentExecutions;
         store.transact(tx -> {
@@ -99,8 +100,8 @@ public final class ReservedConcurrencyService {
 
     private static String unqualified(FunctionRef function) {
         if (function.qualifier().isPresent()) {
-            throw LambdaException.invalidParameter("Concurrency is set for the function as a whole: use the unqualified"
-                    + " function name or ARN, not " + function.qualifier().get() + ".");
+            throw LambdaException.invalidParameter("This operation is permitted on Lambda functions only. Aliases and versions"
+                    + " do not support this operation. Please specify either a function name or an unqualified function ARN.");
         }
         return function.name();
     }

@@ -135,7 +135,8 @@ final class TestProvisionedConcurrencyService {
 
     private void createFunction(String name, String... versions) {
         FunctionConfiguration configuration = new FunctionConfiguration("python3.12", "app.handler",
-                "arn:aws:iam::000000000000:role/r", "", 128, 3, 512, Map.of(), List.of("x86_64"), "None");
+                "arn:aws:iam::000000000000:role/r", "", 128, 3, 512, Map.of(), List.of("x86_64"), "None",
+                "PassThrough");
         store.transact(tx -> {
             tx.insertFunction(new FunctionRecord(name, NOW, versions.length, Map.of()),
                     new FunctionVersion(name, FunctionVersion.LATEST, configuration, new CodeRef("sha-" + name, 10), NOW, "rev"));

@@ -129,7 +129,8 @@ final class TestReservedConcurrencyService {
     private void createFunction(String name) {
         Instant now = Instant.parse("2026-11-22T08:00:00Z");
         FunctionConfiguration configuration = new FunctionConfiguration("python3.12", "app.handler",
-                "arn:aws:iam::000000000000:role/r", "", 128, 3, 512, Map.of(), List.of("x86_64"), "None");
+                "arn:aws:iam::000000000000:role/r", "", 128, 3, 512, Map.of(), List.of("x86_64"), "None",
+                "PassThrough");
         store.transact(tx -> {
             tx.insertFunction(new FunctionRecord(name, now, 0, Map.of()),
                     new FunctionVersion(name, FunctionVersion.LATEST, configuration, new CodeRef("sha-" + name, 10), now, "rev"));

@@ -2,6 +2,8 @@ package dev.hearth.controlplane;
 
 import static dev.hearth.core.LambdaException.invalidParameter;
 
+import dev.hearth.controlplane.api.TracingConfig;
+import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.store.spi.FunctionConfiguration;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +16,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Lambda's documented constraints on function configuration, checked before anything is stored.
- * Messages follow Lambda's {@code 1 validation error detected: Value 'x' at 'field' failed to satisfy
- * constraint: ...} wording so that tools and people recognise them.
+ * Lambda's constraints on function configuration, checked before anything is stored, in two kinds as
+ * Lambda has them: the constraints its service model declares on request members (length, pattern,
+ * range, enum), collected into {@link ConstraintViolations} and answered together as one {@code
+ * ValidationException} ("1 validation error detected: Value 'x' at 'field' failed to satisfy
+ * constraint: ..."), then Lambda's own semantic rules (runtimes, environment, limits), each an {@code
+ * InvalidParameterValueException} with Lambda's wording.
  */
 final class ConfigurationRules {
     static final int MIN_MEMORY = 128;
     static final int MAX_MEMORY = 10_240;
+    /** The model's bound on {@code MemorySize}; beyond {@link #MAX_MEMORY} Lambda refuses it by a rule of its own. */
+    static final int MODEL_MAX_MEMORY = 32_768;
     static final int MIN_TIMEOUT = 1;
     static final int MAX_TIMEOUT = 900;
     static final int MIN_EPHEMERAL = 512;
@@ -34,10 +41,26 @@ final class ConfigurationRules {
     private static final Pattern ROLE = Pattern.compile("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_])+");
     private static final Pattern ALIAS_NAME = Pattern.compile("(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
-    private static final Pattern VERSION = Pattern.compile("\\$LATEST|[0-9]+");
+    private static final Pattern VERSION = Pattern.compile("\\$LATEST(\\.PUBLISHED)?|[0-9]+");
+    private static final Set<String> PACKAGE_TYPES = Set.of("Zip", "Image");
+    private static final String RUNTIME_AND_HANDLER_MANDATORY =
+            "Runtime and Handler are mandatory parameters for functions created with deployment packages.";
+    /**
+     * The runtimes Lambda accepts for new and updated .zip functions, as its error message lists them
+     * (its order), and those it no longer accepts (its runtime deprecation table: past "block function
+     * create"), which get the "no longer supported" answer.
+     */
+    static final String LAMBDA_RUNTIMES = "[nodejs20.x, python3.14, provided.al2023, python3.12, python3.13, nodejs24.x,"
+            + " nodejs22.x, java25, python3.10, python3.11, java21, ruby3.3, ruby3.4, ruby3.2, python3.9, java17, dotnet10,"
+            + " dotnet8, java11, provided.al2, java8.al2]";
+    static final Set<String> DEPRECATED_RUNTIMES = Set.of("nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10",
+            "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x", "nodejs18.x", "java8", "python2.7", "python3.6", "python3.7",
+            "python3.8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "go1.x", "ruby2.5",
+            "ruby2.7", "provided");
     private static final Set<String> ARCHITECTURES = Set.of("x86_64", "arm64");
     private static final Set<String> SNAP_START = Set.of("PublishedVersions", "None");
     private static final String SNAP_START_ON = "PublishedVersions";
+    private static final List<String> TRACING_MODES = List.of("Active", "PassThrough");
     private static final Pattern SNAP_START_RUNTIME = Pattern.compile("(java|python3\\.|dotnet)(\\d+)");
 
     /** Keys Lambda sets itself and refuses to let a function override. */
@@ -54,65 +77,100 @@ final class ConfigurationRules {
         this.knownRuntime = knownRuntime;
     }
 
+    /**
+     * {@code Runtime}, a semantic rule of Lambda's (not a model constraint): a deprecated runtime is
+     * "no longer supported", any other unknown value is refused with Lambda's list of runtimes, both as
+     * {@code InvalidParameterValueException}.
+     */
     String runtime(String runtime) {
-        required(runtime, "runtime");
+        if (runtime == null) {
+            throw invalidParameter(RUNTIME_AND_HANDLER_MANDATORY);
+        }
+        if (DEPRECATED_RUNTIMES.contains(runtime)) {
+            throw invalidParameter("The runtime parameter of " + runtime + " is no longer supported for creating or updating"
+                    + " AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.");
+        }
         if (!knownRuntime.test(runtime)) {
-            throw invalidParameter(constraint(runtime, "runtime",
-                    "Member must satisfy enum value set of Lambda's runtime identifiers (e.g. python3.12, nodejs22.x, java21, provided.al2023)"));
+            throw invalidParameter("Value " + runtime + " at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: "
+                    + LAMBDA_RUNTIMES + " or be a valid ARN");
         }
         return runtime;
     }
 
-    String handler(String handler) {
-        required(handler, "handler");
-        if (handler.length() > MAX_HANDLER) {
-            throw invalidParameter(constraint(handler, "handler", "Member must have length less than or equal to " + MAX_HANDLER));
-        }
-        if (!HANDLER.matcher(handler).matches()) {
-            throw invalidParameter(constraint(handler, "handler", "Member must satisfy regular expression pattern: [^\\s]+"));
+    /** A .zip function's {@code Handler}, required by Lambda's rule for .zip packages (semantic). */
+    static String handlerPresent(String handler) {
+        if (handler == null) {
+            throw invalidParameter(RUNTIME_AND_HANDLER_MANDATORY);
         }
         return handler;
     }
 
-    String role(String role) {
-        required(role, "role");
-        if (!ROLE.matcher(role).matches()) {
-            throw invalidParameter(constraint(role, "role",
-                    "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"));
+    static String handler(String handler, ConstraintViolations violations) {
+        if (handler == null) {
+            return null;
+        }
+        if (handler.length() > MAX_HANDLER) {
+            violations.add(handler, "handler", "Member must have length less than or equal to " + MAX_HANDLER);
+        }
+        if (!HANDLER.matcher(handler).matches()) {
+            violations.add(handler, "handler", "Member must satisfy regular expression pattern: [^\\s]+");
+        }
+        return handler;
+    }
+
+    static String role(String role, ConstraintViolations violations) {
+        if (role != null && !ROLE.matcher(role).matches()) {
+            violations.add(role, "role",
+                    "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
         }
         return role;
     }
 
-    int memorySize(int memory) {
-        return range(memory, "memorySize", MIN_MEMORY, MAX_MEMORY);
+    /** {@code MemorySize} within the model's range (128 to 32768); Lambda's own limit is {@link #memoryLimit}. */
+    static Integer memorySize(Integer memory, ConstraintViolations violations) {
+        return range(memory, "memorySize", MIN_MEMORY, MODEL_MAX_MEMORY, violations);
     }
 
-    int timeout(int timeout) {
-        return range(timeout, "timeout", MIN_TIMEOUT, MAX_TIMEOUT);
+    /** Lambda's limit on a function's memory (10240 MB), a semantic rule past the model's range. */
+    static int memoryLimit(int memory) {
+        if (memory > MAX_MEMORY) {
+            throw invalidParameter("'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to "
+                    + MAX_MEMORY);
+        }
+        return memory;
     }
 
-    int ephemeralStorage(int size) {
-        return range(size, "ephemeralStorage.size", MIN_EPHEMERAL, MAX_EPHEMERAL);
+    static Integer timeout(Integer timeout, ConstraintViolations violations) {
+        return range(timeout, "timeout", MIN_TIMEOUT, MAX_TIMEOUT, violations);
     }
 
-    String description(String description) {
-        if (description.length() > MAX_DESCRIPTION) {
-            throw invalidParameter(constraint(description, "description",
-                    "Member must have length less than or equal to " + MAX_DESCRIPTION));
+    static Integer ephemeralStorage(Integer size, ConstraintViolations violations) {
+        return range(size, "ephemeralStorage.size", MIN_EPHEMERAL, MAX_EPHEMERAL, violations);
+    }
+
+    static String description(String description, ConstraintViolations violations) {
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            violations.add(description, "description", "Member must have length less than or equal to " + MAX_DESCRIPTION);
         }
         return description;
     }
 
+    /** Variable names of {@code Environment.Variables} (a sensitive member: its value is not repeated). */
+    static Map<String, String> environmentNames(Map<String, String> variables, ConstraintViolations violations) {
+        if (variables != null && variables.keySet().stream().anyMatch(key -> !ENV_KEY.matcher(key).matches())) {
+            violations.addSensitive("environment.variables",
+                    "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]");
+        }
+        return variables;
+    }
+
+    /** Lambda's rules on environment variables: no reserved names, at most 4 KB as JSON (semantic). */
     Map<String, String> environment(Map<String, String> variables) {
         Set<String> reserved = new TreeSet<>();
         StringBuilder measured = new StringBuilder("{");
         for (Map.Entry<String, String> e : variables.entrySet()) {
             if (e.getValue() == null) {
                 throw invalidParameter("Environment variable " + e.getKey() + " has no value.");
-            }
-            if (!ENV_KEY.matcher(e.getKey()).matches()) {
-                throw invalidParameter(constraint(e.getKey(), "environment.variables",
-                        "Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+"));
             }
             if (RESERVED_ENVIRONMENT_KEYS.contains(e.getKey())) {
                 reserved.add(e.getKey());
@@ -135,19 +193,42 @@ final class ConfigurationRules {
         return Map.copyOf(variables);
     }
 
-    List<String> architectures(List<String> architectures) {
-        if (architectures.size() != 1 || !ARCHITECTURES.contains(architectures.getFirst())) {
-            throw invalidParameter(constraint(String.valueOf(architectures), "architectures",
-                    "Member must have length 1 and satisfy enum value set: [x86_64, arm64]"));
+    static List<String> architectures(List<String> architectures, ConstraintViolations violations) {
+        if (architectures == null) {
+            return null;
         }
-        return List.copyOf(architectures);
+        if (architectures.size() > 1) {
+            violations.add(architectures, "architectures", "Member must have length less than or equal to 1");
+        } else if (architectures.isEmpty()) {
+            violations.add(architectures, "architectures", "Member must have length greater than or equal to 1");
+        } else if (!ARCHITECTURES.contains(architectures.getFirst())) {
+            violations.add(architectures, "architectures",
+                    "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]");
+        }
+        return architectures;
     }
 
-    String snapStart(String applyOn) {
-        if (!SNAP_START.contains(applyOn)) {
-            throw invalidParameter(constraint(applyOn, "snapStart.applyOn", "Member must satisfy enum value set: [PublishedVersions, None]"));
+    static String snapStart(String applyOn, ConstraintViolations violations) {
+        if (applyOn != null && !SNAP_START.contains(applyOn)) {
+            violations.add(applyOn, "snapStart.applyOn", "Member must satisfy enum value set: [PublishedVersions, None]");
         }
         return applyOn;
+    }
+
+    static String packageType(String packageType, ConstraintViolations violations) {
+        if (packageType != null && !PACKAGE_TYPES.contains(packageType)) {
+            violations.add(packageType, "packageType", "Member must satisfy enum value set: [Zip, Image]");
+        }
+        return packageType;
+    }
+
+    /** {@code TracingConfig.Mode}, an enum of the model: {@code Active} or {@code PassThrough}; null when not given. */
+    static String tracingMode(TracingConfig tracingConfig, ConstraintViolations violations) {
+        String mode = tracingConfig == null ? null : tracingConfig.mode();
+        if (mode != null && !TRACING_MODES.contains(mode)) {
+            violations.add(mode, "tracingConfig.mode", "Member must satisfy enum value set: [" + String.join(", ", TRACING_MODES) + "]");
+        }
+        return mode;
     }
 
     /**
@@ -175,9 +256,10 @@ final class ConfigurationRules {
         };
     }
 
+    /** Tags of CreateFunction and TagResource: at most 50 per function (a semantic rule). */
     Map<String, String> tags(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS) {
-            throw invalidParameter("Number of tags exceeds resource tag limit of " + MAX_TAGS + ".");
+            throw invalidParameter("Number of tags exceeds resource tag limit.");
         }
         for (Map.Entry<String, String> e : tags.entrySet()) {
             if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getKey().startsWith("aws:")) {
@@ -190,43 +272,84 @@ final class ConfigurationRules {
         return Map.copyOf(tags);
     }
 
-    static String aliasName(String name) {
-        required(name, "name");
-        if (name.length() > 128 || !ALIAS_NAME.matcher(name).matches()) {
-            throw invalidParameter(constraint(name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)"));
+    /** An alias {@code Name} (path or body): 1 to 128 characters, not only digits. */
+    static String aliasName(String name, ConstraintViolations violations) {
+        if (name == null) {
+            violations.missing("name");
+            return null;
+        }
+        if (name.length() > 128) {
+            violations.add(name, "name", "Member must have length less than or equal to 128");
+        }
+        if (!ALIAS_NAME.matcher(name).matches()) {
+            violations.add(name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
         }
         return name;
     }
 
-    static String version(String version, String field) {
-        required(version, field);
+    /** An alias's {@code FunctionVersion}: {@code $LATEST} or a version number. */
+    static String version(String version, String member, ConstraintViolations violations) {
+        if (version == null) {
+            return null;
+        }
+        if (version.length() > 1024) {
+            violations.add(version, member, "Member must have length less than or equal to 1024");
+        }
         if (!VERSION.matcher(version).matches()) {
-            throw invalidParameter(constraint(version, field, "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)"));
+            violations.add(version, member, "Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)");
         }
         return version;
     }
 
+    /**
+     * An alias's {@code RoutingConfig.AdditionalVersionWeights}: keys are version numbers, values
+     * weights from 0.0 to 1.0, as the model declares the map (the violation names the whole map, as
+     * Lambda's does: {@code Value '{2=2.0}'}).
+     */
+    static Map<String, Double> additionalVersionWeights(Map<String, Double> weights, ConstraintViolations violations) {
+        if (weights == null) {
+            return null;
+        }
+        String member = "routingConfig.additionalVersionWeights";
+        String shown = weights.toString();
+        if (weights.keySet().stream().anyMatch(k -> k.isEmpty() || k.length() > 1024 || !k.matches("[0-9]+"))) {
+            violations.add(shown, member, "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, "
+                    + "Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]");
+        }
+        if (weights.values().stream().anyMatch(w -> w == null || w < 0.0 || w > 1.0)) {
+            violations.add(shown, member, "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, "
+                    + "Member must have value greater than or equal to 0.0, Member must not be null]");
+        }
+        return weights;
+    }
+
+    /** A list operation's {@code MaxItems}: 1 to 10000 (the model's range), else {@code defaultValue}. */
     static int maxItems(Integer maxItems, int defaultValue) {
         if (maxItems == null) {
             return defaultValue;
         }
-        return range(maxItems, "maxItems", 1, 10_000);
+        ConstraintViolations violations = new ConstraintViolations();
+        range(maxItems, "maxItems", 1, 10_000, violations);
+        violations.throwIfAny();
+        return maxItems;
     }
 
+    /** @throws LambdaException {@code ValidationException} when a required member is missing */
     static <T> T required(T value, String field) {
         if (value == null) {
-            throw invalidParameter("1 validation error detected: Value null at '" + field
-                    + "' failed to satisfy constraint: Member must not be null");
+            throw new ConstraintViolations().missing(field).exception();
         }
         return value;
     }
 
-    private static int range(int value, String field, int min, int max) {
-        if (value < min) {
-            throw invalidParameter(constraint(String.valueOf(value), field, "Member must have value greater than or equal to " + min));
+    private static Integer range(Integer value, String field, int min, int max, ConstraintViolations violations) {
+        if (value == null) {
+            return null;
         }
-        if (value > max) {
-            throw invalidParameter(constraint(String.valueOf(value), field, "Member must have value less than or equal to " + max));
+        if (value < min) {
+            violations.add(value, field, "Member must have value greater than or equal to " + min);
+        } else if (value > max) {
+            violations.add(value, field, "Member must have value less than or equal to " + max);
         }
         return value;
     }

@@ -95,7 +95,7 @@ final class TestFunctionResolver {
     private void create(String name, String marker) {
         functions.createFunction(new CreateFunctionInput(name, "python3.12", "arn:aws:iam::000000000000:role/r", "app.handler",
                 new FunctionCodeInput(zip(marker), null, null, null, null), null, null, null, true, null, null, null, null,
-                null, null));
+                null, null, null));
     }
 
     private void publishNewCode(String name, String marker) {

@@ -4,14 +4,20 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The region and account id that this Hearth installation reports in ARNs. Hearth is single-tenant:
- * one installation is one account in one region, both configurable.
+ * An account in a region: whose a function, a queue or a log is, and what its ARNs say. Lambda is
+ * regional and per account, and so is Hearth: a request acts in the region it is signed for and the
+ * account its credentials name, and what one (account, region) has, no other sees.
  */
 public record AccountContext(String region, String accountId) {
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov)?-[a-z]+-\\d");
 
     public static final AccountContext DEFAULT = new AccountContext("us-east-1", "000000000000");
+
+    /** Whether {@code name} has the shape of an AWS region name ({@code us-east-1}, {@code us-gov-west-1}). */
+    public static boolean isRegionName(String name) {
+        return name != null && REGION.matcher(name).matches();
+    }
 
     public AccountContext {
         Objects.requireNonNull(region, "region");

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * again.
  *
  * <p>Parsing validates the shape only; whether the function exists is the control plane's business.
- * An ARN naming another account or region than the caller's is rejected, as Lambda does.
+ * An ARN naming another region than the caller's is not found, and one of another account is
+ * denied, as Lambda answers them.
  *
  * @param account the account and region the function lives in
  * @param name the function's name
@@ -113,11 +114,20 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
         return new FunctionRef(account, name, separate);
     }
 
+    /**
+     * Lambda's answers for an ARN outside the caller's account and region: another region is not
+     * reachable (404, as Lambda words it); another account's function needs a resource-based policy
+     * allowing the caller, which Hearth does not have yet (403).
+     */
     private static void checkOwner(String text, String region, String accountId, AccountContext account) {
-        if (!account.accountId().equals(accountId) || !account.region().equals(region)) {
-            throw new LambdaException(LambdaErrorType.AccessDeniedException,
-                    "The function " + text + " does not belong to this account and region ("
-                            + account.accountId() + ", " + account.region() + ").");
+        if (!account.region().equals(region)) {
+            throw LambdaException.notFound("Functions from '" + region + "' are not reachable in this region ('"
+                    + account.region() + "')");
+        }
+        if (!account.accountId().equals(accountId)) {
+            throw new LambdaException(LambdaErrorType.AccessDeniedException, "User: arn:aws:iam::" + account.accountId()
+                    + ":root is not authorized to perform this operation on resource: " + text
+                    + " because no resource-based policy allows it");
         }
     }
 }

@@ -15,10 +15,12 @@ import dev.hearth.invocation.InvocationService;
 import dev.hearth.worker.InvocationResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Lambda's Invoke operation (the invoke frontend): parses the function reference and qualifier,
@@ -31,7 +33,8 @@ import java.util.Map;
  * {@code Event} is stored durably for the asynchronous pollers (202). A version whose state is
  * {@code Pending} (a SnapStart snapshot being taken) is refused for every type with 409 {@code
  * SnapStartNotReadyException}, as Lambda does; beyond the account's or the function's concurrency a
- * synchronous invocation is refused with 429 {@code TooManyRequestsException}.
+ * synchronous invocation is refused with 429 {@code TooManyRequestsException}. The deprecated
+ * {@code InvokeAsync} takes the {@code Event} path and answers 202 {@code {"Status": 202}}.
  */
 public final class InvokeApi {
     /** Lambda's synchronous payload limit: 6 MB. */
@@ -47,13 +50,32 @@ public final class InvokeApi {
     }
 
     public List<Route> routes() {
-        return List.of(new Route("POST", "/2015-03-31/functions/{FunctionName}/invocations", "Invoke",
-                SYNC_PAYLOAD_LIMIT, this::invoke));
+        // "InvokeFunction": the name Lambda gives the operation in its 413 ("Request must be smaller than
+        // 6291456 bytes for the InvokeFunction operation")
+        return List.of(new Route("POST", "/2015-03-31/functions/{FunctionName}/invocations", "InvokeFunction",
+                SYNC_PAYLOAD_LIMIT, this::invoke),
+                new Route("POST", "/2014-11-13/functions/{FunctionName}/invoke-async/", "InvokeAsync",
+                        SYNC_PAYLOAD_LIMIT, this::invokeAsync));
+    }
+
+    /**
+     * Lambda's deprecated InvokeAsync (2014-11-13): the body is the event, accepted exactly as an
+     * {@code Event} invocation (resolved, then stored durably; 256 KB at most) and answered 202 with
+     * {@code {"Status": 202}}. The function name may carry a qualifier ({@code my-function:live}).
+     */
+    private ApiResponse invokeAsync(ApiRequest request) {
+        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account);
+        ResolvedFunction resolved = invocations.resolve(ref);
+        byte[] payload = request.body();
+        requireJson(payload);
+        invocations.accept(resolved, request.requestId(), payload);
+        return ApiResponse.json(202, "{\"Status\":202}".getBytes(StandardCharsets.UTF_8));
     }
 
     private ApiResponse invoke(ApiRequest request) {
         FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
         String type = request.header("X-Amz-Invocation-Type").orElse("RequestResponse");
+        checkHeaders(type, request.header("X-Amz-Log-Type"));
         ResolvedFunction resolved = invocations.resolve(ref);
         byte[] payload = request.body();
         requireJson(payload);
@@ -64,15 +86,33 @@ public final class InvokeApi {
                 invocations.accept(resolved, request.requestId(), payload);
                 yield new ApiResponse(202, Map.of(), new byte[0], null);
             }
-            default -> throw LambdaException.invalidParameter("1 validation error detected: Value '" + type
-                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+            default -> throw new IllegalStateException("invocation type checked before: " + type);
         };
+    }
+
+    /**
+     * The invocation type and log type as Lambda's model constrains them, checked before anything
+     * else: one {@code ValidationException} naming every value outside its enum.
+     */
+    private static void checkHeaders(String invocationType, Optional<String> logType) {
+        List<String> violations = new ArrayList<>();
+        if (!List.of("Event", "RequestResponse", "DryRun").contains(invocationType)) {
+            violations.add("Value '" + invocationType
+                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+        }
+        logType.filter(value -> !value.equals("None") && !value.equals("Tail")).ifPresent(value -> violations.add("Value '" + value
+                + "' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]"));
+        if (!violations.isEmpty()) {
+            throw new LambdaException(LambdaErrorType.ValidationException, violations.size()
+                    + (violations.size() == 1 ? " validation error detected: " : " validation errors detected: ")
+                    + String.join("; ", violations));
+        }
     }
 
     private ApiResponse runSynchronously(ApiRequest request, ResolvedFunction resolved, byte[] payload) {
         boolean tail = request.header("X-Amz-Log-Type").map("Tail"::equals).orElse(false);
         InvocationResult result = invocations.invoke(resolved, request.requestId(), payload,
-                request.header("X-Amz-Client-Context"), tail);
+                request.header("X-Amz-Client-Context"), tail, request.header("X-Amzn-Trace-Id"));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Amz-Executed-Version", result.executedVersion());
         result.functionError().ifPresent(error -> headers.put("X-Amz-Function-Error", error));

@@ -48,8 +48,7 @@ public final class ManagementApi {
                 new Route("POST", FUNCTIONS, "CreateFunction", CODE_REQUEST_LIMIT, r -> created(
                         functions.createFunction(AwsJson.read(r.body(), CreateFunctionInput.class)))),
                 new Route("GET", FUNCTIONS + "/", "ListFunctions", REQUEST_LIMIT, r -> ok(functions.listFunctions(
-                        r.query("Marker"), r.queryInt("MaxItems").orElse(null),
-                        r.query("FunctionVersion").map("ALL"::equals).orElse(false)))),
+                        r.query("MasterRegion"), r.query("FunctionVersion"), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
                 new Route("GET", FUNCTION, "GetFunction", REQUEST_LIMIT, r -> ok(functions.getFunction(
                         ref(r), v -> downloads.location(r.baseUrl(), v)))),
                 new Route("DELETE", FUNCTION, "DeleteFunction", REQUEST_LIMIT, r -> {

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -31,7 +32,11 @@ public final class MetricsApi {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    public MetricsApi(Worker worker, CounterService counter) {
+    /**
+     * @param counters the Counter services of every account and region served (read at each scrape:
+     *     concurrency is the sum over them; the limit is per account and region, the same for each)
+     */
+    public MetricsApi(Worker worker, Supplier<List<CounterService>> counters) {
         String policy = worker.keepAlivePolicy().name();
         gauge("hearth_sandboxes", "Execution environments in any phase", worker, m -> m.sandboxes());
         gauge("hearth_sandboxes_idle", "Warm idle execution environments", worker, m -> m.idleSandboxes());
@@ -67,10 +72,12 @@ public final class MetricsApi {
                 .description("Invocations refused for lack of host capacity").register(registry);
         FunctionCounter.builder("hearth_host_evictions", worker, w -> w.capacity().evictions())
                 .description("Times idle sandboxes were evicted to make room").register(registry);
-        Gauge.builder("hearth_concurrent_executions", counter, CounterService::inFlight)
+        Gauge.builder("hearth_concurrent_executions", counters,
+                        c -> c.get().stream().mapToInt(CounterService::inFlight).sum())
                 .description("Invocations running now").register(registry);
-        Gauge.builder("hearth_concurrency_limit", counter, CounterService::accountLimit)
-                .description("The account's concurrency limit").register(registry);
+        Gauge.builder("hearth_concurrency_limit", counters,
+                        c -> c.get().stream().mapToInt(CounterService::accountLimit).max().orElse(0))
+                .description("The concurrency limit of each account in each region").register(registry);
     }
 
     private void gauge(String name, String description, Worker worker, ToDoubleFunction<WorkerMetrics> value) {

@@ -6,6 +6,7 @@ import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.controlplane.LambdaTimestamps;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
@@ -66,13 +67,14 @@ public final class ProvisionedConcurrencyApi {
 
     private ApiResponse list(ApiRequest r) {
         if (!r.query("List").orElseThrow().equals("ALL")) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + r.query("List").orElseThrow()
-                    + "' at 'list' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '"
+                    + r.query("List").orElseThrow() + "' at 'list' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
         }
         int maxItems = r.queryInt("MaxItems").orElse(MAX_ITEMS);
         if (maxItems < 1 || maxItems > MAX_ITEMS) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + maxItems
-                    + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and " + MAX_ITEMS);
+            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '" + maxItems
+                    + "' at 'maxItems' failed to satisfy constraint: Member must have value "
+                    + (maxItems < 1 ? "greater than or equal to 1" : "less than or equal to " + MAX_ITEMS));
         }
         FunctionRef function = FunctionRef.parse(r.path("FunctionName"), account);
         List<Config> all = service.list(function);

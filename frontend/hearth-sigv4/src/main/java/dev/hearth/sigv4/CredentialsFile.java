@@ -17,7 +17,8 @@ import java.util.Optional;
  * The key pairs of an AWS shared-credentials file ({@code ~/.aws/credentials}): {@code [name]}
  * sections (also {@code [profile name]}) with {@code aws_access_key_id} and
  * {@code aws_secret_access_key}; {@code #} and {@code ;} comment lines; blank lines; whitespace
- * around names and values. Other keys ({@code aws_session_token}, {@code region}, ...) are ignored,
+ * around names and values. A profile's {@code aws_account_id} (the AWS SDKs' own setting) names the
+ * account its key acts in. Other keys ({@code aws_session_token}, {@code region}, ...) are ignored,
  * and so are sections that name no key pair at all. Every profile's key pair is accepted.
  *
  * <p>Immutable and thread-safe once loaded. Loading fails with an {@link IllegalArgumentException}
@@ -27,6 +28,8 @@ import java.util.Optional;
 public final class CredentialsFile implements CredentialsLookup {
     static final String ACCESS_KEY_ID = "aws_access_key_id";
     static final String SECRET_ACCESS_KEY = "aws_secret_access_key";
+    /** The account a profile's key acts in (the AWS SDKs' and CLI's own setting of that name). */
+    static final String ACCOUNT_ID = "aws_account_id";
 
     private final Map<String, AccessKey> keysById;
 
@@ -128,7 +131,13 @@ public final class CredentialsFile implements CredentialsLookup {
                     throw malformed(source, value.line(), "profile [" + section.name + "] has an empty value");
                 }
             }
-            AccessKey key = new AccessKey(id.text(), secret.text(), section.name);
+            Value account = section.values.get(ACCOUNT_ID);
+            if (account != null && !account.text().matches("\\d{12}")) {
+                throw malformed(source, account.line(), "profile [" + section.name + "] has an " + ACCOUNT_ID
+                        + " that is not 12 digits: '" + account.text() + "'");
+            }
+            AccessKey key = new AccessKey(id.text(), secret.text(), section.name,
+                    Optional.ofNullable(account).map(Value::text));
             AccessKey earlier = keys.putIfAbsent(key.accessKeyId(), key);
             if (earlier != null && !earlier.secretAccessKey().equals(key.secretAccessKey())) {
                 throw malformed(source, id.line(), "access key id " + key.accessKeyId() + " of profile [" + section.name

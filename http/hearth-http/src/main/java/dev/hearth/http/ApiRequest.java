@@ -1,5 +1,6 @@
 package dev.hearth.http;
 
+import dev.hearth.core.AccountContext;
 import dev.hearth.core.LambdaException;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,9 @@ import java.util.Optional;
  * One HTTP request as an endpoint sees it: path parameters already percent-decoded, query
  * parameters decoded (several values per name kept), header names lower-cased; the raw path and
  * query as received (for signature verification).
+ *
+ * @param caller the account and region the request acts in: the region of its signing scope (or the
+ *     server's for an unsigned request), the account its credentials name (or the server's)
  */
 public record ApiRequest(
         String method,
@@ -19,7 +23,13 @@ public record ApiRequest(
         Map<String, List<String>> headers,
         byte[] body,
         String requestId,
-        String baseUrl) {
+        String baseUrl,
+        AccountContext caller) {
+
+    /** This request acting in {@code account} instead. */
+    public ApiRequest withCaller(AccountContext account) {
+        return new ApiRequest(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, baseUrl, account);
+    }
 
     public String path(String name) {
         String value = pathParameters.get(name);

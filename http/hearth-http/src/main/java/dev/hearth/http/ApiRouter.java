@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Chooses the service and the route of a request on Hearth's one endpoint, so that S3 bucket
@@ -30,8 +28,6 @@ import java.util.regex.Pattern;
  * routing. Stateless and thread-safe; needs no socket.
  */
 public final class ApiRouter {
-    private static final Pattern HEADER_CREDENTIAL = Pattern.compile("Credential=([^,\\s]+)");
-
     private final List<ApiService> services;
     private final Map<String, ApiService> bySigningName = new LinkedHashMap<>();
     private final Map<String, ApiService> byTargetPrefix = new LinkedHashMap<>();
@@ -64,7 +60,7 @@ public final class ApiRouter {
      */
     public Match route(String method, String rawPath, Function<String, Optional<String>> header,
             Map<String, List<String>> query) {
-        Optional<String> signedFor = signingService(header, query);
+        Optional<String> signedFor = SigningScope.of(header, query).map(SigningScope::service);
         if (signedFor.isPresent()) {
             ApiService service = bySigningName.get(signedFor.get());
             if (service == null) {
@@ -109,21 +105,5 @@ public final class ApiRouter {
                     "Method " + method + " is not allowed on " + rawPath);
         }
         throw new LambdaException(LambdaErrorType.UnknownOperationException, "Unknown operation: " + method + " " + rawPath);
-    }
-
-    /** The service named by the request's credential scope, if it carries one. */
-    static Optional<String> signingService(Function<String, Optional<String>> header, Map<String, List<String>> query) {
-        Optional<String> credential = header.apply("authorization").flatMap(value -> {
-            Matcher m = HEADER_CREDENTIAL.matcher(value);
-            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        });
-        if (credential.isEmpty()) {
-            List<String> presigned = query.getOrDefault("X-Amz-Credential", List.of());
-            credential = presigned.isEmpty() ? Optional.empty() : Optional.of(presigned.getFirst());
-        }
-        return credential.flatMap(scope -> {
-            String[] parts = scope.split("/", -1);
-            return parts.length == 5 && !parts[3].isEmpty() ? Optional.of(parts[3]) : Optional.empty();
-        });
     }
 }

@@ -8,23 +8,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become Lambda error responses: status from the error type,
- * {@code x-amzn-ErrorType} header, and a JSON body {@code {"Type": "User"|"Service", "message": ...}}
- * plus any extra fields (such as {@code Reason}). The body also names the type in {@code __type},
- * where clients of AWS's JSON 1.1 protocol (the CloudWatch Logs API served beside Lambda's) read it. Anything that is not a {@link LambdaException} is a
- * bug: it is logged with its stack trace and answered as {@code ServiceException} (500).
+ * The one place where failures become AWS error responses: the status from the error type, its name
+ * in the {@code x-amzn-ErrorType} header (where the SDKs and the CLI read the error code), and a JSON
+ * body in the shape of the service's protocol ({@link Protocol}) plus any extra fields (such as
+ * {@code Reason}). Anything that is not a {@link LambdaException} is a bug: it is logged with its
+ * stack trace and answered as {@code ServiceException} (500).
  */
 public final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
     private ErrorResponses() {}
 
-    public static ApiResponse of(Throwable failure, String operation, String requestId) {
+    /** How a service's protocol writes an error body. */
+    public enum Protocol {
+        /**
+         * Lambda's REST JSON: the fields Lambda's service model declares for the error type ({@link
+         * LambdaErrorType#body()}), e.g. {@code {"Type": "User", "Message": "Function not found: ..."}}
+         * for ResourceNotFoundException and {@code {"Type": "User", "message": "..."}} for
+         * InvalidParameterValueException; the error code is in the header only.
+         */
+        REST_JSON,
+        /**
+         * AWS JSON 1.0/1.1 (CloudWatch Logs): {@code {"__type": "<code>", "message": "..."}}, where
+         * these protocols' clients read the error code.
+         */
+        AWS_JSON
+    }
+
+    /** The error response for {@code failure} in {@code protocol}'s shape. */
+    public static ApiResponse of(Throwable failure, Protocol protocol, String operation, String requestId) {
         LambdaException error = failure instanceof LambdaException e ? e : unexpected(failure, operation, requestId);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("Type", error.httpStatus() >= 500 ? "Service" : "User");
-        body.put("message", error.getMessage());
-        body.put("__type", error.type().name());
+        switch (protocol) {
+            case REST_JSON -> {
+                LambdaErrorType.ErrorBody fields = error.type().body();
+                if (fields.typed()) {
+                    body.put("Type", error.httpStatus() >= 500 ? "Service" : "User");
+                }
+                body.put(fields.messageField(), error.getMessage());
+            }
+            case AWS_JSON -> {
+                body.put("__type", error.type().name());
+                body.put("message", error.getMessage());
+            }
+        }
         body.putAll(error.extraFields());
         return ApiResponse.json(error.httpStatus(), AwsJson.writePlain(body))
                 .withHeader("x-amzn-ErrorType", error.type().name());

@@ -1,5 +1,6 @@
 package dev.hearth.http;
 
+import dev.hearth.core.AccountContext;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.threads.HearthThreads;
@@ -36,8 +37,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>For every request it assigns a request id ({@code x-amzn-RequestId}), refuses bodies over the
  * route's limit with 413 before reading them whole, runs the {@link RequestAuthenticator} for routes
- * with {@link Route.Access#SIGNED} access, and turns every failure into an AWS-shaped error through
- * {@link ErrorResponses}.
+ * with {@link Route.Access#SIGNED} access, tells the endpoint whose request it is ({@link
+ * ApiRequest#caller()}: the signing scope's region, the account the authenticator names, else the
+ * server's own), and turns every failure into an AWS-shaped error through {@link ErrorResponses}.
  *
  * <p>Lifecycle: {@link #start()} binds, {@link #close()} stops gracefully (in-flight requests finish
  * within the stop timeout). Thread-safe once started.
@@ -50,12 +52,16 @@ public final class HttpApiServer implements AutoCloseable {
     private final ApiRouter router;
     private final ExecutorService requestThreads = HearthThreads.perTaskVirtual("request");
     private final RequestAuthenticator authenticator;
+    private final AccountContext serverAccount;
 
     /**
      * @param services the services served on this endpoint; an unsigned request without other keys
      *     goes to the first one with a route for its path
+     * @param serverAccount the account and region of a request that names neither
      */
-    public HttpApiServer(String host, int port, List<ApiService> services, RequestAuthenticator authenticator) {
+    public HttpApiServer(String host, int port, List<ApiService> services, RequestAuthenticator authenticator,
+            AccountContext serverAccount) {
+        this.serverAccount = serverAccount;
         this.router = new ApiRouter(services);
         this.authenticator = authenticator;
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -103,6 +109,9 @@ public final class HttpApiServer implements AutoCloseable {
             String rawPath = request.getHttpURI().getPath();
             ApiResponse answer;
             String operation = method + " " + rawPath;
+            // until the service is known: AWS JSON for a request naming an X-Amz-Target, else REST JSON
+            ErrorResponses.Protocol errorProtocol = request.getHeaders().contains("X-Amz-Target")
+                    ? ErrorResponses.Protocol.AWS_JSON : ErrorResponses.Protocol.REST_JSON;
             try {
                 String rawQuery = request.getHttpURI().getQuery();
                 Map<String, List<String>> query = query(rawQuery);
@@ -110,21 +119,36 @@ public final class HttpApiServer implements AutoCloseable {
                 ApiRouter.Match match = router.route(method, rawPath, name -> first(headers, name), query);
                 Route route = match.route();
                 operation = route.operation();
+                errorProtocol = match.service().errorProtocol();
+                Optional<SigningScope> scope = SigningScope.of(name -> first(headers, name), query);
+                AccountContext region = scope.map(s -> inRegion(serverAccount, s.region())).orElse(serverAccount);
                 ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.pathParameters(), query,
-                        headers, body(request, route), requestId, baseUrl(request));
+                        headers, body(request, route, errorProtocol), requestId, baseUrl(request), region);
                 if (route.access() == Route.Access.SIGNED) {
-                    authenticator.authenticate(api);
+                    Optional<String> account = authenticator.authenticate(api);
+                    if (account.isPresent()) {
+                        api = api.withCaller(new AccountContext(region.region(), account.get()));
+                    }
                 }
                 answer = route.endpoint().handle(api);
             } catch (Throwable failure) {
                 if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
                     throw error;
                 }
-                answer = ErrorResponses.of(failure, operation, requestId);
+                answer = ErrorResponses.of(failure, errorProtocol, operation, requestId);
             }
             send(response, callback, answer, requestId);
             return true;
         }
+    }
+
+    /** {@code account} in the region a request is signed for; a name that is no AWS region is refused. */
+    private static AccountContext inRegion(AccountContext account, String region) {
+        if (!AccountContext.isRegionName(region)) {
+            throw LambdaException.invalidParameter("The request is signed for region '" + region
+                    + "'; Hearth serves AWS region names such as us-east-1.");
+        }
+        return new AccountContext(region, account.accountId());
     }
 
     private static Optional<String> first(Map<String, List<String>> headers, String lowerCaseName) {
@@ -132,12 +156,12 @@ public final class HttpApiServer implements AutoCloseable {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
-    private static byte[] body(Request request, Route route) throws IOException {
+    private static byte[] body(Request request, Route route, ErrorResponses.Protocol protocol) throws IOException {
         try (InputStream in = Content.Source.asInputStream(request)) {
             long declared = request.getLength();
             if (declared > route.maxBodyBytes()) {
                 drain(in);
-                throw tooLarge(route);
+                throw tooLarge(route, protocol);
             }
             if (declared >= 0) {
                 // exactly the declared length: no over-sized read buffer per request
@@ -146,7 +170,7 @@ public final class HttpApiServer implements AutoCloseable {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
             if (body.length > route.maxBodyBytes()) {
                 drain(in);
-                throw tooLarge(route);
+                throw tooLarge(route, protocol);
             }
             return body;
         }
@@ -165,8 +189,17 @@ public final class HttpApiServer implements AutoCloseable {
         }
     }
 
-    private static LambdaException tooLarge(Route route) {
-        return new LambdaException(LambdaErrorType.RequestTooLargeException,
+    /**
+     * The refusal of a body over {@code route}'s limit, in Lambda's words for a REST JSON (Lambda)
+     * route: 413 {@code RequestEntityTooLargeException} "Request must be smaller than 6291456 bytes for
+     * the InvokeFunction operation" (the route's operation name is the one Lambda's message uses).
+     */
+    private static LambdaException tooLarge(Route route, ErrorResponses.Protocol protocol) {
+        LambdaErrorType type = switch (protocol) {
+            case REST_JSON -> LambdaErrorType.RequestEntityTooLargeException;
+            case AWS_JSON -> LambdaErrorType.RequestTooLargeException;
+        };
+        return new LambdaException(type,
                 "Request must be smaller than " + route.maxBodyBytes() + " bytes for the " + route.operation() + " operation");
     }
 

@@ -7,6 +7,7 @@ import dev.hearth.packages.PackageStore;
 import dev.hearth.store.spi.FunctionConfiguration;
 import dev.hearth.store.spi.FunctionVersion;
 import dev.hearth.worker.FunctionRevision;
+import dev.hearth.worker.TracingMode;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -34,8 +35,8 @@ public final class FunctionRevisions {
         String revision = v.lastModified().toString();
         // SnapStart applies to published versions only, as in Lambda
         boolean snapStart = !v.isLatest() && "PublishedVersions".equals(c.snapStartApplyOn());
-        return new FunctionRevision(v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
+        return new FunctionRevision(resolved.invoked().account(), v.functionName(), v.version(), resolved.versionArn(), revision, c.runtime(), c.handler(),
                 c.memorySize(), c.timeout(), c.ephemeralStorageSize(), c.environment(), taskRoot, v.code().sha256(),
-                snapStart);
+                snapStart, TracingMode.ofLambdaName(c.tracingMode()));
     }
 }

@@ -89,10 +89,22 @@ public final class InvocationService implements EventInvoker {
      */
     public InvocationResult invoke(ResolvedFunction function, String requestId, byte[] payload,
             Optional<String> clientContextBase64, boolean tailLog) {
+        return invoke(function, requestId, payload, clientContextBase64, tailLog, Optional.empty());
+    }
+
+    /**
+     * Runs one invocation as {@link #invoke(ResolvedFunction, String, byte[], Optional, boolean)} does,
+     * continuing the caller's X-Ray trace.
+     *
+     * @param traceHeader the caller's {@code X-Amzn-Trace-Id}, if any: its root (and sampling decision)
+     *     carry on in the trace header the function gets
+     */
+    public InvocationResult invoke(ResolvedFunction function, String requestId, byte[] payload,
+            Optional<String> clientContextBase64, boolean tailLog, Optional<String> traceHeader) {
         FunctionRevision revision = revisions.of(function);
         try (ConcurrencyPermit permit = counter.acquire(revision.functionName())) {
             return worker.invoke(revision, new InvocationRequest(requestId, payload, clientContextBase64,
-                    function.invokedArn(), tailLog));
+                    function.invokedArn(), tailLog, traceHeader));
         }
     }
 

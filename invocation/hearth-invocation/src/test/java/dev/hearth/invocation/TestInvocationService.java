@@ -83,14 +83,14 @@ final class TestInvocationService {
         functions.addListener(resolver);
         counter = ReservedConcurrencyService.load(store, ConcurrencyLimits.forAccountLimit(1000), ACCOUNT).counter();
         backend = new FakeSandboxBackend().runtime(FakeRuntime.text(payload -> "echo:" + payload));
-        worker = new Worker(backend, RuntimeCatalog.open(dir.resolve("runtimes")), (group, stream, at, message) -> {},
+        worker = new Worker(backend, RuntimeCatalog.open(dir.resolve("runtimes")), (account, group, stream, at, message) -> {},
                 WorkerConfig.defaults(dir.resolve("work"), 17_408, () -> 16_000), clock);
         invocations = new InvocationService(resolver, version -> states.stateOf(version), new FunctionRevisions(packages),
                 worker, counter, queue);
         invocations.whenEventAccepted(accepted::incrementAndGet);
         functions.createFunction(new CreateFunctionInput("f", RUNTIME, "arn:aws:iam::000000000000:role/r", "fake.handler",
                 new FunctionCodeInput(zip(), null, null, null, null), null, null, null, false, null, null, null, null,
-                null, null));
+                null, null, null));
     }
 
     @AfterEach

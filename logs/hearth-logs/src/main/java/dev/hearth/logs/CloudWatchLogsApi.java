@@ -33,8 +33,10 @@ import java.util.Optional;
  * patterns (see {@link FilterPattern}). Thread-safe.
  */
 public final class CloudWatchLogsApi {
-    /** The target prefix of CloudWatch Logs' operations. */
-    public static final String TARGET_PREFIX = "Logs_20140328.";
+    /** The {@code X-Amz-Target} prefix of CloudWatch Logs' operations, before the dot. */
+    public static final String TARGET_SERVICE = "Logs_20140328";
+    /** The target prefix of CloudWatch Logs' operations: {@code Logs_20140328.<Operation>}. */
+    public static final String TARGET_PREFIX = TARGET_SERVICE + ".";
     /** CloudWatch Logs' content type. */
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final long MAX_REQUEST_BYTES = 1024 * 1024;
@@ -56,7 +58,7 @@ public final class CloudWatchLogsApi {
      * X-Amz-Target} of {@code Logs_20140328.*}, on one route, {@code POST /}, dispatching on the target.
      */
     public ApiService service() {
-        return ApiService.json("logs", TARGET_PREFIX.substring(0, TARGET_PREFIX.length() - 1),
+        return ApiService.json("logs", TARGET_SERVICE,
                 List.of(new Route("POST", "/", "CloudWatchLogs", MAX_REQUEST_BYTES, this::handle)));
     }
 

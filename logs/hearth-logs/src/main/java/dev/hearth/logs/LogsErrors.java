@@ -5,7 +5,8 @@ import dev.hearth.core.LambdaException;
 
 /**
  * The errors CloudWatch Logs answers, as {@link LambdaException}s. Its JSON 1.1 clients read the error
- * code from the body's {@code __type} field, which the HTTP edge writes for every error.
+ * code from the body's {@code __type} field, which the HTTP edge writes for every error of a JSON 1.x
+ * service ({@code ErrorResponses.Protocol.AWS_JSON}).
  */
 final class LogsErrors {
     private LogsErrors() {}

@@ -57,7 +57,7 @@ final class TestCloudWatchLogsApi {
 
     private static ApiRequest request(String target, String body) {
         return new ApiRequest("POST", "/", null, Map.of(), Map.of(), Map.of("x-amz-target", List.of(target)),
-                body.getBytes(StandardCharsets.UTF_8), "req-1", "http://127.0.0.1");
+                body.getBytes(StandardCharsets.UTF_8), "req-1", "http://127.0.0.1", AccountContext.DEFAULT);
     }
 
     @Test
@@ -123,7 +123,7 @@ final class TestCloudWatchLogsApi {
 
     private void assertError(String target, String body, int status, String type, String message) throws Exception {
         assertThatThrownBy(() -> api.handle(request(target, body))).isInstanceOfSatisfying(LambdaException.class, e -> {
-            ApiResponse response = ErrorResponses.of(e, "CloudWatchLogs", "req-1");
+            ApiResponse response = ErrorResponses.of(e, ErrorResponses.Protocol.AWS_JSON, "CloudWatchLogs", "req-1");
             assertThat(response.status()).isEqualTo(status);
             JsonNode json;
             try {

@@ -44,7 +44,7 @@ final class TestCloudWatchLogsOverHttp {
     void start() throws Exception {
         store = SqliteLogStore.open(dir.resolve("logs.db"), LogStoreSettings.DEFAULTS, InstantSource.system(), Optional.empty());
         server = new HttpApiServer("127.0.0.1", 0, List.of(new CloudWatchLogsApi(store, AccountContext.DEFAULT).service()),
-                RequestAuthenticator.ACCEPT_ALL);
+                RequestAuthenticator.ACCEPT_ALL, AccountContext.DEFAULT);
         server.start();
         aws = new AwsCliRunner("http://127.0.0.1:" + server.port(), Files.createDirectory(dir.resolve("aws")));
         // recent timestamps: `aws logs tail` looks at the last 10 minutes by default

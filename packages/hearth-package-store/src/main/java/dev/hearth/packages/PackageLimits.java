@@ -6,7 +6,7 @@ package dev.hearth.packages;
  * <p>Every limit is an inclusive maximum: a package exactly at a limit is accepted.
  *
  * @param maxZippedBytes largest accepted zip, in bytes (Lambda: 50 MB = 52,428,800); larger zips are
- *     rejected with {@code RequestTooLargeException}
+ *     rejected with {@code RequestEntityTooLargeException}
  * @param maxUnzippedBytes largest total of bytes the zip may inflate to, counted while extracting
  *     (Lambda: 250 MB = 262,144,000); larger packages are rejected with
  *     {@code InvalidParameterValueException}

@@ -30,7 +30,7 @@ final class PackageRejections {
 
     static LambdaException zippedTooLarge(long maxZippedBytes) {
         return new LambdaException(
-                LambdaErrorType.RequestTooLargeException,
+                LambdaErrorType.RequestEntityTooLargeException,
                 "Zipped size must be smaller than " + maxZippedBytes + " bytes");
     }
 

@@ -161,7 +161,7 @@ public final class PackageStore implements AutoCloseable {
      * Validates and stores a package; returns the stored package whether it was new or already held.
      *
      * @param zip the zip's bytes (already base64-decoded); not modified or retained
-     * @throws dev.hearth.core.LambdaException {@code RequestTooLargeException} if the zip is over the
+     * @throws dev.hearth.core.LambdaException {@code RequestEntityTooLargeException} if the zip is over the
      *     zipped limit; {@code InvalidParameterValueException} if it is not a readable zip, unzips to
      *     more than the unzipped limit, or holds an unsafe entry (the message names it)
      * @throws UncheckedIOException if the store's disk fails

@@ -115,13 +115,13 @@ final class TestPackageValidation {
     }
 
     @Test
-    void zipOverTheZippedLimitIsRequestTooLarge() {
+    void zipOverTheZippedLimitIsRequestEntityTooLarge() {
         store.close();
         store = PackageStore.open(root, PackageLimits.defaults().withMaxZippedBytes(200));
 
         LambdaException e = rejection(zip().file("a.txt", randomText(1_000)).build());
 
-        assertThat(e.type()).isEqualTo(LambdaErrorType.RequestTooLargeException);
+        assertThat(e.type()).isEqualTo(LambdaErrorType.RequestEntityTooLargeException);
         assertThat(e.httpStatus()).isEqualTo(413);
         assertThat(e).hasMessage("Zipped size must be smaller than 200 bytes");
     }

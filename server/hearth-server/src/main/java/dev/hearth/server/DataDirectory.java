@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import dev.hearth.core.AccountContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The layout of a Hearth data directory, held exclusively by one server process at a time (a lock
@@ -75,10 +79,6 @@ final class DataDirectory implements AutoCloseable {
         return root;
     }
 
-    Path functionsDatabase() {
-        return root.resolve("functions.db");
-    }
-
     Path packages() {
         return root.resolve("packages");
     }
@@ -96,16 +96,56 @@ final class DataDirectory implements AutoCloseable {
         return root.resolve("backends");
     }
 
-    Path logsDatabase() {
-        return root.resolve("logs.db");
+    /**
+     * The databases of one account in one region. The server's own account and region (its {@code
+     * --account-id} and {@code --region}) keep theirs at the top of the data directory, where a
+     * single-account Hearth always had them; every other one under {@code cells/REGION/ACCOUNT/}.
+     */
+    CellDirectory cell(AccountContext scope, AccountContext serverDefault) throws IOException {
+        Path dir = scope.equals(serverDefault) ? root : cells().resolve(scope.region()).resolve(scope.accountId());
+        Files.createDirectories(dir);
+        return new CellDirectory(dir);
     }
 
-    Path queueDatabase() {
-        return root.resolve("queue.db");
+    /** The accounts and regions that have databases under {@code cells/} (the server's own is not among them). */
+    List<AccountContext> existingCells() throws IOException {
+        if (!Files.isDirectory(cells())) {
+            return List.of();
+        }
+        List<AccountContext> found = new ArrayList<>();
+        try (Stream<Path> regions = Files.list(cells())) {
+            for (Path region : regions.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> accounts = Files.list(region)) {
+                    for (Path account : accounts.filter(Files::isDirectory).sorted().toList()) {
+                        found.add(new AccountContext(region.getFileName().toString(), account.getFileName().toString()));
+                    }
+                }
+            }
+        }
+        return found;
     }
 
-    Path eventInvokeConfigDatabase() {
-        return root.resolve("event-invoke-configs.db");
+    private Path cells() {
+        return root.resolve("cells");
+    }
+
+    /** Where one account's databases in one region live. */
+    record CellDirectory(Path dir) {
+        Path functionsDatabase() {
+            return dir.resolve("functions.db");
+        }
+
+        Path logsDatabase() {
+            return dir.resolve("logs.db");
+        }
+
+        Path queueDatabase() {
+            return dir.resolve("queue.db");
+        }
+
+        Path eventInvokeConfigDatabase() {
+            return dir.resolve("event-invoke-configs.db");
+        }
     }
 
     /** A random key private to this installation (created on first use, readable by its owner only). */

@@ -1,45 +1,23 @@
 package dev.hearth.server;
 
-import dev.hearth.async.AsyncInvocationService;
-import dev.hearth.async.EventInvokeConfigStore;
-import dev.hearth.concurrency.ConcurrencyLimits;
-import dev.hearth.concurrency.CounterService;
-import dev.hearth.concurrency.ProvisionedConcurrencyService;
-import dev.hearth.concurrency.ReservedConcurrencyService;
-import dev.hearth.controlplane.ControlPlaneLimits;
-import dev.hearth.controlplane.FunctionResolver;
-import dev.hearth.controlplane.FunctionService;
 import dev.hearth.frontend.CodeDownloads;
-import dev.hearth.frontend.ConcurrencyApi;
-import dev.hearth.frontend.InvokeApi;
-import dev.hearth.frontend.ManagementApi;
 import dev.hearth.frontend.MetricsApi;
-import dev.hearth.frontend.ProvisionedConcurrencyApi;
 import dev.hearth.http.ApiService;
 import dev.hearth.http.HttpApiServer;
 import dev.hearth.http.RequestAuthenticator;
 import dev.hearth.http.Route;
 import dev.hearth.http.SigV4Authenticator;
-import dev.hearth.invocation.FunctionRevisions;
-import dev.hearth.invocation.InvocationService;
-import dev.hearth.invocation.ProvisionedConcurrencyReconciler;
-import dev.hearth.invocation.SnapStartPreparation;
 import dev.hearth.logs.CloudWatchLogsApi;
-import dev.hearth.logs.SqliteLogStore;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.placement.CapacitySettings;
 import dev.hearth.placement.HostMemory;
-import dev.hearth.queue.sqlite.SqliteEventQueue;
-import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.sandbox.spi.RuntimeApiTransport;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
-import dev.hearth.store.sqlite.SqliteFunctionStore;
 import dev.hearth.threads.HearthThreads;
-import dev.hearth.worker.ProvisionedCapacity;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerConfig;
 import dev.hearth.worker.keepalive.AdaptiveKeepAlive;
@@ -53,13 +31,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +47,7 @@ public final class EmbeddedHearth implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedHearth.class);
 
     private final HearthConfig config;
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StartedComponents running = new StartedComponents();
     private HttpApiServer http;
 
     private EmbeddedHearth(HearthConfig config) {
@@ -102,31 +75,13 @@ public final class EmbeddedHearth implements AutoCloseable {
         RequestAuthenticator authenticator = authenticator(clock); // first: a bad credentials file refuses at once
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
-        SqliteLogStore logs = own(SqliteLogStore.open(data.logsDatabase()));
-        SqliteFunctionStore store = own(SqliteFunctionStore.open(data.functionsDatabase()));
-        ControlPlaneLimits limits = ControlPlaneLimits.LAMBDA_DEFAULTS;
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
-        FunctionService functions = new FunctionService(store, packages, config.account(), runtimes::isKnown, limits, clock);
-        functions.collectUnreferencedPackages();
-
-        FunctionResolver resolver = new FunctionResolver(store, config.account(), new SplittableRandom());
-        functions.addListener(resolver);
-
-        ReservedConcurrencyService reservations = ReservedConcurrencyService.load(store,
-                ConcurrencyLimits.forAccountLimit(config.concurrencyLimit()), config.account());
-        CounterService counter = reservations.counter();
-        functions.addListener((name, deleted) -> {
-            if (deleted) {
-                reservations.functionDeleted(name);
-            }
-        });
 
         SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
         requireShortSocketPaths(backend, data);
         ScalingConfig scaling = config.scaling();
         long hostTotalMb = HostMemory.totalMb();
         WorkerConfig workerConfig = WorkerConfig.defaults(data.sandboxes(), hostTotalMb, WorkerConfig.PROC_MEMINFO)
-                .withRegion(config.account().region())
                 .withKeepAlive(keepAlivePolicy(scaling))
                 .withScalingRate(scaling.sandboxesPer10Seconds(), Duration.ofSeconds(10))
                 .withCapacity(scaling.hostMemoryMb().isPresent()
@@ -135,53 +90,28 @@ public final class EmbeddedHearth implements AutoCloseable {
                         : CapacitySettings.forHost(hostTotalMb).withMaxWait(scaling.capacityWait()));
         LOG.info("Keep-alive policy: {}; scaling rate {} new sandboxes per function per 10 s; running invocations may reserve {} MB",
                 workerConfig.keepAlive().name(), scaling.sandboxesPer10Seconds(), workerConfig.capacity().runningBudgetMb());
-        Worker worker = own(new Worker(backend, runtimes, logs::append, workerConfig, clock));
-        functions.addListener((name, deleted) -> {
-            if (deleted) {
-                worker.retire(name);
-            }
-        });
+        // The worker writes each function's logs to its own account's and region's log store
+        RegionalCells[] cells = new RegionalCells[1];
+        Worker worker = own(new Worker(backend, runtimes,
+                (account, group, stream, at, line) -> cells[0].get(account).logs().append(group, stream, at, line),
+                workerConfig, clock));
 
-        // The invocation core: every entry point (Invoke, the async pollers) runs invocations through it
-        SqliteEventQueue queue = own(SqliteEventQueue.open(SqliteQueueConfig.of(data.queueDatabase()), clock));
-        FunctionRevisions revisions = new FunctionRevisions(packages);
-        // SnapStart: snapshots are taken when a version is published, where the backend can take them
-        ExecutorService snapStartThreads = own(HearthThreads.perTaskVirtual("snapstart"));
-        SnapStartPreparation snapStart = new SnapStartPreparation(store, config.account(), resolver, revisions, worker,
-                snapStartThreads);
-        functions.addListener(snapStart::functionChanged);
-        functions.useVersionStates(snapStart);
-        InvocationService invocations = new InvocationService(resolver, snapStart, revisions, worker, counter, queue);
-        // Provisioned concurrency: configurations in the store, sandboxes in the worker, one reconciler between
-        ProvisionedConcurrencyService provisioned = new ProvisionedConcurrencyService(store, counter, config.account(), clock,
-                (function, version) -> {
-                    ProvisionedCapacity capacity = worker.provisioned(function, version);
-                    return new ProvisionedConcurrencyService.Readiness(capacity.ready(), capacity.failure());
-                });
-        ScheduledExecutorService reconcilerThread = own(HearthThreads.scheduler("provisioned-concurrency"));
-        ProvisionedConcurrencyReconciler reconciler = own(new ProvisionedConcurrencyReconciler(provisioned, config.account(),
-                resolver, revisions, worker, reconcilerThread, Duration.ofSeconds(1)));
-        functions.addListener((name, deleted) -> reconciler.trigger());
-        // Asynchronous invocation: events accepted by the invocation service, run by pollers through it
-        EventInvokeConfigStore eventInvokeConfigs = own(EventInvokeConfigStore.open(data.eventInvokeConfigDatabase()));
-        ExecutorService asyncThreads = own(HearthThreads.perTaskVirtual("async"));
-        AsyncInvocationService async = own(AsyncInvocationService.start(queue, eventInvokeConfigs, resolver, invocations,
-                config.account(), config.async(), clock, asyncThreads));
-        invocations.whenEventAccepted(async::wake);
-        functions.addListener(async.functionChangeListener());
-
-        // Lambda's API (with Hearth's own /hearth/ routes, which the hearth command signs as lambda)
+        // Every account and region has a cell of its own (functions, limits, queue, logs) on the shared worker
         CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
-        List<Route> lambda = new ArrayList<>(new ManagementApi(functions, downloads, counter::accountLimit,
-                counter::unreservedConcurrentExecutions).routes());
-        lambda.addAll(new ConcurrencyApi(reservations, config.account()).routes());
-        lambda.addAll(new ProvisionedConcurrencyApi(provisioned, config.account(), reconciler::trigger).routes());
-        lambda.addAll(new InvokeApi(invocations, config.account()).routes());
-        lambda.addAll(async.routes());
+        RegionalCell.Shared shared = new RegionalCell.Shared(config, packages, runtimes, worker, downloads, clock,
+                own(HearthThreads.perTaskVirtual("snapstart")), own(HearthThreads.perTaskVirtual("async")),
+                own(HearthThreads.scheduler("provisioned-concurrency")));
+        cells[0] = own(RegionalCells.open(data, config.account(), shared));
+        packages.retainOnly(cells[0].referencedCode());
+
+        // Lambda's API (with Hearth's own /hearth/ routes, which the hearth command signs as lambda) and
+        // CloudWatch Logs', each request handed to the caller's cell
+        List<Route> lambda = new ArrayList<>(cells[0].lambdaRoutes());
         lambda.add(downloads.route());
-        lambda.addAll(new MetricsApi(worker, counter).routes());
-        List<ApiService> services = List.of(ApiService.rest("lambda", lambda), new CloudWatchLogsApi(logs, config.account()).service());
-        http = own(new HttpApiServer(config.host(), config.port(), services, authenticator));
+        lambda.addAll(new MetricsApi(worker, () -> cells[0].all().stream().map(RegionalCell::counter).toList()).routes());
+        List<ApiService> services = List.of(ApiService.rest("lambda", lambda),
+                ApiService.json("logs", CloudWatchLogsApi.TARGET_SERVICE, List.of(cells[0].logsRoute())));
+        http = own(new HttpApiServer(config.host(), config.port(), services, authenticator, config.account()));
         http.start();
     }
 
@@ -236,8 +166,7 @@ public final class EmbeddedHearth implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(T component) {
-        running.push(component);
-        return component;
+        return running.own(component);
     }
 
     /** The URL clients use, e.g. {@code http://127.0.0.1:9400}. */
@@ -252,20 +181,6 @@ public final class EmbeddedHearth implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        Exception failure = null;
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        running.close();
     }
 }

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.lambda.model.GetFunctionEventInvokeConfig
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.PutFunctionEventInvokeConfigResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
@@ -148,9 +149,10 @@ final class TestAsyncInvoke {
 
         assertThatThrownBy(() -> lambda.putFunctionEventInvokeConfig(r -> r.functionName("configured")
                 .destinationConfig(d -> d.onFailure(s -> s.destination("arn:aws:sqs:us-east-1:000000000000:q")))))
-                .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("function destinations only");
+                .isInstanceOf(InvalidParameterValueException.class).hasMessageContaining("to Lambda functions only");
         assertThatThrownBy(() -> lambda.putFunctionEventInvokeConfig(r -> r.functionName("configured").maximumRetryAttempts(3)))
-                .isInstanceOf(InvalidParameterValueException.class);
+                .isInstanceOfSatisfying(LambdaException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
 
         lambda.deleteFunctionEventInvokeConfig(r -> r.functionName("configured"));
         assertThatThrownBy(() -> lambda.getFunctionEventInvokeConfig(r -> r.functionName("configured")))

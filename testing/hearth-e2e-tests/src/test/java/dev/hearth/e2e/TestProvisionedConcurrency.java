@@ -96,7 +96,8 @@ final class TestProvisionedConcurrency {
                     .hasMessageContaining("cannot be applied to unpublished function versions");
             assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(
                     r -> r.functionName("rules").qualifier(v1).provisionedConcurrentExecutions(0)))
-                    .isInstanceOf(InvalidParameterValueException.class);
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.lambda.model.LambdaException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
 
             lambda.putFunctionConcurrency(r -> r.functionName("rules").reservedConcurrentExecutions(1));
             assertThatThrownBy(() -> lambda.putProvisionedConcurrencyConfig(

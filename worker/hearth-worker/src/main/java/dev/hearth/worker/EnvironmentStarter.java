@@ -65,7 +65,7 @@ final class EnvironmentStarter {
             Path runtimeRoot = runtimes.runtimeRoot(f.runtime());
             SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address());
             RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
-            Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), config.region(),
+            Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), f.account().region(),
                     env.logGroup, env.logStream, env.initializationType());
             SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,
                     env.scratchDir, listener.address(), ResourceLimits.forMemory(f.memoryMb(), f.ephemeralStorageMb()),

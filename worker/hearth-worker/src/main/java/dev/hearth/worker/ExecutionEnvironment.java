@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One execution environment: a sandbox running one runtime for exactly one function version at one
@@ -40,6 +42,13 @@ import java.util.concurrent.locks.Condition;
  * lock is never held while calling the log sink or waiting for a sandbox.
  */
 final class ExecutionEnvironment implements RuntimeApiSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEnvironment.class);
+    /**
+     * How long the invoking thread waits for the pump to read a log marker the runtime said it wrote.
+     * It is normally read at once; the bound only matters when the marker went elsewhere (a function
+     * that redirected its own standard output).
+     */
+    private static final Duration MARKER_WAIT = Duration.ofSeconds(2);
     /** Why an environment was launched. */
     enum Origin {
         /** For an invocation that found no warm sandbox: a cold start. */
@@ -388,21 +397,40 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         if (target != null) {
             target.tail.add(line);
         }
-        logs.append(logGroup, logStream, clock.instant(), line);
+        logs.append(function.account(), logGroup, logStream, clock.instant(), line);
     }
 
     /** A platform line for {@code invocation}. */
     void log(Invocation invocation, String line) {
         invocation.tail.add(line);
-        logs.append(logGroup, logStream, clock.instant(), line);
+        logs.append(function.account(), logGroup, logStream, clock.instant(), line);
     }
 
-    /** Waits until output written before now has been read. */
-    void settleLogs(boolean thorough) {
+    /**
+     * Waits until the output the runtime wrote for {@code invocation} before it ended has been read,
+     * and ends a last line written without a newline, so that both land in the invocation's log
+     * before {@code END}: deterministically when the runtime marked the end of its output (see
+     * {@link LogPump}), otherwise by a bounded settle.
+     */
+    void settleLogs(Invocation invocation) {
         LogPump current = pump;
-        if (current != null) {
-            current.settle(thorough);
+        if (current == null) {
+            return;
         }
+        if (invocation.logsMarked()) {
+            try {
+                if (current.awaitMarker(invocation.requestId(), MARKER_WAIT)) {
+                    return;
+                }
+                LOG.debug("sandbox {}: the log marker of {} was not read within {}; settling instead", id,
+                        invocation.requestId(), MARKER_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        current.settle(invocation.request.tailLog());
+        current.flushPartial();
     }
 
     /** Output read from now on no longer belongs to {@code invocation}. */
@@ -496,7 +524,9 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         logTarget = invocation;
         invocation.markDelivered();
         long deadline = clock.millis() + invocation.function.timeoutSeconds() * 1000L;
-        return new NextEvent(invocation.requestId(), deadline, invocation.request.invokedFunctionArn(), traceId(),
+        String traceHeader = TraceHeader.forInvocation(invocation.request.traceHeader(), function.tracingMode(),
+                clock.instant(), ThreadLocalRandom.current());
+        return new NextEvent(invocation.requestId(), deadline, invocation.request.invokedFunctionArn(), traceHeader,
                 invocation.clientContext, Optional.empty(), invocation.request.payload());
     }
 
@@ -509,21 +539,21 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     }
 
     @Override
-    public RuntimeApiReply response(String requestId, byte[] body) {
-        return complete(requestId, new InvocationOutcome.Response(body));
+    public RuntimeApiReply response(String requestId, byte[] body, boolean logsMarked) {
+        return complete(requestId, new InvocationOutcome.Response(body), logsMarked);
     }
 
     @Override
-    public RuntimeApiReply responseTooLarge(String requestId, long size, long limit) {
+    public RuntimeApiReply responseTooLarge(String requestId, long size, long limit, boolean logsMarked) {
         RuntimeApiReply reply = complete(requestId, new PlatformFailure("Function.ResponseSizeTooLarge",
                 "Response payload size (" + size + " bytes) exceeded maximum allowed payload size (" + limit + " bytes).",
-                "error", List.of()));
+                "error", List.of()), logsMarked);
         return reply.isAccepted() ? RuntimeApiReply.payloadTooLarge(limit) : reply;
     }
 
     @Override
-    public RuntimeApiReply error(String requestId, String errorType, byte[] body) {
-        return complete(requestId, new FunctionFailure(errorDocument(errorType, body), errorType, false));
+    public RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked) {
+        return complete(requestId, new FunctionFailure(errorDocument(errorType, body), errorType, false), logsMarked);
     }
 
     @Override
@@ -549,10 +579,13 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         }
     }
 
-    private RuntimeApiReply complete(String requestId, InvocationOutcome outcome) {
+    private RuntimeApiReply complete(String requestId, InvocationOutcome outcome, boolean logsMarked) {
         pool.lock.lock();
         try {
             if (state instanceof Busy busy && busy.invocation().requestId().equals(requestId)) {
+                if (logsMarked) {
+                    busy.invocation().markLogs();
+                }
                 busy.invocation().finish(outcome);
                 release();
                 return RuntimeApiReply.accepted();
@@ -602,11 +635,5 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         }
         String type = errorType.isEmpty() ? "Runtime.Unknown" : errorType;
         return ("{\"errorMessage\":\"\",\"errorType\":" + JsonText.quote(type) + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private String traceId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("Root=1-%08x-%012x%012x;Parent=%016x;Sampled=0", clock.millis() / 1000,
-                random.nextLong(1L << 48), random.nextLong(1L << 48), random.nextLong());
     }
 }

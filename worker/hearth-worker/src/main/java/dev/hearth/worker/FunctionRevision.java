@@ -1,5 +1,6 @@
 package dev.hearth.worker;
 
+import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +9,8 @@ import java.util.Objects;
  * The configuration of one function version at one revision, as the worker needs it to run it.
  * Sandboxes are never shared between different {@code (functionName, version, revisionId)}.
  *
+ * @param account the account and region the function belongs to (its sandboxes' {@code AWS_REGION},
+ *     its logs' owner)
  * @param functionName the function's name
  * @param version {@code $LATEST} or a version number
  * @param functionArn the unqualified or version-qualified ARN of the function
@@ -23,8 +26,11 @@ import java.util.Objects;
  * @param snapStart whether SnapStart applies: sandboxes of this version start from a snapshot taken
  *     after one Init, where the backend can take snapshots (a published version of a function with
  *     {@code SnapStart: {ApplyOn: PublishedVersions}})
+ * @param tracingMode the function's {@code TracingConfig.Mode}: how each invocation's trace header is
+ *     sampled
  */
 public record FunctionRevision(
+        AccountContext account,
         String functionName,
         String version,
         String functionArn,
@@ -37,9 +43,11 @@ public record FunctionRevision(
         Map<String, String> environment,
         Path taskRoot,
         String codeSha256,
-        boolean snapStart) {
+        boolean snapStart,
+        TracingMode tracingMode) {
 
     public FunctionRevision {
+        Objects.requireNonNull(account, "account");
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(functionArn, "functionArn");
@@ -48,10 +56,19 @@ public record FunctionRevision(
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(taskRoot, "taskRoot");
         Objects.requireNonNull(codeSha256, "codeSha256");
+        Objects.requireNonNull(tracingMode, "tracingMode");
         environment = Map.copyOf(environment);
         if (memoryMb <= 0 || timeoutSeconds <= 0 || ephemeralStorageMb <= 0) {
             throw new IllegalArgumentException("memory, timeout and ephemeral storage must be positive: "
                     + memoryMb + " MB, " + timeoutSeconds + " s, " + ephemeralStorageMb + " MB");
         }
+    }
+
+    /**
+     * The function's unqualified ARN: what tells apart functions of one name in different accounts
+     * or regions, so the worker keys sandboxes, keep-alive and scaling by it.
+     */
+    public String unqualifiedArn() {
+        return account.functionArn(functionName);
     }
 }

@@ -23,6 +23,8 @@ final class Invocation {
     final CompletableFuture<Long> delivered = new CompletableFuture<>();
     final CompletableFuture<Finished> finished = new CompletableFuture<>();
     private volatile Duration initDuration;
+    /** Whether the runtime wrote the log marker before it posted the outcome; set before {@link #finish}. */
+    private volatile boolean logsMarked;
 
     /** An outcome and when it happened ({@link System#nanoTime()}). */
     record Finished(InvocationOutcome outcome, long atNanos) {}
@@ -48,6 +50,15 @@ final class Invocation {
 
     void markDelivered() {
         delivered.complete(System.nanoTime());
+    }
+
+    /** The runtime wrote the log marker for this invocation before posting its outcome (see {@link LogPump}). */
+    void markLogs() {
+        logsMarked = true;
+    }
+
+    boolean logsMarked() {
+        return logsMarked;
     }
 
     /** Set on the invocation that started its sandbox (a cold start) once initialisation ended. */

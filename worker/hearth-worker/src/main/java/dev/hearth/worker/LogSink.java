@@ -1,5 +1,6 @@
 package dev.hearth.worker;
 
+import dev.hearth.core.AccountContext;
 import java.time.Instant;
 
 /**
@@ -15,10 +16,11 @@ public interface LogSink {
     /**
      * Appends one log event.
      *
+     * @param account whose log it is: the account and region of the function
      * @param logGroup {@code /aws/lambda/NAME}
      * @param logStream {@code YYYY/MM/DD/[VERSION]<32 hex>}, one per sandbox
      * @param timestamp when the worker saw the line
      * @param message one line of text without its line terminator
      */
-    void append(String logGroup, String logStream, Instant timestamp, String message);
+    void append(AccountContext account, String logGroup, String logStream, Instant timestamp, String message);
 }

@@ -33,13 +33,13 @@ import java.util.function.Function;
  */
 final class SandboxPool {
     /** What a sandbox serves; never two of these in one sandbox. */
-    record PoolKey(String functionName, String version, String revisionId) {
+    record PoolKey(String functionArn, String version, String revisionId) {
         static PoolKey of(FunctionRevision f) {
-            return new PoolKey(f.functionName(), f.version(), f.revisionId());
+            return new PoolKey(f.unqualifiedArn(), f.version(), f.revisionId());
         }
 
         FunctionKey functionKey() {
-            return new FunctionKey(functionName, version);
+            return new FunctionKey(functionArn, version);
         }
     }
 
@@ -143,7 +143,7 @@ final class SandboxPool {
 
     /** Caller holds the lock. A newer revision of a version retires the environments of the older ones. */
     private void noteRevision(FunctionRevision function) {
-        FunctionKey fv = new FunctionKey(function.functionName(), function.version());
+        FunctionKey fv = new FunctionKey(function.unqualifiedArn(), function.version());
         String previous = latestRevision.put(fv, function.revisionId());
         if (previous != null && !previous.equals(function.revisionId())) {
             for (ExecutionEnvironment env : List.copyOf(environments.values())) {
@@ -324,7 +324,7 @@ final class SandboxPool {
         lock.lock();
         try {
             noteRevision(function);
-            FunctionKey fv = new FunctionKey(function.functionName(), function.version());
+            FunctionKey fv = new FunctionKey(function.unqualifiedArn(), function.version());
             if (count == 0) {
                 provisioned.remove(fv);
             } else {
@@ -365,7 +365,7 @@ final class SandboxPool {
     void provisionedOutcome(FunctionRevision function, Optional<String> failure) {
         lock.lock();
         try {
-            FunctionKey fv = new FunctionKey(function.functionName(), function.version());
+            FunctionKey fv = new FunctionKey(function.unqualifiedArn(), function.version());
             provisioned.computeIfPresent(fv, (k, target) -> target.function().revisionId().equals(function.revisionId())
                     ? new ProvisionTarget(target.function(), target.count(), failure) : target);
         } finally {
@@ -402,21 +402,21 @@ final class SandboxPool {
 
     // ---- whole pool ----------------------------------------------------------------------------
 
-    /** Retires every environment of {@code functionName} (all versions) and forgets it. */
-    void retire(String functionName) {
+    /** Retires every environment of the function {@code functionArn} (unqualified; all versions) and forgets it. */
+    void retire(String functionArn) {
         lock.lock();
         try {
             for (ExecutionEnvironment env : List.copyOf(environments.values())) {
-                if (env.key.functionName().equals(functionName)) {
+                if (env.key.functionArn().equals(functionArn)) {
                     env.retire("function retired");
                 }
             }
             List<FunctionKey> gone = latestRevision.keySet().stream()
-                    .filter(fv -> fv.functionName().equals(functionName)).toList();
+                    .filter(fv -> fv.functionArn().equals(functionArn)).toList();
             gone.forEach(latestRevision::remove);
             gone.forEach(keepAlive::forget);
-            provisioned.keySet().removeIf(fv -> fv.functionName().equals(functionName));
-            prewarms.keySet().removeIf(k -> k.functionName().equals(functionName));
+            provisioned.keySet().removeIf(fv -> fv.functionArn().equals(functionArn));
+            prewarms.keySet().removeIf(k -> k.functionArn().equals(functionArn));
         } finally {
             lock.unlock();
         }

@@ -144,7 +144,7 @@ public final class Worker implements AutoCloseable {
             ExecutionEnvironment env = claim.environment();
             if (claim.cold()) {
                 try {
-                    scaling.acquire(function.functionName());
+                    scaling.acquire(function.unqualifiedArn());
                     room.startSandbox(pool::evictIdle);
                 } catch (LambdaException throttled) {
                     env.launchFailed();
@@ -232,9 +232,13 @@ public final class Worker implements AutoCloseable {
         launchMissingProvisioned();
     }
 
-    /** The provisioned concurrency of a function version; {@link ProvisionedCapacity#NONE} when none. */
-    public ProvisionedCapacity provisioned(String functionName, String version) {
-        return pool.provisionedCapacity(new FunctionKey(functionName, version));
+    /**
+     * The provisioned concurrency of a function version; {@link ProvisionedCapacity#NONE} when none.
+     *
+     * @param functionArn the function's unqualified ARN
+     */
+    public ProvisionedCapacity provisioned(String functionArn, String version) {
+        return pool.provisionedCapacity(new FunctionKey(functionArn, version));
     }
 
     /**
@@ -304,9 +308,13 @@ public final class Worker implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    /** The function was deleted: idle sandboxes of it are killed, busy ones when their invocation ends. */
-    public void retire(String functionName) {
-        pool.retire(functionName);
+    /**
+     * The function was deleted: idle sandboxes of it are killed, busy ones when their invocation ends.
+     *
+     * @param functionArn the function's unqualified ARN
+     */
+    public void retire(String functionArn) {
+        pool.retire(functionArn);
     }
 
     /** Every sandbox this worker has, in any phase. */
@@ -431,7 +439,7 @@ public final class Worker implements AutoCloseable {
         FunctionRevision f = invocation.function;
         String requestId = invocation.requestId();
         InvocationOutcome outcome = finished.outcome();
-        env.settleLogs(invocation.request.tailLog());
+        env.settleLogs(invocation);
         boolean delivered = invocation.delivered.isDone();
         if (!delivered) {
             env.log(invocation, PlatformLog.start(requestId, f.version()));

@@ -13,7 +13,6 @@ import java.util.Objects;
  * Settings of a {@link Worker}.
  *
  * @param workDir directory under which each sandbox gets a private scratch directory
- * @param region the region reported in {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}
  * @param keepAlive decides how long idle sandboxes stay warm and when to pre-warm (default: a fixed
  *     {@link #DEFAULT_IDLE_TIMEOUT}); shared by one worker, not to be given to two
  * @param reapInterval how often the housekeeping runs (reaping, pre-warms, provisioned replacements)
@@ -30,7 +29,6 @@ import java.util.Objects;
  */
 public record WorkerConfig(
         Path workDir,
-        String region,
         KeepAlivePolicy keepAlive,
         Duration reapInterval,
         Duration initTimeout,
@@ -51,7 +49,6 @@ public record WorkerConfig(
 
     public WorkerConfig {
         Objects.requireNonNull(workDir, "workDir");
-        Objects.requireNonNull(region, "region");
         Objects.requireNonNull(keepAlive, "keepAlive");
         requirePositive(reapInterval, "reapInterval");
         requirePositive(initTimeout, "initTimeout");
@@ -63,25 +60,22 @@ public record WorkerConfig(
         Objects.requireNonNull(hostMemory, "hostMemory");
     }
 
-    /** Lambda's defaults, in region {@code us-east-1}, for this host's memory as {@code /proc/meminfo} reports it. */
+    /** Lambda's defaults for this host's memory as {@code /proc/meminfo} reports it. */
     public static WorkerConfig defaults(Path workDir) {
         return defaults(workDir, HostMemory.totalMb(), PROC_MEMINFO);
     }
 
     /**
-     * Lambda's defaults, in region {@code us-east-1}, for a host with {@code hostTotalMb} of RAM whose
+     * Lambda's defaults for a host with {@code hostTotalMb} of RAM whose
      * available memory {@code hostMemory} reads (a test's fake host, or a real one measured elsewhere).
      */
     public static WorkerConfig defaults(Path workDir, long hostTotalMb, HostMemory hostMemory) {
-        return new WorkerConfig(workDir, "us-east-1", new FixedKeepAlive(DEFAULT_IDLE_TIMEOUT), DEFAULT_REAP_INTERVAL,
+        return new WorkerConfig(workDir, new FixedKeepAlive(DEFAULT_IDLE_TIMEOUT), DEFAULT_REAP_INTERVAL,
                 DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_LOG_TAIL_BYTES,
                 CapacitySettings.forHost(hostTotalMb), ScalingRate.DEFAULT_SANDBOXES, ScalingRate.DEFAULT_PERIOD,
                 hostMemory);
     }
 
-    public WorkerConfig withRegion(String newRegion) {
-        return new WorkerConfig(workDir, newRegion, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
-    }
 
     /** A fixed keep-alive of {@code idleTimeout} for every function. */
     public WorkerConfig withIdleTimeout(Duration idleTimeout) {
@@ -89,39 +83,39 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withKeepAlive(KeepAlivePolicy newKeepAlive) {
-        return new WorkerConfig(workDir, region, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withReapInterval(Duration newReapInterval) {
-        return new WorkerConfig(workDir, region, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withInitTimeout(Duration newInitTimeout) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withMaxResponseBytes(long newMaxResponseBytes) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withLogTailBytes(int newLogTailBytes) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     public WorkerConfig withCapacity(CapacitySettings newCapacity) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
                 newCapacity, scalingSandboxes, scalingPeriod, hostMemory);
     }
 
     /** At most {@code sandboxes} new sandboxes per function per {@code period}. */
     public WorkerConfig withScalingRate(int sandboxes, Duration period) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
                 capacity, sandboxes, period, hostMemory);
     }
 
     /** Decides whether new sandboxes fit by {@code newHostMemory}'s reading of the host's available memory. */
     public WorkerConfig withHostMemory(HostMemory newHostMemory) {
-        return new WorkerConfig(workDir, region, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
                 capacity, scalingSandboxes, scalingPeriod, newHostMemory);
     }
 

@@ -2,6 +2,7 @@ package dev.hearth.worker;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.hearth.core.AccountContext;
 import dev.hearth.placement.CapacitySettings;
 import dev.hearth.placement.HostMemory;
 import dev.hearth.runtimes.RuntimeCatalog;
@@ -35,6 +36,8 @@ import org.awaitility.core.ConditionFactory;
 final class FakeWorkers implements AutoCloseable {
     /** The RAM of the fake host: room for 128 sandboxes of 128 MB with the default 1 GiB headroom. */
     static final long HOST_TOTAL_MB = 17_408;
+    /** The account and region of every fake function. */
+    static final AccountContext ACCOUNT = AccountContext.DEFAULT;
     /** The runtime every fake function declares: the catalog needs no interpreter for it. */
     static final String RUNTIME = "provided.al2023";
 
@@ -96,9 +99,14 @@ final class FakeWorkers implements AutoCloseable {
 
     /** Version {@code version} of function {@code name} at revision {@code revisionId}, 128 MB, 3 s. */
     FunctionRevision function(String name, String version, String revisionId) {
-        String arn = "arn:aws:lambda:us-east-1:000000000000:function:" + name + (version.equals("$LATEST") ? "" : ":" + version);
-        return new FunctionRevision(name, version, arn, revisionId, RUNTIME, "fake.handler", 128, 3, 512, Map.of(),
-                workDir, "sha-" + revisionId, false);
+        String arn = version.equals("$LATEST") ? arn(name) : ACCOUNT.functionArn(name, version);
+        return new FunctionRevision(ACCOUNT, name, version, arn, revisionId, RUNTIME, "fake.handler", 128, 3, 512, Map.of(),
+                workDir, "sha-" + revisionId, false, TracingMode.PASS_THROUGH);
+    }
+
+    /** The unqualified ARN of function {@code name} of the fake functions' account: how the worker names a function. */
+    static String arn(String name) {
+        return ACCOUNT.functionArn(name);
     }
 
     FunctionRevision function(String name) {

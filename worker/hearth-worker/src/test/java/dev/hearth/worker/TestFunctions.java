@@ -1,5 +1,6 @@
 package dev.hearth.worker;
 
+import dev.hearth.core.AccountContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,8 +61,22 @@ final class TestFunctions {
 
     static FunctionRevision revision(String name, String runtime, String handler, Path taskRoot, int timeoutSeconds,
             String revisionId, Map<String, String> environment) {
-        return new FunctionRevision(name, "$LATEST", "arn:aws:lambda:us-east-1:000000000000:function:" + name,
-                revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false);
+        return new FunctionRevision(AccountContext.DEFAULT, name, "$LATEST", AccountContext.DEFAULT.functionArn(name),
+                revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false,
+                TracingMode.PASS_THROUGH);
+    }
+
+    /** {@code f} with another {@code TracingConfig.Mode}. */
+    static FunctionRevision withTracing(FunctionRevision f, TracingMode mode) {
+        return new FunctionRevision(f.account(), f.functionName(), f.version(), f.functionArn(), f.revisionId(), f.runtime(),
+                f.handler(), f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(), f.environment(), f.taskRoot(),
+                f.codeSha256(), f.snapStart(), mode);
+    }
+
+    /** A request whose caller sent {@code X-Amzn-Trace-Id: traceHeader}. */
+    static InvocationRequest tracedRequest(FunctionRevision function, String json, String traceHeader) {
+        return new InvocationRequest(UUID.randomUUID().toString(), json.getBytes(StandardCharsets.UTF_8),
+                Optional.empty(), function.functionArn(), false, Optional.of(traceHeader));
     }
 
     static InvocationRequest request(FunctionRevision function, String json) {

@@ -134,7 +134,8 @@ final class TestHostCapacityOnWorker {
         InvocationResult third = worker.invoke(c, request(c, "x"));
 
         assertThat(text(third)).isEqualTo("#1");
-        assertThat(fakes.launchedFor("a")).singleElement().satisfies(s -> assertThat(s.wasKilled()).isTrue());
+        eventually().untilAsserted(() -> assertThat(fakes.launchedFor("a")).singleElement()
+                .satisfies(s -> assertThat(s.wasKilled()).isTrue()));
         assertThat(fakes.launchedFor("b")).singleElement().satisfies(s -> assertThat(s.isAlive()).isTrue());
         assertThat(worker.metrics().evicted()).isEqualTo(1);
         assertThat(worker.capacity().evictions()).isEqualTo(1);
@@ -160,7 +161,7 @@ final class TestHostCapacityOnWorker {
         Worker worker = fakes.worker(c -> c.withCapacity(capacity(1 << 20, Duration.ZERO, 0)));
         FunctionRevision provisioned = fakes.function("provisioned", "1", "rev-1");
         worker.provision(provisioned, 1);
-        eventually().until(() -> worker.provisioned("provisioned", "1").isReady());
+        eventually().until(() -> worker.provisioned(FakeWorkers.arn("provisioned"), "1").isReady());
         FunctionRevision f = fakes.function("on-demand");
 
         assertThrottled(() -> worker.invoke(f, request(f, "x")), "HostCapacityExceeded", "does not fit");

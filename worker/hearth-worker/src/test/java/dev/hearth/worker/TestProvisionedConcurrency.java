@@ -45,7 +45,7 @@ final class TestProvisionedConcurrency {
     }
 
     private void awaitReady(Worker worker, FunctionRevision function) {
-        eventually().until(() -> worker.provisioned(function.functionName(), function.version()).isReady());
+        eventually().until(() -> worker.provisioned(function.unqualifiedArn(), function.version()).isReady());
     }
 
     private static List<SandboxInfo> provisionedSandboxes(Worker worker) {
@@ -60,7 +60,7 @@ final class TestProvisionedConcurrency {
         worker.provision(v1, 2);
 
         awaitReady(worker, v1);
-        assertThat(worker.provisioned("pc", "1")).isEqualTo(new ProvisionedCapacity(2, 2, Optional.empty()));
+        assertThat(worker.provisioned(FakeWorkers.arn("pc"), "1")).isEqualTo(new ProvisionedCapacity(2, 2, Optional.empty()));
         assertThat(provisionedSandboxes(worker)).hasSize(2).allSatisfy(s -> {
             assertThat(s.phase()).isEqualTo(SandboxInfo.Phase.IDLE);
             assertThat(s.initializationType()).isEqualTo(InitializationType.PROVISIONED_CONCURRENCY);
@@ -109,12 +109,12 @@ final class TestProvisionedConcurrency {
 
         first.crash(139);
 
-        eventually().until(() -> fakes.backend.launched().size() == 2 && worker.provisioned("pc-crash", "1").isReady()
+        eventually().until(() -> fakes.backend.launched().size() == 2 && worker.provisioned(FakeWorkers.arn("pc-crash"), "1").isReady()
                 && provisionedSandboxes(worker).stream().noneMatch(s -> s.sandboxId().equals(first.id())));
 
         InvocationResult crashed = worker.invoke(v1, request(v1, "crash"));
         assertThat(crashed.functionError()).contains("Unhandled");
-        eventually().until(() -> fakes.backend.launched().size() == 3 && worker.provisioned("pc-crash", "1").isReady());
+        eventually().until(() -> fakes.backend.launched().size() == 3 && worker.provisioned(FakeWorkers.arn("pc-crash"), "1").isReady());
 
         InvocationResult next = worker.invoke(v1, request(v1, "x"));
         assertThat(next.initDuration()).isEmpty();
@@ -144,12 +144,12 @@ final class TestProvisionedConcurrency {
 
         worker.provision(v1, 1);
 
-        assertThat(fakes.backend.launched()).filteredOn(FakeSandbox::wasKilled).hasSize(2);
-        assertThat(worker.provisioned("pc-lower", "1").requested()).isEqualTo(1);
+        eventually().untilAsserted(() -> assertThat(fakes.backend.launched()).filteredOn(FakeSandbox::wasKilled).hasSize(2));
+        assertThat(worker.provisioned(FakeWorkers.arn("pc-lower"), "1").requested()).isEqualTo(1);
 
         worker.provision(v1, 0);
 
-        assertThat(worker.provisioned("pc-lower", "1")).isEqualTo(ProvisionedCapacity.NONE);
+        assertThat(worker.provisioned(FakeWorkers.arn("pc-lower"), "1")).isEqualTo(ProvisionedCapacity.NONE);
         assertThat(fakes.backend.alive()).isEmpty();
         eventually().until(() -> worker.sandboxes().isEmpty());
     }
@@ -165,7 +165,7 @@ final class TestProvisionedConcurrency {
 
         worker.provision(rev2, 1);
 
-        assertThat(old.wasKilled()).isTrue();
+        eventually().until(old::wasKilled);
         awaitReady(worker, rev2);
         assertThat(provisionedSandboxes(worker)).singleElement().satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2"));
     }
@@ -177,8 +177,8 @@ final class TestProvisionedConcurrency {
 
         worker.provision(broken, 1);
 
-        eventually().until(() -> worker.provisioned("broken", "1").failure().isPresent());
-        ProvisionedCapacity capacity = worker.provisioned("broken", "1");
+        eventually().until(() -> worker.provisioned(FakeWorkers.arn("broken"), "1").failure().isPresent());
+        ProvisionedCapacity capacity = worker.provisioned(FakeWorkers.arn("broken"), "1");
         assertThat(capacity.ready()).isZero();
         assertThat(capacity.failure().orElseThrow()).contains("Init error").contains("no module named app");
         eventually().until(() -> worker.sandboxes().isEmpty());
@@ -199,8 +199,8 @@ final class TestProvisionedConcurrency {
         // the init timeout runs on the monotonic clock: 1 ms of it passes while the test waits for this round
         eventually().until(() -> worker.runHousekeeping().initTimedOut() == 1);
 
-        assertThat(first.wasKilled()).isTrue();
-        assertThat(worker.provisioned("stuck", "1").failure().orElseThrow()).contains("Init did not finish");
+        eventually().until(first::wasKilled);
+        assertThat(worker.provisioned(FakeWorkers.arn("stuck"), "1").failure().orElseThrow()).contains("Init did not finish");
     }
 
     @Test
@@ -211,7 +211,7 @@ final class TestProvisionedConcurrency {
 
         worker.provision(v1, 1);
 
-        assertThat(worker.provisioned("pc-full", "1").failure().orElseThrow()).startsWith("INSUFFICIENT_HOST_CAPACITY");
+        assertThat(worker.provisioned(FakeWorkers.arn("pc-full"), "1").failure().orElseThrow()).startsWith("INSUFFICIENT_HOST_CAPACITY");
         assertThat(fakes.backend.launched()).isEmpty();
     }
 }

@@ -123,7 +123,7 @@ final class TestSandboxPoolClaims {
         InvocationResult updated = worker.invoke(rev2, request(rev2, "x"));
 
         assertThat(text(updated)).isEqualTo("x #1");
-        assertThat(old.wasKilled()).isTrue();
+        eventually().until(old::wasKilled);
         eventually().untilAsserted(() -> assertThat(worker.sandboxes()).singleElement()
                 .satisfies(s -> assertThat(s.revisionId()).isEqualTo("rev-2")));
     }
@@ -169,9 +169,10 @@ final class TestSandboxPoolClaims {
         worker.invoke(deleted, request(deleted, "x"));
         worker.invoke(kept, request(kept, "x"));
 
-        worker.retire("deleted");
+        worker.retire(FakeWorkers.arn("deleted"));
 
-        assertThat(fakes.launchedFor("deleted")).singleElement().satisfies(s -> assertThat(s.wasKilled()).isTrue());
+        eventually().untilAsserted(() -> assertThat(fakes.launchedFor("deleted")).singleElement()
+                .satisfies(s -> assertThat(s.wasKilled()).isTrue()));
         assertThat(fakes.launchedFor("kept")).singleElement().satisfies(s -> assertThat(s.isAlive()).isTrue());
         eventually().until(() -> worker.sandboxes().size() == 1);
     }

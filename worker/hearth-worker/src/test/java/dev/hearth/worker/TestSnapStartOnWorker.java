@@ -41,8 +41,9 @@ final class TestSnapStartOnWorker {
 
     private FunctionRevision snapStart(String revisionId) {
         FunctionRevision f = fakes.function("snappy", "1", revisionId);
-        return new FunctionRevision(f.functionName(), f.version(), f.functionArn(), f.revisionId(), f.runtime(), f.handler(),
-                f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(), f.environment(), f.taskRoot(), f.codeSha256(), true);
+        return new FunctionRevision(f.account(), f.functionName(), f.version(), f.functionArn(), f.revisionId(), f.runtime(), f.handler(),
+                f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(), f.environment(), f.taskRoot(), f.codeSha256(), true,
+                f.tracingMode());
     }
 
     private static List<Path> images(Path workDir) throws IOException {

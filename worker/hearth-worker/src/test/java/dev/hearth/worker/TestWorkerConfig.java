@@ -18,7 +18,6 @@ final class TestWorkerConfig {
     @Test
     void defaultsAreLambdas() {
         assertThat(defaults.workDir()).isEqualTo(Path.of("/var/lib/hearth/work"));
-        assertThat(defaults.region()).isEqualTo("us-east-1");
         assertThat(defaults.keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
                 fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofMinutes(5)));
         assertThat(defaults.reapInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -40,21 +39,22 @@ final class TestWorkerConfig {
 
         assertThat(forHost.capacity()).isEqualTo(CapacitySettings.forHost(8192));
         assertThat(forHost.hostMemory()).isSameAs(fake);
-        assertThat(forHost.withRegion("eu-west-1").hostMemory()).as("kept by every with…").isSameAs(fake);
+        assertThat(forHost.withKeepAlive(new FixedKeepAlive(Duration.ofSeconds(1))).hostMemory())
+                .as("kept by every with…").isSameAs(fake);
     }
 
     @Test
     void everySettingCanBeChanged() {
         KeepAlivePolicy keepAlive = new FixedKeepAlive(Duration.ofSeconds(30));
         HostMemory fakeMemory = () -> 1234;
-        WorkerConfig changed = defaults.withRegion("eu-west-1").withKeepAlive(keepAlive)
+        WorkerConfig changed = defaults.withKeepAlive(keepAlive)
                 .withReapInterval(Duration.ofSeconds(1)).withInitTimeout(Duration.ofSeconds(2))
                 .withMaxResponseBytes(1000).withLogTailBytes(100)
                 .withCapacity(new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5))
                 .withScalingRate(10, Duration.ofSeconds(1)).withHostMemory(fakeMemory);
 
-        assertThat(changed).isEqualTo(new WorkerConfig(Path.of("/var/lib/hearth/work"), "eu-west-1",
-                keepAlive, Duration.ofSeconds(1), Duration.ofSeconds(2), 1000, 100,
+        assertThat(changed).isEqualTo(new WorkerConfig(Path.of("/var/lib/hearth/work"), keepAlive, Duration.ofSeconds(1),
+                Duration.ofSeconds(2), 1000, 100,
                 new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1), fakeMemory));
         assertThat(defaults.withIdleTimeout(Duration.ofSeconds(7)).keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
                 fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofSeconds(7)));

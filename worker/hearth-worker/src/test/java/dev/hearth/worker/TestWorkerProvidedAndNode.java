@@ -36,6 +36,7 @@ final class TestWorkerProvidedAndNode {
     private static Path nodeCode;
     private static Path hangCode;
     private static Path exitCode;
+    private static Path partialCode;
 
     private final RecordingLogSink logs = new RecordingLogSink();
     private Worker worker;
@@ -48,6 +49,7 @@ final class TestWorkerProvidedAndNode {
         nodeCode = workers.install("node-counter", List.of("index.mjs"));
         hangCode = workers.install("provided-hang", List.of("bootstrap"));
         exitCode = workers.install("provided-exit", List.of("bootstrap"));
+        partialCode = workers.install("provided-partial", List.of("bootstrap"));
     }
 
     @AfterAll
@@ -172,5 +174,59 @@ final class TestWorkerProvidedAndNode {
                 .isEqualTo("RequestId: " + req.requestId() + " Error: Runtime exited with error: exit status 3");
         assertThat(result.logTail().orElseThrow()).contains("giving up during init");
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.sandboxes().isEmpty());
+    }
+
+    @Test
+    void nodesLastOutputWithoutANewlineIsInTheInvocationsLogAndTailBeforeEnd() throws Exception {
+        FunctionRevision f = revision("node-partial", "nodejs20.x", "index.handler", nodeCode, 60);
+        InvocationRequest tailed = request(f, "{\"action\":\"partial\",\"text\":\"node no newline\"}", true);
+        InvocationRequest untailed = request(f, "{\"action\":\"partial\",\"text\":\"node untailed\"}", false);
+
+        InvocationResult first = worker.invoke(f, tailed);
+        worker.invoke(f, untailed);
+
+        assertThat(first.logTail().orElseThrow()).contains("\nnode no newline\nEND RequestId: " + tailed.requestId() + "\n");
+        List<String> messages = logs.messages("/aws/lambda/node-partial");
+        assertThat(lineBefore(messages, "END RequestId: " + tailed.requestId())).isEqualTo("node no newline");
+        assertThat(lineBefore(messages, "END RequestId: " + untailed.requestId())).isEqualTo("node untailed");
+        assertThat(messages).noneSatisfy(m -> assertThat(m).contains("hearth-log-marker"));
+    }
+
+    @Test
+    void aCustomRuntimesLastOutputWithoutANewlineIsEndedAtEnd() throws Exception {
+        FunctionRevision f = revision("provided-partial", "provided.al2023", "x", partialCode, 60);
+        InvocationRequest first = request(f, "{\"text\":\"provided no newline\"}", true);
+        InvocationRequest second = request(f, "{\"text\":\"and again\"}", true);
+
+        InvocationResult one = worker.invoke(f, first);
+        InvocationResult two = worker.invoke(f, second);
+
+        assertThat(one.logTail().orElseThrow()).contains("\nprovided no newline\nEND RequestId: " + first.requestId() + "\n");
+        assertThat(two.logTail().orElseThrow()).contains("\nand again\nEND RequestId: " + second.requestId() + "\n")
+                .doesNotContain("provided no newline");
+        List<String> messages = logs.messages("/aws/lambda/provided-partial");
+        assertThat(lineBefore(messages, "END RequestId: " + first.requestId())).isEqualTo("provided no newline");
+        assertThat(lineBefore(messages, "END RequestId: " + second.requestId())).isEqualTo("and again");
+    }
+
+    private static String lineBefore(List<String> messages, String line) {
+        int at = messages.indexOf(line);
+        assertThat(at).as("%s in %s", line, messages).isPositive();
+        return messages.get(at - 1);
+    }
+
+    @Test
+    void nodeHandlersSeeEachInvocationsTraceHeaderAsXAmznTraceId() throws Exception {
+        FunctionRevision f = TestFunctions.withTracing(revision("node-traced", "nodejs20.x", "index.handler", nodeCode, 60),
+                TracingMode.ACTIVE);
+        String callerRoot = "1-5759e988-bd862e3fe1be46a994272793";
+
+        JsonNode first = JSON.readTree(worker.invoke(f, request(f, "{\"action\":\"trace\"}")).payload());
+        JsonNode second = JSON.readTree(worker.invoke(f, TestFunctions.tracedRequest(f, "{\"action\":\"trace\"}",
+                "Root=" + callerRoot + ";Parent=53995c3f42cd8ad8;Sampled=0")).payload());
+
+        assertThat(first.get("trace").asText()).matches("Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1");
+        assertThat(second.get("trace").asText()).startsWith("Root=" + callerRoot + ";Parent=")
+                .as("the caller's decision wins over Active").endsWith(";Sampled=0");
     }
 }

@@ -260,4 +260,55 @@ final class TestWorkerPython {
                 .doesNotContain("START RequestId");
         assertThat(logs.messages("/aws/lambda/chatty")).contains("line 0", "line 999");
     }
+
+    @Test
+    void theLastOutputWithoutANewlineIsInTheInvocationsLogAndTailBeforeEnd() throws Exception {
+        FunctionRevision f = counter("partial");
+        InvocationRequest tailed = request(f, "{\"action\":\"partial\",\"text\":\"no newline\"}", true);
+        InvocationRequest untailed = request(f, "{\"action\":\"partial\",\"text\":\"untailed\"}", false);
+        InvocationRequest failing = request(f, "{\"action\":\"partial\",\"text\":\"before raising\",\"raise\":true}", true);
+
+        InvocationResult first = worker.invoke(f, tailed);
+        worker.invoke(f, untailed);
+        InvocationResult failed = worker.invoke(f, failing);
+
+        assertThat(first.logTail().orElseThrow()).contains("\nno newline\nEND RequestId: " + tailed.requestId() + "\n");
+        assertThat(failed.functionError()).contains("Unhandled");
+        assertThat(failed.logTail().orElseThrow()).contains("\nbefore raising\n[ERROR] ValueError: after partial output");
+        List<String> messages = logs.messages("/aws/lambda/partial");
+        assertThat(lineBefore(messages, "END RequestId: " + tailed.requestId())).isEqualTo("no newline");
+        assertThat(lineBefore(messages, "END RequestId: " + untailed.requestId())).isEqualTo("untailed");
+        assertThat(lineBefore(messages, "END RequestId: " + failing.requestId())).startsWith("[ERROR] ValueError");
+        assertThat(messages).contains("before raising").noneSatisfy(m -> assertThat(m).contains("hearth-log-marker"));
+    }
+
+    private static String lineBefore(List<String> messages, String line) {
+        int at = messages.indexOf(line);
+        assertThat(at).as("%s in %s", line, messages).isPositive();
+        return messages.get(at - 1);
+    }
+
+    @Test
+    void theHandlerSeesEachInvocationsTraceHeaderAsXAmznTraceId() throws Exception {
+        FunctionRevision passThrough = counter("traced");
+        FunctionRevision active = TestFunctions.withTracing(counter("traced-active"), TracingMode.ACTIVE);
+        String callerRoot = "1-5759e988-bd862e3fe1be46a994272793";
+
+        String first = trace(worker.invoke(passThrough, request(passThrough, "{\"action\":\"trace\"}")));
+        String second = trace(worker.invoke(passThrough, request(passThrough, "{\"action\":\"trace\"}")));
+        String sampled = trace(worker.invoke(active, request(active, "{\"action\":\"trace\"}")));
+        String continued = trace(worker.invoke(passThrough, TestFunctions.tracedRequest(passThrough,
+                "{\"action\":\"trace\"}", "Root=" + callerRoot + ";Parent=53995c3f42cd8ad8;Sampled=1")));
+
+        String format = "Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=";
+        assertThat(first).matches(format + "0");
+        assertThat(second).as("a new trace header for each invocation").matches(format + "0").isNotEqualTo(first);
+        assertThat(sampled).matches(format + "1");
+        assertThat(continued).startsWith("Root=" + callerRoot + ";Parent=").endsWith(";Sampled=1")
+                .doesNotContain("53995c3f42cd8ad8");
+    }
+
+    private static String trace(InvocationResult result) throws Exception {
+        return json(result).get("trace").asText();
+    }
 }

@@ -19,4 +19,5 @@ public record CreateFunctionInput(
         EphemeralStorage ephemeralStorage,
         List<String> architectures,
         Map<String, String> tags,
-        SnapStart snapStart) {}
+        SnapStart snapStart,
+        TracingConfig tracingConfig) {}

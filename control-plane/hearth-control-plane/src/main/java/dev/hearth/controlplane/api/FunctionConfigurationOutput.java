@@ -2,7 +2,12 @@ package dev.hearth.controlplane.api;
 
 import java.util.List;
 
-/** {@code FunctionConfiguration}, as Lambda reports a function version. */
+/**
+ * {@code FunctionConfiguration}, as Lambda reports a function version. Which fields are present
+ * depends on the answer, as on Lambda: {@code State} and {@code LastUpdateStatus} (with their reasons)
+ * and {@code RuntimeVersionConfig} are in the answers about one version, not in list entries;
+ * {@code Environment} only when the version has variables. A {@code null} field is left out.
+ */
 public record FunctionConfigurationOutput(
         String functionName,
         String functionArn,
@@ -23,8 +28,11 @@ public record FunctionConfigurationOutput(
         String stateReasonCode,
         String stateReason,
         String lastUpdateStatus,
+        String lastUpdateStatusReason,
+        String lastUpdateStatusReasonCode,
         String packageType,
         List<String> architectures,
         EphemeralStorage ephemeralStorage,
         SnapStartResponse snapStart,
-        LoggingConfig loggingConfig) {}
+        LoggingConfig loggingConfig,
+        RuntimeVersionConfig runtimeVersionConfig) {}

@@ -2,7 +2,10 @@ package dev.hearth.controlplane.api;
 
 import java.util.Map;
 
-/** GetFunction's response; {@code concurrency} is null (left out) when no reservation is set. */
+/**
+ * GetFunction's response; {@code tags} is null (left out) when the function has none and {@code
+ * concurrency} when no reservation is set, as Lambda leaves them out.
+ */
 public record GetFunctionOutput(
         FunctionConfigurationOutput configuration,
         FunctionCodeLocation code,

@@ -1,4 +1,7 @@
 package dev.hearth.controlplane.api;
 
-/** {@code TracingConfig}: Hearth passes trace headers through ({@code PassThrough}). */
+/**
+ * {@code TracingConfig}, in requests and configurations: {@code Mode} is {@code Active} or
+ * {@code PassThrough} (the default).
+ */
 public record TracingConfig(String mode) {}

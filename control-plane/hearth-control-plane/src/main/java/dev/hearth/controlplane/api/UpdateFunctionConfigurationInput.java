@@ -11,4 +11,5 @@ public record UpdateFunctionConfigurationInput(
         String runtime,
         String revisionId,
         EphemeralStorage ephemeralStorage,
-        SnapStart snapStart) {}
+        SnapStart snapStart,
+        TracingConfig tracingConfig) {}

@@ -7,6 +7,9 @@ import java.util.Objects;
 /**
  * The configuration of one function version, as set by CreateFunction and
  * UpdateFunctionConfiguration. Values are already validated by the control plane.
+ *
+ * @param tracingMode {@code TracingConfig.Mode}: {@code Active} or {@code PassThrough}; a configuration
+ *     stored before Hearth kept it has none and is {@code PassThrough}, Lambda's default
  */
 public record FunctionConfiguration(
         String runtime,
@@ -18,7 +21,8 @@ public record FunctionConfiguration(
         int ephemeralStorageSize,
         Map<String, String> environment,
         List<String> architectures,
-        String snapStartApplyOn) {
+        String snapStartApplyOn,
+        String tracingMode) {
 
     public FunctionConfiguration {
         Objects.requireNonNull(runtime, "runtime");
@@ -28,5 +32,6 @@ public record FunctionConfiguration(
         environment = Map.copyOf(environment);
         architectures = List.copyOf(architectures);
         Objects.requireNonNull(snapStartApplyOn, "snapStartApplyOn");
+        tracingMode = Objects.requireNonNullElse(tracingMode, "PassThrough");
     }
 }

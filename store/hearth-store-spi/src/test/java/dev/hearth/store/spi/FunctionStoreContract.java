@@ -367,7 +367,7 @@ public abstract class FunctionStoreContract {
 
     private static FunctionConfiguration configuration() {
         return new FunctionConfiguration("python3.12", "app.handler", "arn:aws:iam::000000000000:role/r", "d",
-                128, 3, 512, Map.of("K", "V"), List.of("x86_64"), "None");
+                128, 3, 512, Map.of("K", "V"), List.of("x86_64"), "None", "Active");
     }
 
     private static FunctionVersion latest(String name, String sha) {

@@ -69,18 +69,20 @@ final class RuntimeApiHandler extends Handler.Abstract {
                         return methodNotAllowed(response, callback);
                     }
                     Body body = readBody(request);
+                    boolean logsMarked = requestId.equals(request.getHeaders().get(RuntimeApiSession.LOG_MARKER_HEADER));
                     RuntimeApiReply reply;
                     if (body.size() > maxBodyBytes) {
                         if (action.equals("response")) {
-                            reply = session.responseTooLarge(requestId, body.size(), maxBodyBytes);
+                            reply = session.responseTooLarge(requestId, body.size(), maxBodyBytes, logsMarked);
                         } else {
-                            reply = session.error(requestId, "Function.ResponseSizeTooLarge", errorTooLarge(body.size()));
+                            reply = session.error(requestId, "Function.ResponseSizeTooLarge", errorTooLarge(body.size()),
+                                    logsMarked);
                             reply = reply.isAccepted() ? RuntimeApiReply.payloadTooLarge(maxBodyBytes) : reply;
                         }
                     } else if (action.equals("response")) {
-                        reply = session.response(requestId, body.bytes());
+                        reply = session.response(requestId, body.bytes(), logsMarked);
                     } else {
-                        reply = session.error(requestId, errorType(request), body.bytes());
+                        reply = session.error(requestId, errorType(request), body.bytes(), logsMarked);
                     }
                     reply(response, callback, reply);
                     return true;

@@ -9,6 +9,14 @@ package dev.hearth.worker.runtimeapi;
  * sandbox is being shut down.
  */
 public interface RuntimeApiSession {
+    /**
+     * Hearth's one addition to the Runtime API: a runtime that wrote the log marker for an invocation
+     * into its output before posting that invocation's response or error sends this request header,
+     * with the request id as its value, so that the worker knows when it has read all the
+     * invocation's output (see the worker's log pump). Runtimes that do not send it are served as by
+     * Lambda.
+     */
+    String LOG_MARKER_HEADER = "Hearth-Log-Marker";
 
     /** {@code GET /invocation/next}: blocks until an event is due, or refuses the call. */
     NextOutcome awaitNext() throws InterruptedException;
@@ -19,17 +27,23 @@ public interface RuntimeApiSession {
      */
     void delivering(NextEvent event);
 
-    /** {@code POST /invocation/{id}/response} with a body within the size limit. */
-    RuntimeApiReply response(String requestId, byte[] body);
+    /**
+     * {@code POST /invocation/{id}/response} with a body within the size limit; {@code logsMarked}
+     * when the runtime wrote the log marker for {@code requestId} first ({@link #LOG_MARKER_HEADER}).
+     */
+    RuntimeApiReply response(String requestId, byte[] body, boolean logsMarked);
 
     /**
      * {@code POST /invocation/{id}/response} with a body of {@code size} bytes, over the limit; the
      * reply is normally {@link RuntimeApiReply#payloadTooLarge}.
      */
-    RuntimeApiReply responseTooLarge(String requestId, long size, long limit);
+    RuntimeApiReply responseTooLarge(String requestId, long size, long limit, boolean logsMarked);
 
-    /** {@code POST /invocation/{id}/error}; {@code errorType} from {@code Lambda-Runtime-Function-Error-Type}, may be empty. */
-    RuntimeApiReply error(String requestId, String errorType, byte[] body);
+    /**
+     * {@code POST /invocation/{id}/error}; {@code errorType} from {@code Lambda-Runtime-Function-Error-Type},
+     * may be empty; {@code logsMarked} as for {@link #response}.
+     */
+    RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked);
 
     /** {@code POST /init/error}. */
     RuntimeApiReply initError(String errorType, byte[] body);

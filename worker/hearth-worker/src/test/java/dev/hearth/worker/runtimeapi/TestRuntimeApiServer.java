@@ -52,19 +52,19 @@ final class TestRuntimeApiServer {
         }
 
         @Override
-        public RuntimeApiReply response(String requestId, byte[] body) {
-            calls.add("response " + requestId + " " + new String(body, StandardCharsets.UTF_8));
+        public RuntimeApiReply response(String requestId, byte[] body, boolean logsMarked) {
+            calls.add("response " + requestId + " " + new String(body, StandardCharsets.UTF_8) + (logsMarked ? " (marked)" : ""));
             return requestId.equals("req-1") ? RuntimeApiReply.accepted() : RuntimeApiReply.invalidRequestId();
         }
 
         @Override
-        public RuntimeApiReply responseTooLarge(String requestId, long size, long limit) {
+        public RuntimeApiReply responseTooLarge(String requestId, long size, long limit, boolean logsMarked) {
             calls.add("too large " + requestId + " " + size);
             return RuntimeApiReply.payloadTooLarge(limit);
         }
 
         @Override
-        public RuntimeApiReply error(String requestId, String errorType, byte[] body) {
+        public RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked) {
             calls.add("error " + requestId + " " + errorType + " " + new String(body, StandardCharsets.UTF_8));
             return RuntimeApiReply.accepted();
         }
@@ -135,6 +135,20 @@ final class TestRuntimeApiServer {
             assertThat(method.statusCode()).isEqualTo(405);
             assertThat(session.calls).containsExactly("response req-1 \"done\"", "response req-2 \"done\"",
                     "error req-1 Handled.Error {\"errorType\":\"E\"}", "init error Runtime.X", "too large req-1 101");
+        }
+    }
+
+    @Test
+    void theLogMarkerHeaderCountsOnlyForTheRequestItNames() throws Exception {
+        ScriptedSession session = new ScriptedSession();
+        try (RuntimeApiListener listener = server.open(RuntimeApiTransport.TCP_LOOPBACK, dir.resolve("unused"), session)) {
+            String uri = base(listener) + "invocation/req-1/response";
+            for (String marker : List.of("req-1", "req-2")) {
+                http.send(HttpRequest.newBuilder(URI.create(uri)).header(RuntimeApiSession.LOG_MARKER_HEADER, marker)
+                        .POST(HttpRequest.BodyPublishers.ofString("\"" + marker + "\"")).build(), HttpResponse.BodyHandlers.ofString());
+            }
+
+            assertThat(session.calls).containsExactly("response req-1 \"req-1\" (marked)", "response req-1 \"req-2\"");
         }
     }
 

@@ -50,6 +50,13 @@ function logLine(level, args) {
 
 /** Logs an error as Lambda's node runtime does: a label, a tab, then the error as JSON with its stack. */
 function logError(label, payload) {
+  // a line the handler left without a newline ends here: the error report is an event of its own, as
+  // on Lambda (a log marker with an empty token, see markEndOfLogs)
+  try {
+    process.stdout.write('\0hearth-log-marker:\0');
+  } catch {
+    // stdout is gone: nothing to separate
+  }
   const logged = { errorType: payload.errorType, errorMessage: payload.errorMessage, stack: payload.trace };
   logLine('ERROR', [label, '\t' + JSON.stringify(logged)]);
 }
@@ -104,10 +111,26 @@ async function post(apiPath, body, headers) {
   }
 }
 
-function postError(apiPath, payload) {
+function postError(apiPath, payload, extraHeaders) {
   return post(apiPath, JSON.stringify(payload), {
     'Content-Type': 'application/json',
     'Lambda-Runtime-Function-Error-Type': payload.errorType,
+    ...extraHeaders,
+  });
+}
+
+// Marks the end of an invocation's output, just before its response or error is posted: Hearth's
+// worker ends a last line written without a newline (process.stdout.write) at this marker and knows
+// that it has read all the invocation's output, so that it is in the invocation's log before END, as
+// on Lambda. Written through process.stdout, after whatever it still holds; resolves to the header
+// that tells the worker to wait for the marker, or to none when it could not be written.
+function markEndOfLogs(id) {
+  return new Promise((resolve) => {
+    try {
+      process.stdout.write(`\0hearth-log-marker:${id}\0`, (error) => resolve(error ? {} : { 'Hearth-Log-Marker': id }));
+    } catch {
+      resolve({});
+    }
   });
 }
 
@@ -248,7 +271,8 @@ async function finishInvocation(invocation, error, result) {
   if (error === null || error === undefined) {
     const serialised = serialise(result);
     if (serialised.body !== undefined) {
-      await post(`/invocation/${id}/response`, serialised.body, { 'Content-Type': 'application/json' });
+      const marked = await markEndOfLogs(id);
+      await post(`/invocation/${id}/response`, serialised.body, { 'Content-Type': 'application/json', ...marked });
       invocation.resolve();
       return;
     }
@@ -256,7 +280,7 @@ async function finishInvocation(invocation, error, result) {
   }
   const payload = errorPayload(error);
   logError('Invoke Error', payload);
-  await postError(`/invocation/${id}/error`, payload);
+  await postError(`/invocation/${id}/error`, payload, await markEndOfLogs(id));
   invocation.resolve();
 }
 

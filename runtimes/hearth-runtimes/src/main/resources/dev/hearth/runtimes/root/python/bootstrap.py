@@ -141,19 +141,22 @@ class RuntimeApiClient:
         return headers, payload
 
     def post_response(self, request_id, body, content_type):
-        self._post("/invocation/%s/response" % request_id, body, {"Content-Type": content_type})
+        headers = {"Content-Type": content_type}
+        headers.update(mark_end_of_logs(request_id))
+        self._post("/invocation/%s/response" % request_id, body, headers)
 
     def post_error(self, request_id, error):
-        self._post_error("/invocation/%s/error" % request_id, error)
+        self._post_error("/invocation/%s/error" % request_id, error, mark_end_of_logs(request_id))
 
     def post_init_error(self, error):
-        self._post_error("/init/error", error)
+        self._post_error("/init/error", error, {})
 
-    def _post_error(self, path, error):
+    def _post_error(self, path, error, extra_headers):
         headers = {
             "Content-Type": "application/json",
             "Lambda-Runtime-Function-Error-Type": error["errorType"],
         }
+        headers.update(extra_headers)
         self._post(path, json.dumps(error).encode("utf-8"), headers)
 
     def _post(self, path, body, headers):
@@ -277,8 +280,41 @@ def setup_logging():
         root.setLevel(level.upper())
 
 
+def mark_end_of_logs(request_id):
+    """Marks the end of an invocation's output, just before its response or error is posted.
+
+    Hearth's worker ends a last line written without a newline (print(x, end=""), sys.stdout.write)
+    at this marker and knows that it has read all the invocation's output, so that it is in the
+    invocation's log before END, as on Lambda. Returns the header that tells the worker to wait for
+    the marker; none when the marker could not be written (the handler closed or filled fd 1).
+    """
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    try:
+        marker = b"\0hearth-log-marker:" + request_id.encode("ascii") + b"\0"
+        if os.write(1, marker) != len(marker):
+            return {}
+    except (OSError, UnicodeEncodeError):
+        return {}
+    return {"Hearth-Log-Marker": request_id}
+
+
+def end_log_event():
+    """Ends a line the handler left without a newline, so that what the runtime logs next is an event
+    of its own, as on Lambda (a log marker with an empty token, see mark_end_of_logs)."""
+    try:
+        sys.stdout.flush()
+        os.write(1, b"\0hearth-log-marker:\0")
+    except (OSError, ValueError):
+        pass
+
+
 def log_error(error):
     """Logs an error as Lambda's python runtime does: one event, lines joined by carriage returns."""
+    end_log_event()
     lines = ["[ERROR] %s: %s" % (error["errorType"], error["errorMessage"])]
     if error.get("stackTrace") is not None:
         lines.append("Traceback (most recent call last):")
