@@ -64,10 +64,10 @@ HEARTH_SERVER_PACKAGES=(python3:/usr/bin/python3 nodejs:/usr/bin/node util-linux
 # tools to build its images, socat to carry the Runtime API into the guest.
 HEARTH_MICROVM_PACKAGES=(qemu-system-x86:/usr/bin/qemu-system-x86_64 linux-image-amd64:/usr/share/doc/linux-image-amd64
   busybox-static:/bin/busybox cpio:/usr/bin/cpio e2fsprogs:/usr/sbin/mkfs.ext4 socat:/usr/bin/socat xz-utils:/usr/bin/xz)
-# Packages the test suite needs beyond the server's: AWS CLI v2 as a real client, and every backend's tools.
+# Packages the test suite needs beyond the server's: AWS CLI v2 and boto3 as real clients, and every backend's tools.
 # The gvisor backend: gVisor's runsc, and socat to carry the Runtime API into the sandbox.
 HEARTH_GVISOR_PACKAGES=(runsc:/usr/bin/runsc socat:/usr/bin/socat)
-HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws "${HEARTH_MICROVM_PACKAGES[@]}" "${HEARTH_GVISOR_PACKAGES[@]}")
+HEARTH_TEST_PACKAGES=(awscli:/usr/bin/aws python3-boto3:/usr/lib/python3/dist-packages/boto3 "${HEARTH_MICROVM_PACKAGES[@]}" "${HEARTH_GVISOR_PACKAGES[@]}")
 
 # hearth_sandbox_packages server ARGS... — prints the PACKAGE:PATH items of the backend chosen with
 # --sandbox X (or --sandbox=X, else $HEARTH_SANDBOX), beyond the server's: gvisor's and microvm's.

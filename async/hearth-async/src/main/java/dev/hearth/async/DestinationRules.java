@@ -2,6 +2,8 @@ package dev.hearth.async;
 
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaException;
 import java.util.List;
@@ -47,7 +49,7 @@ final class DestinationRules {
     }
 
     /** Adds a violation for each destination outside Lambda's pattern or length. */
-    static void checkPatterns(List<String> violations, EventInvokeConfigJson.DestinationConfig config) {
+    static void checkPatterns(ConstraintViolations violations, EventInvokeConfigJson.DestinationConfig config) {
         if (config == null) {
             return;
         }
@@ -55,9 +57,8 @@ final class DestinationRules {
         destination(config.onFailure()).ifPresent(arn -> checkPattern(violations, "destinationConfig.onFailure.destination", arn));
     }
 
-    private static void checkPattern(List<String> violations, String member, String arn) {
-        Constraints.maxLength(violations, member, arn, MAX_DESTINATION_LENGTH);
-        Constraints.pattern(violations, member, arn, DESTINATION_ARN);
+    private static void checkPattern(ConstraintViolations violations, String member, String arn) {
+        violations.maxLength(member, arn, MAX_DESTINATION_LENGTH).pattern(member, arn, DESTINATION_ARN);
     }
 
     /**
@@ -101,7 +102,7 @@ final class DestinationRules {
         }
         FunctionRef destination;
         try {
-            destination = FunctionRef.parse(arn, account);
+            destination = FunctionRef.parse(arn, account, FunctionNameMember.NAMESPACED_FUNCTION_NAME);
             resolver.resolve(destination);
         } catch (LambdaException notHere) {
             throw invalidArn(arn);

@@ -2,6 +2,7 @@ package dev.hearth.async;
 
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaException;
 import dev.hearth.queue.spi.DuplicateEventException;
@@ -39,7 +40,7 @@ final class Destinations {
      */
     Optional<String> send(String destinationArn, String sourceEventId, RecordCondition condition, byte[] record) {
         try {
-            FunctionRef ref = FunctionRef.parse(destinationArn, account);
+            FunctionRef ref = FunctionRef.parse(destinationArn, account, FunctionNameMember.NAMESPACED_FUNCTION_NAME);
             resolver.resolve(ref);
             if (record.length > NewEvent.MAX_PAYLOAD_BYTES) {
                 return Optional.of("the invocation record has " + record.length + " bytes, more than the "

@@ -2,6 +2,8 @@ package dev.hearth.async;
 
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -14,7 +16,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -127,11 +128,10 @@ public final class EventInvokeConfigApi {
     }
 
     private ApiResponse list(ApiRequest request) {
-        FunctionRef function = FunctionRef.parse(request.path("FunctionName"), account).unqualified();
+        FunctionRef function = FunctionRef.parse(request.path("FunctionName"), account, FunctionNameMember.NAMESPACED_FUNCTION_NAME)
+                .unqualified();
         int maxItems = request.queryInt("MaxItems").orElse(MAX_LIST_ITEMS);
-        List<String> violations = new ArrayList<>();
-        Constraints.range(violations, "maxItems", maxItems, 1, MAX_LIST_ITEMS);
-        Constraints.throwIfAny(violations);
+        new ConstraintViolations().range("maxItems", maxItems, 1, MAX_LIST_ITEMS).throwIfAny();
         requireExisting(function);
         Optional<String> marker = request.query("Marker").filter(m -> !m.isEmpty());
         List<EventInvokeConfig> rest = configs.list(function.name()).stream()
@@ -151,17 +151,16 @@ public final class EventInvokeConfigApi {
      */
     private static EventInvokeConfigJson.Input input(ApiRequest request) {
         EventInvokeConfigJson.Input in = AwsJson.read(request.body(), EventInvokeConfigJson.Input.class);
-        List<String> violations = new ArrayList<>();
+        ConstraintViolations violations = new ConstraintViolations();
         if (in.maximumRetryAttempts() != null) {
-            Constraints.range(violations, "maximumRetryAttempts", in.maximumRetryAttempts(), 0,
-                    EventInvokeConfig.MAX_RETRY_ATTEMPTS);
+            violations.range("maximumRetryAttempts", in.maximumRetryAttempts(), 0, EventInvokeConfig.MAX_RETRY_ATTEMPTS);
         }
         if (in.maximumEventAgeInSeconds() != null) {
-            Constraints.range(violations, "maximumEventAgeInSeconds", in.maximumEventAgeInSeconds(),
+            violations.range("maximumEventAgeInSeconds", in.maximumEventAgeInSeconds(),
                     EventInvokeConfig.MIN_EVENT_AGE_SECONDS, EventInvokeConfig.MAX_EVENT_AGE_SECONDS);
         }
         DestinationRules.checkPatterns(violations, in.destinationConfig());
-        Constraints.throwIfAny(violations);
+        violations.throwIfAny();
         if (in.maximumRetryAttempts() == null && in.maximumEventAgeInSeconds() == null && in.destinationConfig() == null) {
             throw LambdaException.invalidParameter("You must specify at least one of error handling or destination setting.");
         }
@@ -170,7 +169,8 @@ public final class EventInvokeConfigApi {
 
     /** The function and qualifier a request names, by its function name and its Qualifier parameter. */
     private FunctionRef target(ApiRequest request) {
-        return FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
+        return FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"), account,
+                FunctionNameMember.NAMESPACED_FUNCTION_NAME);
     }
 
     private static String qualifier(FunctionRef target) {

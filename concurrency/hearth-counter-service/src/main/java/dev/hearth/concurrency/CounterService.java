@@ -1,5 +1,6 @@
 package dev.hearth.concurrency;
 
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import java.util.HashMap;
@@ -147,11 +148,8 @@ public final class CounterService {
      * @throws LambdaException InvalidParameterValueException with Lambda's message when it would not
      */
     public synchronized void checkReservation(String functionName, int reservedConcurrentExecutions) {
-        if (reservedConcurrentExecutions < 0) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '"
-                    + reservedConcurrentExecutions
-                    + "' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0");
-        }
+        new ConstraintViolations().range("reservedConcurrentExecutions", reservedConcurrentExecutions, 0, Integer.MAX_VALUE)
+                .throwIfAny();
         int delta = reservedConcurrentExecutions - currentReservation(functionName);
         // a change that reserves less is always allowed, even where reservations stored under a
         // larger account limit already leave less than the minimum

@@ -1,6 +1,7 @@
 package dev.hearth.concurrency;
 
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * Lambda's PutProvisionedConcurrencyConfig, GetProvisionedConcurrencyConfig,
@@ -29,6 +31,9 @@ import java.util.OptionalInt;
 public final class ProvisionedConcurrencyService {
     /** Lambda keeps at least this much of the account's concurrency unreserved. */
     static final int MIN_UNRESERVED = 100;
+    /** Lambda's answer to Get and Delete on {@code $LATEST}. */
+    static final String NOT_PUBLISHED = "The function resource provided must be an alias or a published version.";
+    private static final Pattern VERSION_NUMBER = Pattern.compile("[0-9]+");
 
     /** How far the worker is with one function version: initialised sandboxes and the latest failure. */
     public record Readiness(int ready, Optional<String> failure) {
@@ -68,16 +73,11 @@ public final class ProvisionedConcurrencyService {
 
     /** PutProvisionedConcurrencyConfig. */
     public synchronized Config put(FunctionRef function, Integer requested) {
-        String qualifier = qualifier(function);
+        String qualifier = qualifier(function, "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
         if (requested == null) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at"
-                    + " 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+            throw ConstraintViolations.singleMissing("provisionedConcurrentExecutions");
         }
-        if (requested < 1) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '" + requested
-                    + "' at 'provisionedConcurrentExecutions' failed to satisfy constraint: Member must have value greater"
-                    + " than or equal to 1");
-        }
+        new ConstraintViolations().range("provisionedConcurrentExecutions", requested, 1, Integer.MAX_VALUE).throwIfAny();
         ProvisionedConcurrency saved = store.transact(tx -> {
             String version = resolve(tx, function.name(), qualifier);
             if (tx.version(function.name(), version).map(v -> "PublishedVersions".equals(v.configuration().snapStartApplyOn()))
@@ -98,23 +98,21 @@ public final class ProvisionedConcurrencyService {
 
     /** GetProvisionedConcurrencyConfig. */
     public Config get(FunctionRef function) {
-        String qualifier = qualifier(function);
+        String qualifier = qualifier(function, NOT_PUBLISHED);
         return store.transact(tx -> {
-            requireFunction(tx, function.name());
+            requireFunction(tx, function.name(), qualifier);
             ProvisionedConcurrency config = tx.provisionedConcurrency(function.name(), qualifier)
-                    .orElseThrow(() -> notConfigured(function.name(), qualifier));
+                    .orElseThrow(ProvisionedConcurrencyService::notConfigured);
             return withStatus(config, resolve(tx, function.name(), qualifier));
         });
     }
 
     /** DeleteProvisionedConcurrencyConfig. */
     public synchronized void delete(FunctionRef function) {
-        String qualifier = qualifier(function);
+        String qualifier = qualifier(function, NOT_PUBLISHED);
         store.transact(tx -> {
-            requireFunction(tx, function.name());
-            if (tx.provisionedConcurrency(function.name(), qualifier).isEmpty()) {
-                throw notConfigured(function.name(), qualifier);
-            }
+            requireFunction(tx, function.name(), qualifier);
+            // as Lambda: deleting a configuration that is not there succeeds
             tx.deleteProvisionedConcurrency(function.name(), qualifier);
             return null;
         });
@@ -174,21 +172,33 @@ public final class ProvisionedConcurrencyService {
                 status == Status.FAILED ? readiness.failure() : Optional.empty(), config.lastModified());
     }
 
-    private static String qualifier(FunctionRef function) {
-        String qualifier = function.qualifier().orElseThrow(() -> new LambdaException(LambdaErrorType.ValidationException,
-                "1 validation error detected: Value null at 'qualifier' failed to satisfy constraint: Member must not be null"));
+    /**
+     * The qualifier Put, Get and Delete act on: required (the model's {@code Qualifier} is), and not
+     * {@code $LATEST}, which Lambda refuses with {@code latestRefused} (Put's words differ from Get's
+     * and Delete's).
+     */
+    private static String qualifier(FunctionRef function, String latestRefused) {
+        String qualifier = function.qualifier().orElseThrow(() -> ConstraintViolations.singleMissing("qualifier"));
         if (qualifier.equals(FunctionVersion.LATEST)) {
-            throw LambdaException.invalidParameter(
-                    "Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
+            throw LambdaException.invalidParameter(latestRefused);
         }
         return qualifier;
     }
 
     /** The version a qualifier names (itself, or an alias's version); ResourceNotFoundException otherwise. */
     private String resolve(StoreTransaction tx, String functionName, String qualifier) {
-        requireFunction(tx, functionName);
-        return resolveIfPresent(tx, functionName, qualifier).orElseThrow(() ->
-                LambdaException.notFound("Function not found: " + account.functionArn(functionName, qualifier)));
+        requireFunction(tx, functionName, qualifier);
+        return resolveIfPresent(tx, functionName, qualifier).orElseThrow(() -> qualifierNotFound(functionName, qualifier));
+    }
+
+    /**
+     * Lambda's 404 for a version or alias that does not exist (whether or not its function does): it
+     * names the qualified ARN, as a function not found for a version number, as an alias otherwise.
+     */
+    private LambdaException qualifierNotFound(String functionName, String qualifier) {
+        String arn = account.functionArn(functionName, qualifier);
+        return LambdaException.notFound(VERSION_NUMBER.matcher(qualifier).matches()
+                ? "Function not found: " + arn : "Cannot find alias arn: " + arn);
     }
 
     private static Optional<String> resolveIfPresent(StoreTransaction tx, String functionName, String qualifier) {
@@ -244,8 +254,15 @@ public final class ProvisionedConcurrencyService {
         }
     }
 
-    private LambdaException notConfigured(String functionName, String qualifier) {
+    /** Put, Get and Delete of a function that does not exist answer for the qualified ARN, as Lambda's do. */
+    private void requireFunction(StoreTransaction tx, String name, String qualifier) {
+        if (tx.function(name).isEmpty()) {
+            throw qualifierNotFound(name, qualifier);
+        }
+    }
+
+    private static LambdaException notConfigured() {
         return new LambdaException(LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException,
-                "No Provisioned Concurrency Config found for this function " + account.functionArn(functionName, qualifier));
+                "No Provisioned Concurrency Config found for this function");
     }
 }

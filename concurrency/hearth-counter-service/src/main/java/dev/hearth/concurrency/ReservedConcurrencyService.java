@@ -1,10 +1,11 @@
 package dev.hearth.concurrency;
 
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.core.FunctionRef;
-import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.store.spi.FunctionStore;
+import dev.hearth.store.spi.FunctionVersion;
 import dev.hearth.store.spi.StoreTransaction;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -50,12 +51,14 @@ public final class ReservedConcurrencyService {
     public synchronized int put(FunctionRef function, Integer reservedConcurrentExecutions) {
         String name = unqualified(function);
         if (reservedConcurrentExecutions == null) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value null at"
-                    + " 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
+            throw ConstraintViolations.singleMissing("reservedConcurrentExecutions");
         }
         int reserved = reservedConcurrentExecutions;
         store.transact(tx -> {
-            requireFunction(tx, name);
+            if (tx.function(name).isEmpty()) {
+                // Lambda names $LATEST here, unlike in Get and Delete
+                throw LambdaException.notFound("Function not found: " + account.functionArn(name, FunctionVersion.LATEST));
+            }
             counter.checkReservation(name, reserved);
             tx.putReservedConcurrency(name, reserved);
             return null;

@@ -112,12 +112,48 @@ final class TestProvisionedConcurrencyService {
         assertThatThrownBy(() -> service.put(ref("f", "9"), 1)).isInstanceOfSatisfying(LambdaException.class,
                 e -> assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException));
         assertThatThrownBy(() -> service.put(ref("f", "1"), 0)).hasMessageContaining("greater than or equal to 1");
-        assertThatThrownBy(() -> service.delete(ref("f", "1"))).isInstanceOfSatisfying(LambdaException.class,
-                e -> assertThat(e.type()).isEqualTo(LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException));
+        assertThatThrownBy(() -> service.get(ref("f", "1"))).isInstanceOfSatisfying(LambdaException.class, e -> {
+            assertThat(e.type()).isEqualTo(LambdaErrorType.ProvisionedConcurrencyConfigNotFoundException);
+            assertThat(e.getMessage()).isEqualTo("No Provisioned Concurrency Config found for this function");
+        });
+        service.delete(ref("f", "1")); // as Lambda: deleting a configuration that is not there succeeds
 
         service.put(ref("f", "2"), 1);
         assertThatThrownBy(() -> service.put(ref("f", "live"), 1)).isInstanceOfSatisfying(LambdaException.class,
                 e -> assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceConflictException));
+    }
+
+    /** Lambda's answers, as LocalStack's snapshot test_provisioned_concurrency_exceptions recorded them from Lambda. */
+    @Test
+    void lambdasAnswersForLatestAndWhatDoesNotExist() {
+        String arn = "arn:aws:lambda:us-east-1:000000000000:function:";
+        for (Runnable call : List.<Runnable>of(() -> service.get(ref("f", "$LATEST")), () -> service.delete(ref("f", "$LATEST")))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(LambdaException.class, e -> {
+                assertThat(e.type()).isEqualTo(LambdaErrorType.InvalidParameterValueException);
+                assertThat(e).hasMessage("The function resource provided must be an alias or a published version.");
+            });
+        }
+        assertThatThrownBy(() -> service.put(ref("f", "$LATEST"), 1))
+                .hasMessage("Provisioned Concurrency Configs cannot be applied to unpublished function versions.");
+        assertThatThrownBy(() -> service.get(new FunctionRef(AccountContext.DEFAULT, "f", Optional.empty()))).hasMessage(
+                "1 validation error detected: Value null at 'qualifier' failed to satisfy constraint: Member must not be null");
+
+        // a version or an alias of a function that does not exist, or of one that does
+        assertNotFound(() -> service.put(ref("doesnotexist", "1"), 1), "Function not found: " + arn + "doesnotexist:1");
+        assertNotFound(() -> service.put(ref("doesnotexist", "noalias"), 1), "Cannot find alias arn: " + arn + "doesnotexist:noalias");
+        assertNotFound(() -> service.get(ref("doesnotexist", "noalias")), "Cannot find alias arn: " + arn + "doesnotexist:noalias");
+        assertNotFound(() -> service.delete(ref("doesnotexist", "1")), "Function not found: " + arn + "doesnotexist:1");
+        assertNotFound(() -> service.put(ref("f", "10"), 1), "Function not found: " + arn + "f:10");
+        assertNotFound(() -> service.put(ref("f", "doesnotexist"), 1), "Cannot find alias arn: " + arn + "f:doesnotexist");
+        assertNotFound(() -> service.list(new FunctionRef(AccountContext.DEFAULT, "doesnotexist", Optional.empty())),
+                "Function not found: " + arn + "doesnotexist");
+    }
+
+    private static void assertNotFound(Runnable call, String message) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(LambdaException.class, e -> {
+            assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException);
+            assertThat(e).hasMessage(message);
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -54,7 +55,7 @@ final class TestReservedConcurrencyService {
         assertThat(service.counter().reservedConcurrency("f")).hasValue(7);
         assertThat(service.counter().unreservedConcurrentExecutions()).isEqualTo(993);
 
-        service.put(FunctionRef.parse(ACCOUNT.functionArn("f"), ACCOUNT), 3);
+        service.put(FunctionRef.parse(ACCOUNT.functionArn("f"), ACCOUNT, FunctionNameMember.FUNCTION_NAME), 3);
         assertThat(service.get(ref("f"))).hasValue(3);
 
         service.delete(ref("f"));
@@ -94,10 +95,13 @@ final class TestReservedConcurrencyService {
         createFunction("f");
         assertThatThrownBy(() -> service.put(ref("missing"), 1)).isInstanceOfSatisfying(LambdaException.class, e -> {
             assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException);
-            assertThat(e.getMessage()).isEqualTo("Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing");
+            // Lambda names $LATEST in Put's answer (recorded from Lambda by LocalStack's snapshot tests)
+            assertThat(e.getMessage()).isEqualTo("Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing:$LATEST");
         });
-        assertThatThrownBy(() -> service.get(ref("missing"))).isInstanceOf(LambdaException.class);
-        assertThatThrownBy(() -> service.delete(ref("missing"))).isInstanceOf(LambdaException.class);
+        assertThatThrownBy(() -> service.get(ref("missing"))).isInstanceOf(LambdaException.class)
+                .hasMessage("Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing");
+        assertThatThrownBy(() -> service.delete(ref("missing"))).isInstanceOf(LambdaException.class)
+                .hasMessage("Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing");
         assertThatThrownBy(() -> service.put(ref("f"), null)).hasMessage("1 validation error detected: Value null at"
                 + " 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null");
         assertThatThrownBy(() -> service.put(ref("f"), -2)).hasMessageContaining("greater than or equal to 0");

@@ -3,7 +3,7 @@ package dev.hearth.controlplane;
 import static dev.hearth.core.LambdaException.invalidParameter;
 
 import dev.hearth.controlplane.api.TracingConfig;
-import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.core.LambdaException;
 import dev.hearth.store.spi.FunctionConfiguration;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ final class ConfigurationRules {
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_])+");
     private static final Pattern ALIAS_NAME = Pattern.compile("(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
     private static final Pattern VERSION = Pattern.compile("\\$LATEST(\\.PUBLISHED)?|[0-9]+");
-    private static final Set<String> PACKAGE_TYPES = Set.of("Zip", "Image");
+    private static final List<String> PACKAGE_TYPES = List.of("Zip", "Image");
     private static final String RUNTIME_AND_HANDLER_MANDATORY =
             "Runtime and Handler are mandatory parameters for functions created with deployment packages.";
     /**
@@ -58,7 +58,7 @@ final class ConfigurationRules {
             "python3.8", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "go1.x", "ruby2.5",
             "ruby2.7", "provided");
     private static final Set<String> ARCHITECTURES = Set.of("x86_64", "arm64");
-    private static final Set<String> SNAP_START = Set.of("PublishedVersions", "None");
+    private static final List<String> SNAP_START = List.of("PublishedVersions", "None");
     private static final String SNAP_START_ON = "PublishedVersions";
     private static final List<String> TRACING_MODES = List.of("Active", "PassThrough");
     private static final Pattern SNAP_START_RUNTIME = Pattern.compile("(java|python3\\.|dotnet)(\\d+)");
@@ -109,19 +109,13 @@ final class ConfigurationRules {
         if (handler == null) {
             return null;
         }
-        if (handler.length() > MAX_HANDLER) {
-            violations.add(handler, "handler", "Member must have length less than or equal to " + MAX_HANDLER);
-        }
-        if (!HANDLER.matcher(handler).matches()) {
-            violations.add(handler, "handler", "Member must satisfy regular expression pattern: [^\\s]+");
-        }
+        violations.maxLength("handler", handler, MAX_HANDLER).pattern("handler", handler, HANDLER);
         return handler;
     }
 
     static String role(String role, ConstraintViolations violations) {
-        if (role != null && !ROLE.matcher(role).matches()) {
-            violations.add(role, "role",
-                    "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
+        if (role != null) {
+            violations.pattern("role", role, ROLE);
         }
         return role;
     }
@@ -149,8 +143,8 @@ final class ConfigurationRules {
     }
 
     static String description(String description, ConstraintViolations violations) {
-        if (description != null && description.length() > MAX_DESCRIPTION) {
-            violations.add(description, "description", "Member must have length less than or equal to " + MAX_DESCRIPTION);
+        if (description != null) {
+            violations.maxLength("description", description, MAX_DESCRIPTION);
         }
         return description;
     }
@@ -209,15 +203,15 @@ final class ConfigurationRules {
     }
 
     static String snapStart(String applyOn, ConstraintViolations violations) {
-        if (applyOn != null && !SNAP_START.contains(applyOn)) {
-            violations.add(applyOn, "snapStart.applyOn", "Member must satisfy enum value set: [PublishedVersions, None]");
+        if (applyOn != null) {
+            violations.enumValue("snapStart.applyOn", applyOn, SNAP_START);
         }
         return applyOn;
     }
 
     static String packageType(String packageType, ConstraintViolations violations) {
-        if (packageType != null && !PACKAGE_TYPES.contains(packageType)) {
-            violations.add(packageType, "packageType", "Member must satisfy enum value set: [Zip, Image]");
+        if (packageType != null) {
+            violations.enumValue("packageType", packageType, PACKAGE_TYPES);
         }
         return packageType;
     }
@@ -225,8 +219,8 @@ final class ConfigurationRules {
     /** {@code TracingConfig.Mode}, an enum of the model: {@code Active} or {@code PassThrough}; null when not given. */
     static String tracingMode(TracingConfig tracingConfig, ConstraintViolations violations) {
         String mode = tracingConfig == null ? null : tracingConfig.mode();
-        if (mode != null && !TRACING_MODES.contains(mode)) {
-            violations.add(mode, "tracingConfig.mode", "Member must satisfy enum value set: [" + String.join(", ", TRACING_MODES) + "]");
+        if (mode != null) {
+            violations.enumValue("tracingConfig.mode", mode, TRACING_MODES);
         }
         return mode;
     }
@@ -278,12 +272,7 @@ final class ConfigurationRules {
             violations.missing("name");
             return null;
         }
-        if (name.length() > 128) {
-            violations.add(name, "name", "Member must have length less than or equal to 128");
-        }
-        if (!ALIAS_NAME.matcher(name).matches()) {
-            violations.add(name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
-        }
+        violations.maxLength("name", name, 128).pattern("name", name, ALIAS_NAME);
         return name;
     }
 
@@ -292,12 +281,7 @@ final class ConfigurationRules {
         if (version == null) {
             return null;
         }
-        if (version.length() > 1024) {
-            violations.add(version, member, "Member must have length less than or equal to 1024");
-        }
-        if (!VERSION.matcher(version).matches()) {
-            violations.add(version, member, "Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)");
-        }
+        violations.maxLength(member, version, 1024).pattern(member, version, VERSION, "(" + VERSION.pattern() + ")");
         return version;
     }
 
@@ -328,34 +312,23 @@ final class ConfigurationRules {
         if (maxItems == null) {
             return defaultValue;
         }
-        ConstraintViolations violations = new ConstraintViolations();
-        range(maxItems, "maxItems", 1, 10_000, violations);
-        violations.throwIfAny();
+        new ConstraintViolations().range("maxItems", maxItems, 1, 10_000).throwIfAny();
         return maxItems;
     }
 
     /** @throws LambdaException {@code ValidationException} when a required member is missing */
     static <T> T required(T value, String field) {
         if (value == null) {
-            throw new ConstraintViolations().missing(field).exception();
+            throw ConstraintViolations.singleMissing(field);
         }
         return value;
     }
 
     private static Integer range(Integer value, String field, int min, int max, ConstraintViolations violations) {
-        if (value == null) {
-            return null;
-        }
-        if (value < min) {
-            violations.add(value, field, "Member must have value greater than or equal to " + min);
-        } else if (value > max) {
-            violations.add(value, field, "Member must have value less than or equal to " + max);
+        if (value != null) {
+            violations.range(field, value, min, max);
         }
         return value;
-    }
-
-    private static String constraint(String value, String field, String rule) {
-        return "1 validation error detected: Value '" + value + "' at '" + field + "' failed to satisfy constraint: " + rule;
     }
 
     private static String jsonString(String s) {

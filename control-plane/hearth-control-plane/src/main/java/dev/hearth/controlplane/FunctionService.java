@@ -29,6 +29,8 @@ import dev.hearth.controlplane.api.TracingConfig;
 import dev.hearth.controlplane.api.UpdateFunctionCodeInput;
 import dev.hearth.controlplane.api.UpdateFunctionConfigurationInput;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -132,6 +134,8 @@ public final class FunctionService {
         ConstraintViolations violations = new ConstraintViolations();
         if (in.functionName() == null) {
             violations.missing("functionName");
+        } else {
+            FunctionNameMember.CREATE_FUNCTION_NAME.check(in.functionName(), violations);
         }
         if (in.role() == null) {
             violations.missing("role");
@@ -152,7 +156,7 @@ public final class FunctionService {
         ConfigurationRules.ephemeralStorage(ephemeralSize(in.ephemeralStorage(), violations), violations);
         ConfigurationRules.snapStart(in.snapStart() == null ? null : in.snapStart().applyOn(), violations);
         violations.throwIfAny();
-        String name = FunctionRef.parse(in.functionName(), account).name();
+        String name = FunctionRef.parse(in.functionName(), account, FunctionNameMember.CREATE_FUNCTION_NAME).name();
         if (in.packageType() != null && !in.packageType().equals("Zip")) {
             throw ConfigurationRules.unsupportedCodeLocation();
         }
@@ -207,13 +211,10 @@ public final class FunctionService {
     public ListFunctionsOutput listFunctions(Optional<String> masterRegion, Optional<String> functionVersion,
             Optional<String> marker, Integer maxItems) {
         ConstraintViolations violations = new ConstraintViolations();
-        masterRegion.filter(region -> !MASTER_REGION.matcher(region).matches()).ifPresent(region -> violations.add(region,
-                "masterRegion", "Member must satisfy regular expression pattern: ALL|[a-z]{2}(-gov)?-[a-z]+-\\d{1}"));
-        functionVersion.filter(v -> !v.equals("ALL")).ifPresent(v -> violations.add(v, "functionVersion",
-                "Member must satisfy enum value set: [ALL]"));
-        if (maxItems != null && (maxItems < 1 || maxItems > 10_000)) {
-            violations.add(maxItems, "maxItems", maxItems < 1 ? "Member must have value greater than or equal to 1"
-                    : "Member must have value less than or equal to 10000");
+        masterRegion.ifPresent(region -> violations.pattern("masterRegion", region, MASTER_REGION));
+        functionVersion.ifPresent(v -> violations.enumValue("functionVersion", v, List.of("ALL")));
+        if (maxItems != null) {
+            violations.range("maxItems", maxItems, 1, 10_000);
         }
         violations.throwIfAny();
         if (masterRegion.isPresent()) {
@@ -530,7 +531,7 @@ public final class FunctionService {
     public void untagResource(String resourceArn, Collection<String> keys) {
         String name = taggedFunction(resourceArn);
         if (keys.isEmpty()) {
-            throw new ConstraintViolations().missing("tagKeys").exception();
+            throw ConstraintViolations.singleMissing("tagKeys");
         }
         store.transact(tx -> {
             FunctionRecord f = tx.function(name).orElseThrow(() -> functionNotFound(name, Optional.empty()));
@@ -679,7 +680,7 @@ public final class FunctionService {
         if (!resourceArn.contains(":function:")) {
             throw notFound("The resource you requested does not exist.");
         }
-        FunctionRef ref = FunctionRef.parse(resourceArn, account);
+        FunctionRef ref = FunctionRef.parse(resourceArn, account, FunctionNameMember.NAMESPACED_FUNCTION_NAME);
         if (ref.qualifier().isPresent()) {
             throw invalidParameter("Tags on function aliases and versions are not supported. Please specify a function ARN.");
         }

@@ -15,38 +15,34 @@ import java.util.regex.Pattern;
  * the asynchronous pollers, the control plane — knows whose function it is without parsing an ARN
  * again.
  *
- * <p>Parsing validates the shape only; whether the function exists is the control plane's business.
- * An ARN naming another region than the caller's is not found, and one of another account is
- * denied, as Lambda answers them.
+ * <p>Parsing validates the shape only, by the constraints of the operation's {@link
+ * FunctionNameMember}; whether the function exists is the control plane's business. An ARN naming
+ * another region than the caller's is not found, and one of another account is denied, as Lambda
+ * answers them.
  *
  * @param account the account and region the function lives in
  * @param name the function's name
  * @param qualifier a version number, {@code $LATEST} or an alias name, when one was given
  */
 public record FunctionRef(AccountContext account, String name, Optional<String> qualifier) {
-    /** Lambda's function-name rule: letters, digits, hyphens and underscores, 1–64 characters. */
-    public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
-    /** Lambda's qualifier rule: {@code $LATEST}, a version number or an alias name. */
-    public static final Pattern QUALIFIER = Pattern.compile("\\$LATEST|[a-zA-Z0-9-_]{1,128}");
+    /** A qualifier Lambda accepts in a reference: {@code $LATEST}, a version number or an alias name. */
+    public static final Pattern QUALIFIER = Pattern.compile("\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_$]{1,128}");
 
-    private static final Pattern FULL = Pattern.compile(
-            "arn:(aws[a-zA-Z-]*):lambda:([a-z]{2}(?:-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([^:]+)(?::([^:]+))?");
-    private static final Pattern PARTIAL = Pattern.compile("(\\d{12}):function:([^:]+)(?::([^:]+))?");
-    private static final Pattern PLAIN = Pattern.compile("([^:]+)(?::([^:]+))?");
+    /** Any name a reference may carry (a function of that name need not exist): the model's widest rule. */
+    private static final Pattern REFERABLE_NAME = Pattern.compile("[a-zA-Z0-9-_.]{1,256}");
+    /** The parts of a reference the model's pattern admitted, as named groups (the model's own groups are unnamed). */
+    private static final Pattern PARTS = Pattern.compile("(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?"
+            + "(?:(?<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d):)?(?:(?<account>\\d{12}):)?(?:function:)?"
+            + "(?<name>[a-zA-Z0-9-_.]+)(?::(?<qualifier>\\$LATEST(?:\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?");
 
     public FunctionRef {
         java.util.Objects.requireNonNull(account, "account");
-        if (!NAME.matcher(name).matches()) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + name
-                    + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
-        }
-        qualifier.ifPresent(q -> {
-            if (!QUALIFIER.matcher(q).matches()) {
-                throw LambdaException.invalidParameter("1 validation error detected: Value '" + q
-                        + "' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)");
-            }
-        });
+        new ConstraintViolations()
+                .pattern("functionName", name, REFERABLE_NAME, FunctionNameMember.NAMESPACED_FUNCTION_NAME.pattern())
+                .throwIfAny();
+        qualifier.ifPresent(q -> new ConstraintViolations()
+                .pattern("qualifier", q, QUALIFIER, FunctionNameMember.Patterns.NAMESPACED_QUALIFIER)
+                .throwIfAny());
     }
 
     /** The unqualified function {@code name} of {@code account}. */
@@ -70,33 +66,44 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
     }
 
     /**
-     * Parses a function name, partial ARN or full ARN, as found (already percent-decoded) in a path.
+     * Parses a function name, partial ARN or full ARN, as found (already percent-decoded) in a path or
+     * a body, as the {@code FunctionName} member {@code member} of an operation without a separate
+     * qualifier.
      *
-     * @throws LambdaException InvalidParameterValueException for a malformed reference or an ARN of
-     *     another account or region
+     * @throws LambdaException as {@link #parse(String, Optional, AccountContext, FunctionNameMember)} does
      */
-    public static FunctionRef parse(String text, AccountContext account) {
-        if (text == null || text.isEmpty() || text.length() > 170) {
-            throw LambdaException.invalidParameter("1 validation error detected: Value '" + text
-                    + "' at 'functionName' failed to satisfy constraint: Member must have length between 1 and 170");
+    public static FunctionRef parse(String text, AccountContext account, FunctionNameMember member) {
+        return parse(text, Optional.empty(), account, member);
+    }
+
+    /**
+     * Parses a function name, partial ARN or full ARN, as found (already percent-decoded) in a path or
+     * a body, as the {@code FunctionName} member {@code member} of an operation, together with the
+     * operation's {@code Qualifier} query member when one was given.
+     *
+     * <p>Lambda's answers: the members' constraints (length, pattern) broken make one {@code
+     * ValidationException} naming each; an ARN of another region is not found (404), one of another
+     * account denied (403); a qualifier in the reference and a separate one must agree ({@code
+     * InvalidParameterValueException}); CreateFunction refuses a name over 64 characters ({@code
+     * InvalidParameterValueException}). A name within the constraints that no function can have (65 to
+     * 140 characters, dots) is left to the lookup, which does not find it, as Lambda's does not.
+     */
+    public static FunctionRef parse(String text, Optional<String> qualifier, AccountContext account, FunctionNameMember member) {
+        java.util.Objects.requireNonNull(text, "text");
+        member.check(text, qualifier, new ConstraintViolations()).throwIfAny();
+        Matcher m = PARTS.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalStateException("the model's pattern admitted what Hearth cannot parse: " + text);
         }
-        Matcher m = FULL.matcher(text);
-        if (m.matches()) {
-            checkOwner(text, m.group(2), m.group(3), account);
-            return new FunctionRef(account, m.group(4), Optional.ofNullable(m.group(5)));
+        if (m.group("region") != null || m.group("account") != null) {
+            checkOwner(text, Optional.ofNullable(m.group("region")).orElse(account.region()),
+                    Optional.ofNullable(m.group("account")).orElse(account.accountId()), account);
         }
-        m = PARTIAL.matcher(text);
-        if (m.matches()) {
-            checkOwner(text, account.region(), m.group(1), account);
-            return new FunctionRef(account, m.group(2), Optional.ofNullable(m.group(3)));
+        if (member == FunctionNameMember.CREATE_FUNCTION_NAME && m.group("name").length() > FunctionNameMember.MAX_CREATED_NAME) {
+            throw new ConstraintViolations().add(text, "functionName", "Member must have length less than or equal to "
+                    + FunctionNameMember.MAX_CREATED_NAME).exception(LambdaErrorType.InvalidParameterValueException);
         }
-        m = PLAIN.matcher(text);
-        if (m.matches() && !text.startsWith("arn:")) {
-            return new FunctionRef(account, m.group(1), Optional.ofNullable(m.group(2)));
-        }
-        throw LambdaException.invalidParameter("1 validation error detected: Value '" + text
-                + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+        return new FunctionRef(account, m.group("name"), Optional.ofNullable(m.group("qualifier"))).withQualifier(qualifier);
     }
 
     /**

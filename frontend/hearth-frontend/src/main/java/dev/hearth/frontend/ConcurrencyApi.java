@@ -3,6 +3,7 @@ package dev.hearth.frontend;
 import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.api.Concurrency;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
@@ -42,7 +43,7 @@ public final class ConcurrencyApi {
     }
 
     private FunctionRef ref(ApiRequest request) {
-        return FunctionRef.parse(request.path("FunctionName"), account);
+        return FunctionRef.parse(request.path("FunctionName"), account, FunctionNameMember.FUNCTION_NAME);
     }
 
     private static Concurrency concurrency(OptionalInt reserved) {

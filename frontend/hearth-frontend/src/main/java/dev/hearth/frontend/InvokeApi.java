@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hearth.controlplane.ResolvedFunction;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
@@ -15,7 +17,6 @@ import dev.hearth.invocation.InvocationService;
 import dev.hearth.worker.InvocationResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class InvokeApi {
      * {@code {"Status": 202}}. The function name may carry a qualifier ({@code my-function:live}).
      */
     private ApiResponse invokeAsync(ApiRequest request) {
-        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account);
+        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account, FunctionNameMember.NAMESPACED_FUNCTION_NAME);
         ResolvedFunction resolved = invocations.resolve(ref);
         byte[] payload = request.body();
         requireJson(payload);
@@ -73,7 +74,8 @@ public final class InvokeApi {
     }
 
     private ApiResponse invoke(ApiRequest request) {
-        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
+        FunctionRef ref = FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"), account,
+                FunctionNameMember.NAMESPACED_FUNCTION_NAME);
         String type = request.header("X-Amz-Invocation-Type").orElse("RequestResponse");
         checkHeaders(type, request.header("X-Amz-Log-Type"));
         ResolvedFunction resolved = invocations.resolve(ref);
@@ -95,18 +97,10 @@ public final class InvokeApi {
      * else: one {@code ValidationException} naming every value outside its enum.
      */
     private static void checkHeaders(String invocationType, Optional<String> logType) {
-        List<String> violations = new ArrayList<>();
-        if (!List.of("Event", "RequestResponse", "DryRun").contains(invocationType)) {
-            violations.add("Value '" + invocationType
-                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
-        }
-        logType.filter(value -> !value.equals("None") && !value.equals("Tail")).ifPresent(value -> violations.add("Value '" + value
-                + "' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]"));
-        if (!violations.isEmpty()) {
-            throw new LambdaException(LambdaErrorType.ValidationException, violations.size()
-                    + (violations.size() == 1 ? " validation error detected: " : " validation errors detected: ")
-                    + String.join("; ", violations));
-        }
+        ConstraintViolations violations = new ConstraintViolations()
+                .enumValue("invocationType", invocationType, List.of("Event", "RequestResponse", "DryRun"));
+        logType.ifPresent(value -> violations.enumValue("logType", value, List.of("None", "Tail")));
+        violations.throwIfAny();
     }
 
     private ApiResponse runSynchronously(ApiRequest request, ResolvedFunction resolved, byte[] payload) {

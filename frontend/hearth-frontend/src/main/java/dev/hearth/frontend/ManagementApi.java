@@ -8,6 +8,7 @@ import dev.hearth.controlplane.api.TagsInput;
 import dev.hearth.controlplane.api.UpdateFunctionCodeInput;
 import dev.hearth.controlplane.api.UpdateFunctionConfigurationInput;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
@@ -50,13 +51,13 @@ public final class ManagementApi {
                 new Route("GET", FUNCTIONS + "/", "ListFunctions", REQUEST_LIMIT, r -> ok(functions.listFunctions(
                         r.query("MasterRegion"), r.query("FunctionVersion"), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
                 new Route("GET", FUNCTION, "GetFunction", REQUEST_LIMIT, r -> ok(functions.getFunction(
-                        ref(r), v -> downloads.location(r.baseUrl(), v)))),
+                        namespacedRef(r), v -> downloads.location(r.baseUrl(), v)))),
                 new Route("DELETE", FUNCTION, "DeleteFunction", REQUEST_LIMIT, r -> {
-                    functions.deleteFunction(ref(r));
+                    functions.deleteFunction(namespacedRef(r));
                     return ApiResponse.noContent();
                 }),
                 new Route("GET", FUNCTION + "/configuration", "GetFunctionConfiguration", REQUEST_LIMIT,
-                        r -> ok(functions.getFunctionConfiguration(ref(r)))),
+                        r -> ok(functions.getFunctionConfiguration(namespacedRef(r)))),
                 new Route("PUT", FUNCTION + "/configuration", "UpdateFunctionConfiguration", REQUEST_LIMIT,
                         r -> ok(functions.updateFunctionConfiguration(ref(r),
                                 AwsJson.read(r.body(), UpdateFunctionConfigurationInput.class)))),
@@ -65,7 +66,7 @@ public final class ManagementApi {
                 new Route("POST", FUNCTION + "/versions", "PublishVersion", REQUEST_LIMIT,
                         r -> created(functions.publishVersion(ref(r), AwsJson.read(r.body(), PublishVersionInput.class)))),
                 new Route("GET", FUNCTION + "/versions", "ListVersionsByFunction", REQUEST_LIMIT,
-                        r -> ok(functions.listVersions(ref(r), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
+                        r -> ok(functions.listVersions(namespacedRef(r), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
                 new Route("POST", FUNCTION + "/aliases", "CreateAlias", REQUEST_LIMIT,
                         r -> created(functions.createAlias(ref(r), AwsJson.read(r.body(), AliasInput.class)))),
                 new Route("GET", FUNCTION + "/aliases", "ListAliases", REQUEST_LIMIT,
@@ -93,9 +94,18 @@ public final class ManagementApi {
                         r -> ok(functions.accountSettings(concurrentExecutions.getAsInt(), unreservedConcurrentExecutions.getAsInt()))));
     }
 
-    /** The function reference of a request: the path's FunctionName with the Qualifier query parameter. */
+    /**
+     * The function reference of a request: the path's FunctionName with the Qualifier query parameter,
+     * the {@code FunctionName} shape of most operations.
+     */
     FunctionRef ref(ApiRequest request) {
-        return FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
+        return FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"), account, FunctionNameMember.FUNCTION_NAME);
+    }
+
+    /** As {@link #ref}, for the operations whose FunctionName is the {@code NamespacedFunctionName} shape. */
+    FunctionRef namespacedRef(ApiRequest request) {
+        return FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"), account,
+                FunctionNameMember.NAMESPACED_FUNCTION_NAME);
     }
 
     static ApiResponse ok(Object body) {

@@ -72,12 +72,13 @@ public final class MetricsApi {
                 .description("Invocations refused for lack of host capacity").register(registry);
         FunctionCounter.builder("hearth_host_evictions", worker, w -> w.capacity().evictions())
                 .description("Times idle sandboxes were evicted to make room").register(registry);
+        // strong references: Micrometer holds a gauge's state weakly, and nothing else holds this supplier
         Gauge.builder("hearth_concurrent_executions", counters,
                         c -> c.get().stream().mapToInt(CounterService::inFlight).sum())
-                .description("Invocations running now").register(registry);
+                .description("Invocations running now").strongReference(true).register(registry);
         Gauge.builder("hearth_concurrency_limit", counters,
                         c -> c.get().stream().mapToInt(CounterService::accountLimit).max().orElse(0))
-                .description("The concurrency limit of each account in each region").register(registry);
+                .description("The concurrency limit of each account in each region").strongReference(true).register(registry);
     }
 
     private void gauge(String name, String description, Worker worker, ToDoubleFunction<WorkerMetrics> value) {

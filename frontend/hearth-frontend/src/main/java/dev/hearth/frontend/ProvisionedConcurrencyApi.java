@@ -5,9 +5,9 @@ import dev.hearth.concurrency.ProvisionedConcurrencyService.Config;
 import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.controlplane.LambdaTimestamps;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
-import dev.hearth.core.LambdaErrorType;
-import dev.hearth.core.LambdaException;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
 import dev.hearth.http.AwsJson;
@@ -66,17 +66,10 @@ public final class ProvisionedConcurrencyApi {
     }
 
     private ApiResponse list(ApiRequest r) {
-        if (!r.query("List").orElseThrow().equals("ALL")) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '"
-                    + r.query("List").orElseThrow() + "' at 'list' failed to satisfy constraint: Member must satisfy enum value set: [ALL]");
-        }
+        new ConstraintViolations().enumValue("list", r.query("List").orElseThrow(), List.of("ALL")).throwIfAny();
         int maxItems = r.queryInt("MaxItems").orElse(MAX_ITEMS);
-        if (maxItems < 1 || maxItems > MAX_ITEMS) {
-            throw new LambdaException(LambdaErrorType.ValidationException, "1 validation error detected: Value '" + maxItems
-                    + "' at 'maxItems' failed to satisfy constraint: Member must have value "
-                    + (maxItems < 1 ? "greater than or equal to 1" : "less than or equal to " + MAX_ITEMS));
-        }
-        FunctionRef function = FunctionRef.parse(r.path("FunctionName"), account);
+        new ConstraintViolations().range("maxItems", maxItems, 1, MAX_ITEMS).throwIfAny();
+        FunctionRef function = FunctionRef.parse(r.path("FunctionName"), account, FunctionNameMember.FUNCTION_NAME);
         List<Config> all = service.list(function);
         int from = r.query("Marker").map(marker -> {
             for (int i = 0; i < all.size(); i++) {
@@ -99,6 +92,6 @@ public final class ProvisionedConcurrencyApi {
     }
 
     private FunctionRef ref(ApiRequest request) {
-        return FunctionRef.parse(request.path("FunctionName"), account).withQualifier(request.query("Qualifier"));
+        return FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"), account, FunctionNameMember.FUNCTION_NAME);
     }
 }

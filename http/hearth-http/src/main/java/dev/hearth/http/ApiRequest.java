@@ -1,7 +1,8 @@
 package dev.hearth.http;
 
 import dev.hearth.core.AccountContext;
-import dev.hearth.core.LambdaException;
+import dev.hearth.core.ConstraintViolations;
+import dev.hearth.core.LambdaErrorType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +54,10 @@ public record ApiRequest(
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw LambdaException.invalidParameter("1 validation error detected: Value '" + v + "' at '" + name
-                        + "' failed to satisfy constraint: Member must be a number");
+                // Lambda's wording for a member that is not a number; no recorded answer of Lambda's says
+                // which type it is, so it stays InvalidParameterValueException
+                throw new ConstraintViolations().add(v, name, "Member must be a number")
+                        .exception(LambdaErrorType.InvalidParameterValueException);
             }
         });
     }

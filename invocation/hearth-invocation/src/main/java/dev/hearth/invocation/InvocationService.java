@@ -118,13 +118,14 @@ public final class InvocationService implements EventInvoker {
      * with (so that the version or alias named runs when it is polled) and returns once it is
      * committed. The event's id is the request id, which the function later sees as its own.
      *
-     * @throws LambdaException {@code RequestTooLargeException} (413) over 256 KB; {@code
+     * @throws LambdaException {@code RequestEntityTooLargeException} (413) over 256 KB, in Lambda's words
+     *     ("262145 byte payload is too large for the Event invocation type (limit 262144 bytes)"); {@code
      *     ServiceException} (500) when the queue could not store it (the event was not accepted)
      */
     public void accept(ResolvedFunction function, String requestId, byte[] payload) {
         if (payload.length > MAX_EVENT_PAYLOAD_BYTES) {
-            throw new LambdaException(LambdaErrorType.RequestTooLargeException,
-                    "Request must be smaller than " + MAX_EVENT_PAYLOAD_BYTES + " bytes for the InvokeAsync operation");
+            throw new LambdaException(LambdaErrorType.RequestEntityTooLargeException, payload.length
+                    + " byte payload is too large for the Event invocation type (limit " + MAX_EVENT_PAYLOAD_BYTES + " bytes)");
         }
         FunctionRef invoked = function.invoked();
         try {

@@ -184,9 +184,10 @@ final class TestInvocationService {
 
         assertThatThrownBy(() -> invocations.accept(resolved, "event-2", tooLarge))
                 .isInstanceOfSatisfying(LambdaException.class, e -> {
-                    assertThat(e.type()).isEqualTo(LambdaErrorType.RequestTooLargeException);
+                    assertThat(e.type()).isEqualTo(LambdaErrorType.RequestEntityTooLargeException);
                     assertThat(e.httpStatus()).isEqualTo(413);
-                    assertThat(e.getMessage()).isEqualTo("Request must be smaller than 262144 bytes for the InvokeAsync operation");
+                    assertThat(e.getMessage())
+                            .isEqualTo("262145 byte payload is too large for the Event invocation type (limit 262144 bytes)");
                 });
         assertThat(queue.counts().depth()).isZero();
         assertThat(accepted).hasValue(0);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
 import dev.hearth.http.ApiService;
@@ -122,7 +123,7 @@ public final class CloudWatchLogsApi {
     private GetLogEventsResponse getLogEvents(GetLogEventsRequest request) {
         String group = groupName(request.logGroupName(), request.logGroupIdentifier());
         if (request.logStreamName() == null || request.logStreamName().isEmpty()) {
-            throw LogsErrors.invalidParameter("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null");
+            throw LogsErrors.constraints(new ConstraintViolations().missing("logStreamName"));
         }
         StreamEvents page = store.streamEvents(group, request.logStreamName(),
                 request.startTime() == null ? Long.MIN_VALUE : request.startTime(),
@@ -150,8 +151,8 @@ public final class CloudWatchLogsApi {
         LogStreamOrder order = switch (request.orderBy() == null ? "LogStreamName" : request.orderBy()) {
             case "LogStreamName" -> LogStreamOrder.LogStreamName;
             case "LastEventTime" -> LogStreamOrder.LastEventTime;
-            default -> throw LogsErrors.invalidParameter("1 validation error detected: Value '" + request.orderBy()
-                    + "' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]");
+            default -> throw LogsErrors.constraints(new ConstraintViolations()
+                    .enumValue("orderBy", request.orderBy(), List.of("LogStreamName", "LastEventTime")));
         };
         if (order == LogStreamOrder.LastEventTime && request.logStreamNamePrefix() != null) {
             throw LogsErrors.invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.");
@@ -221,8 +222,8 @@ public final class CloudWatchLogsApi {
             return fallback;
         }
         if (requested < 1 || requested > max) {
-            throw LogsErrors.invalidParameter("1 validation error detected: Value '" + requested
-                    + "' at 'limit' failed to satisfy constraint: Member must have value between 1 and " + max);
+            throw LogsErrors.constraints(new ConstraintViolations()
+                    .add(requested, "limit", "Member must have value between 1 and " + max));
         }
         return requested;
     }

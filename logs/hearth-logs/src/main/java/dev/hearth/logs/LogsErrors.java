@@ -1,5 +1,6 @@
 package dev.hearth.logs;
 
+import dev.hearth.core.ConstraintViolations;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 
@@ -21,6 +22,11 @@ final class LogsErrors {
 
     static LambdaException invalidParameter(String message) {
         return new LambdaException(LambdaErrorType.InvalidParameterException, message);
+    }
+
+    /** Constraint violations of a request's members, which CloudWatch Logs answers as {@code InvalidParameterException}. */
+    static LambdaException constraints(ConstraintViolations violations) {
+        return violations.exception(LambdaErrorType.InvalidParameterException);
     }
 
     static LambdaException unknownOperation(String target) {

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -204,28 +203,10 @@ final class TestAccountsAndRegions {
                 print(json.dumps({'arn': created['FunctionArn'], 'invoked': json.loads(invoked),
                                   'others': [f['FunctionArn'] for f in other.list_functions()['Functions']]}))
                 """.formatted(HearthTestServer.ROLE);
-        JsonNode result = JSON.readTree(python(script));
+        JsonNode result = JSON.readTree(Boto3.run(server.endpoint(), script));
         assertThat(result.get("arn").asText()).isEqualTo("arn:aws:lambda:ca-central-1:999988887777:function:boto");
         assertThat(result.get("invoked").asText()).isEqualTo("arn:aws:lambda:ca-central-1:999988887777:function:boto");
         assertThat(result.get("others")).isEmpty();
-    }
-
-    private static String python(String script) throws Exception {
-        Path file = Files.createTempFile("boto3", ".py");
-        Files.writeString(file, script);
-        try {
-            ProcessBuilder builder = new ProcessBuilder("python3", file.toString()).redirectErrorStream(false);
-            builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-            builder.environment().put("HEARTH", server.endpoint());
-            Process process = builder.start();
-            byte[] out = process.getInputStream().readAllBytes();
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(err).isZero();
-            return new String(out, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 
     private static JsonNode invoke(LambdaClient client, String function) throws Exception {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -191,7 +190,7 @@ final class TestEventInvokeConfigs {
                                   'aliasStatus': alias['Status'], 'aliasId': alias['ResponseMetadata']['RequestId'],
                                   'missing': missing}))
                 """;
-        JsonNode result = JSON.readTree(python(script));
+        JsonNode result = JSON.readTree(Boto3.run(server.endpoint(), script));
         assertThat(result.path("status").asInt()).isEqualTo(202);
         assertThat(result.path("aliasStatus").asInt()).isEqualTo(202);
         assertThat(result.path("missing").asText()).isEqualTo("ResourceNotFoundException");
@@ -283,25 +282,6 @@ final class TestEventInvokeConfigs {
     private static String ok(AwsCli.Result result) {
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         return result.stdout();
-    }
-
-    /** Runs a boto3 script (the pyenv python3 first on PATH: boto3 1.43) against this server; returns its stdout. */
-    private static String python(String script) throws Exception {
-        Path file = Files.createTempFile("boto3", ".py");
-        Files.writeString(file, script);
-        try {
-            ProcessBuilder builder = new ProcessBuilder("python3", file.toString());
-            builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-            builder.environment().put("HEARTH", server.endpoint());
-            Process process = builder.start();
-            byte[] stdout = process.getInputStream().readAllBytes();
-            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(stderr).isZero();
-            return new String(stdout, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(file);
-        }
     }
 
     /** A timeout far above what the functions need on a loaded machine. */

@@ -298,7 +298,7 @@ final class TestManagementApi {
                 "S3 code", () -> lambda.createFunction(pythonFunction("s", zip)
                         .code(FunctionCode.builder().s3Bucket("bucket").s3Key("key.zip").build()).build()));
         // constraints of Lambda's model are ValidationExceptions, its own rules InvalidParameterValueExceptions
-        Set<String> modelConstraints = Set.of("memory 64", "timeout 901", "bad handler");
+        Set<String> modelConstraints = Set.of("bad name", "memory 64", "timeout 901", "bad handler");
         invalid.forEach((what, call) -> assertThatThrownBy(call::run).as(what)
                 .isInstanceOf(LambdaException.class)
                 .satisfies(e -> {

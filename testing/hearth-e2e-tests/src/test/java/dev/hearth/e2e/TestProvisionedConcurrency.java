@@ -79,6 +79,8 @@ final class TestProvisionedConcurrency {
             lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName("warmed").qualifier(version));
             assertThatThrownBy(() -> lambda.getProvisionedConcurrencyConfig(r -> r.functionName("warmed").qualifier(version)))
                     .isInstanceOf(ProvisionedConcurrencyConfigNotFoundException.class);
+            assertThat(lambda.deleteProvisionedConcurrencyConfig(r -> r.functionName("warmed").qualifier(version))
+                    .sdkHttpResponse().statusCode()).as("deleting again succeeds, as on Lambda").isEqualTo(204);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -27,8 +29,9 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * The real {@code hearth server} process refusing to start: one line on stderr saying what is wrong
  * and how to fix it, no stack trace, exit status 1; and a data directory out of the sandbox user's
  * reach refused at start-up (namespace, process) or working (gVisor opens it as root), never found
- * only by the first invocation.
+ * only by the first invocation. The cases are independent server processes, run concurrently.
  */
+@Execution(ExecutionMode.CONCURRENT)
 final class TestStartupRefusals {
     private static final String REFUSAL = "Hearth did not start: ";
 
