@@ -6,10 +6,15 @@ import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
@@ -18,7 +23,10 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Runtime API endpoint of one worker: one Jetty server, one connector per sandbox. The connector a
@@ -37,6 +45,9 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     /** Most threads the server's pool may grow to: each connector's selector holds one while it selects. */
     private static final int MAX_THREADS = 8192;
+    private static final Duration CONNECTOR_STOP_WAIT = Duration.ofSeconds(5);
+    private static final Duration SERVER_STOP_WAIT = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeApiServer.class);
 
     private final Server server;
     private final ExecutorService virtualThreads;
@@ -45,6 +56,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private RuntimeApiServer(long maxResponseBytes) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("runtime-api");
+        threads.setDaemon(true);
         virtualThreads = HearthThreads.perTaskVirtual("runtime-api");
         threads.setVirtualThreadsExecutor(virtualThreads);
         server = new Server(threads);
@@ -123,11 +135,38 @@ public final class RuntimeApiServer implements AutoCloseable {
     private void closeConnector(AbstractConnector connector) {
         sessions.remove(connector);
         try {
-            connector.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not stop Runtime API connector " + connector, e);
+            stopWithin(connector, CONNECTOR_STOP_WAIT);
         } finally {
             server.removeConnector(connector);
+        }
+    }
+
+    /**
+     * Stops a Jetty component on a thread of its own and waits at most {@code wait}. Jetty 12 can
+     * deadlock in a connection's close when a send is still pending (the close waits, inside the
+     * connection's serialized invoker, for a callback queued behind it in that same invoker; seen as a
+     * selector thread parked in {@code HttpConnection$SendCallback.cancel}). A sandbox's exit or the
+     * worker's shutdown must not hang on that: past the wait the stop is left to finish (or not) on its
+     * own thread, which is logged, and the caller goes on.
+     */
+    private static void stopWithin(LifeCycle component, Duration wait) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        HearthThreads.startVirtual("runtime-api-stop", () -> {
+            try {
+                component.stop();
+                stopped.complete(null);
+            } catch (Exception | Error e) {
+                stopped.completeExceptionally(e);
+            }
+        });
+        try {
+            stopped.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} did not stop within {}; left to finish on its own thread", component, wait);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not stop " + component, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -142,9 +181,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not stop the Runtime API server", e);
+            stopWithin(server, SERVER_STOP_WAIT);
         } finally {
             virtualThreads.shutdownNow();
         }
