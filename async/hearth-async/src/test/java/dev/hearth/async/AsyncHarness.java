@@ -108,7 +108,7 @@ final class AsyncHarness implements AutoCloseable {
         Map<String, List<String>> queryLists = new HashMap<>();
         query.forEach((k, v) -> queryLists.put(k, List.of(v)));
         return new ApiRequest(method, "/", "", path, queryLists, Map.of(), body.getBytes(StandardCharsets.UTF_8), requestId,
-                "http://127.0.0.1", ACCOUNT);
+                ACCOUNT);
     }
 
     static String arn(String function) {

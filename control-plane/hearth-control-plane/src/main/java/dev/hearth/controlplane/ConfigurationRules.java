@@ -37,7 +37,13 @@ final class ConfigurationRules {
     static final int MAX_HANDLER = 128;
     static final int MAX_TAGS = 50;
 
-    private static final Pattern HANDLER = Pattern.compile("[^\\s]+");
+    /**
+     * The model's {@code Handler} pattern, {@code [^\s]+}, matched without control characters as
+     * well: a NUL or other control character cannot reach a runtime intact (process arguments and
+     * environments are C strings). The message quotes the model's pattern.
+     */
+    private static final Pattern HANDLER = Pattern.compile("[^\\s\\p{Cntrl}]+");
+    private static final String HANDLER_SHOWN = "[^\\s]+";
     private static final Pattern ROLE = Pattern.compile("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final Pattern ENV_KEY = Pattern.compile("[a-zA-Z]([a-zA-Z0-9_])+");
     private static final Pattern ALIAS_NAME = Pattern.compile("(?!^[0-9]+$)([a-zA-Z0-9-_]+)");
@@ -109,7 +115,7 @@ final class ConfigurationRules {
         if (handler == null) {
             return null;
         }
-        violations.maxLength("handler", handler, MAX_HANDLER).pattern("handler", handler, HANDLER);
+        violations.maxLength("handler", handler, MAX_HANDLER).pattern("handler", handler, HANDLER, HANDLER_SHOWN);
         return handler;
     }
 
@@ -158,9 +164,13 @@ final class ConfigurationRules {
         return variables;
     }
 
-    /** Lambda's rules on environment variables: no reserved names, at most 4 KB as JSON (semantic). */
+    /**
+     * Lambda's rules on environment variables: no reserved names, no NUL character in a value (it
+     * cannot be passed to a process), at most 4 KB as JSON (semantic).
+     */
     Map<String, String> environment(Map<String, String> variables) {
         Set<String> reserved = new TreeSet<>();
+        Set<String> withNul = new TreeSet<>();
         StringBuilder measured = new StringBuilder("{");
         for (Map.Entry<String, String> e : variables.entrySet()) {
             if (e.getValue() == null) {
@@ -168,6 +178,9 @@ final class ConfigurationRules {
             }
             if (RESERVED_ENVIRONMENT_KEYS.contains(e.getKey())) {
                 reserved.add(e.getKey());
+            }
+            if (e.getValue().indexOf('\u0000') >= 0) {
+                withNul.add(e.getKey());
             }
             if (measured.length() > 1) {
                 measured.append(',');
@@ -179,6 +192,11 @@ final class ConfigurationRules {
             throw invalidParameter("Lambda was unable to configure your environment variables because the environment variables you"
                     + " have provided contains reserved keys that are currently not supported for modification."
                     + " Reserved keys used in this request: " + String.join(", ", reserved));
+        }
+        if (!withNul.isEmpty()) {
+            throw invalidParameter("Lambda was unable to configure your environment variables because the environment variables you"
+                    + " have provided contain the null character, which is not supported."
+                    + " Keys whose values contain it: " + String.join(", ", withNul));
         }
         if (measured.toString().getBytes(StandardCharsets.UTF_8).length > MAX_ENVIRONMENT_BYTES) {
             throw invalidParameter("Lambda was unable to configure your environment variables because the environment variables you"
@@ -345,7 +363,7 @@ final class ConfigurationRules {
     }
 
     static LambdaException unsupportedCodeLocation() {
-        return invalidParameter("Hearth has no object storage yet: pass the package itself as Code.ZipFile"
-                + " (aws lambda create-function --zip-file fileb://function.zip). S3 locations and container images are not supported.");
+        return invalidParameter("Hearth runs zip packages only: pass the package as Code.ZipFile"
+                + " (aws lambda create-function --zip-file fileb://function.zip) or Code.S3Bucket/S3Key. Container images are not supported.");
     }
 }

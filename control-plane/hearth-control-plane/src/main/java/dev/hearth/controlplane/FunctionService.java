@@ -97,6 +97,7 @@ public final class FunctionService {
     private final ControlPlaneLimits limits;
     private final List<FunctionChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile VersionStates versionStates = VersionStates.ALWAYS_ACTIVE;
+    private volatile S3CodeReader s3Code;
 
     public FunctionService(FunctionStore store, PackageStore packages, AccountContext account,
             Predicate<String> knownRuntime, ControlPlaneLimits limits, Clock clock) {
@@ -114,6 +115,14 @@ public final class FunctionService {
 
     public void addListener(FunctionChangeListener listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Where {@code Code.S3Bucket}/{@code S3Key}/{@code S3ObjectVersion} are read from; until this is
+     * called, S3 code is refused with an InvalidParameterValueException saying how to configure a store.
+     */
+    public void useS3Code(S3CodeReader reader) {
+        this.s3Code = Objects.requireNonNull(reader);
     }
 
     /** Where the {@code State} of reported versions comes from (default: always {@code Active}). */
@@ -562,15 +571,54 @@ public final class FunctionService {
 
     // ----- internals -----
 
+    /**
+     * Stores the package of a CreateFunction or UpdateFunctionCode: the inline zip, or the S3 object
+     * read through {@link #useS3Code}. Runs before the metadata transaction, so a failed read or an
+     * invalid zip stores nothing.
+     */
     private CodeRef storeCode(FunctionCodeInput code) {
-        if (code.s3Bucket() != null || code.s3Key() != null || code.imageUri() != null) {
+        if (code.imageUri() != null) {
             throw ConfigurationRules.unsupportedCodeLocation();
         }
-        if (code.zipFile() == null) {
+        byte[] zip;
+        if (code.s3Bucket() != null || code.s3Key() != null || code.s3ObjectVersion() != null) {
+            if (code.zipFile() != null) {
+                throw invalidParameter("Please do not provide other FunctionCode parameters when providing a ZipFile.");
+            }
+            zip = readS3Code(code);
+        } else if (code.zipFile() == null) {
             throw invalidParameter("Please provide a source for function code: Code.ZipFile (--zip-file fileb://function.zip).");
+        } else {
+            zip = code.zipFile();
         }
-        StoredPackage stored = packages.put(code.zipFile());
+        StoredPackage stored = packages.put(zip);
         return new CodeRef(stored.codeSha256(), stored.codeSize());
+    }
+
+    /** The object {@code code}'s S3 members name, or Lambda's InvalidParameterValueException quoting S3's error. */
+    private byte[] readS3Code(FunctionCodeInput code) {
+        S3CodeReader reader = s3Code;
+        if (reader == null) {
+            throw invalidParameter("This Hearth server has no S3-compatible code store: start it with --code-s3-endpoint URL"
+                    + " (env HEARTH_CODE_S3_ENDPOINT) to read Code.S3Bucket/S3Key, or pass the package itself as"
+                    + " Code.ZipFile (--zip-file fileb://function.zip).");
+        }
+        if (code.s3Bucket() == null || code.s3Key() == null) {
+            throw invalidParameter("Please provide both S3Bucket and S3Key for function code in S3.");
+        }
+        try {
+            return reader.read(code.s3Bucket(), code.s3Key(), Optional.ofNullable(code.s3ObjectVersion()));
+        } catch (S3CodeReader.ReadFailure failure) {
+            // AWS S3's own wording for the common codes (Lambda quotes S3's), the store's for the rest
+            String message = switch (failure.s3ErrorCode()) {
+                case "NoSuchBucket" -> "The specified bucket does not exist";
+                case "NoSuchKey" -> "The specified key does not exist.";
+                case "NoSuchVersion" -> "The specified version does not exist.";
+                default -> failure.s3ErrorMessage();
+            };
+            throw invalidParameter("Error occurred while GetObject. S3 Error Code: " + failure.s3ErrorCode()
+                    + ". S3 Error Message: " + message);
+        }
     }
 
     private void checkCodeStorage(StoreTransaction tx, long adding) {

@@ -87,6 +87,36 @@ final class TestLambdaAnswers {
     }
 
     @Test
+    void handlerWithNulOrControlCharacterIsRefused() {
+        for (String handler : List.of("app.\u0000handler", "app.handler\u0007", "app handler")) {
+            assertError(() -> functions.createFunction(create("f", "python3.12", ROLE, handler, null, null, null)),
+                    LambdaErrorType.ValidationException, "1 validation error detected: Value '" + handler + "' at 'handler' failed to"
+                            + " satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+");
+        }
+        functions.createFunction(create("f", "python3.12", ROLE, "app.handler", null, null, null));
+        assertError(() -> functions.updateFunctionConfiguration(ref("f"), new UpdateFunctionConfigurationInput(null, "\u0000",
+                        null, null, null, null, null, null, null, null, null)),
+                LambdaErrorType.ValidationException, "1 validation error detected: Value '\u0000' at 'handler' failed to"
+                        + " satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+");
+        assertThat(functions.getFunctionConfiguration(ref("f")).handler()).isEqualTo("app.handler");
+    }
+
+    @Test
+    void environmentWithNulInANameOrValueIsRefused() {
+        assertError(() -> functions.createFunction(new CreateFunctionInput("f", "python3.12", ROLE, "app.handler", code(), null, null,
+                        null, null, null, new Environment(Map.of("A\u0000B", "1")), null, null, null, null, null)),
+                LambdaErrorType.ValidationException, "1 validation error detected: Value at 'environment.variables' failed to satisfy"
+                        + " constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern:"
+                        + " [a-zA-Z]([a-zA-Z0-9_])+]");
+        assertError(() -> functions.createFunction(new CreateFunctionInput("f", "python3.12", ROLE, "app.handler", code(), null, null,
+                        null, null, null, new Environment(Map.of("AB", "x\u0000y", "CD", "ok\nnewline")), null, null, null, null, null)),
+                LambdaErrorType.InvalidParameterValueException, "Lambda was unable to configure your environment variables because"
+                        + " the environment variables you have provided contain the null character, which is not supported."
+                        + " Keys whose values contain it: AB");
+        assertThat(functions.listFunctions(Optional.empty(), Optional.empty(), Optional.empty(), null).functions()).isEmpty();
+    }
+
+    @Test
     void runtimesLambdaNoLongerAcceptsAndUnknownOnesGetLambdasWords() {
         for (String deprecated : List.of("python2.7", "python3.6", "nodejs12.x", "go1.x", "provided")) {
             assertError(() -> functions.createFunction(create("f", deprecated, ROLE, "app.handler", null, null, null)),

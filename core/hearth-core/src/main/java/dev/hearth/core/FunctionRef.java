@@ -28,10 +28,12 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
     /** A qualifier Lambda accepts in a reference: {@code $LATEST}, a version number or an alias name. */
     public static final Pattern QUALIFIER = Pattern.compile("\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_$]{1,128}");
 
+    /** The one partition Hearth's ARNs are in, as Lambda's commercial regions'. */
+    private static final String PARTITION = "aws";
     /** Any name a reference may carry (a function of that name need not exist): the model's widest rule. */
     private static final Pattern REFERABLE_NAME = Pattern.compile("[a-zA-Z0-9-_.]{1,256}");
     /** The parts of a reference the model's pattern admitted, as named groups (the model's own groups are unnamed). */
-    private static final Pattern PARTS = Pattern.compile("(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?"
+    private static final Pattern PARTS = Pattern.compile("(?:arn:(?<partition>aws[a-zA-Z-]*)?:lambda:)?"
             + "(?:(?<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d):)?(?:(?<account>\\d{12}):)?(?:function:)?"
             + "(?<name>[a-zA-Z0-9-_.]+)(?::(?<qualifier>\\$LATEST(?:\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?");
 
@@ -82,7 +84,8 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
      * operation's {@code Qualifier} query member when one was given.
      *
      * <p>Lambda's answers: the members' constraints (length, pattern) broken make one {@code
-     * ValidationException} naming each; an ARN of another region is not found (404), one of another
+     * ValidationException} naming each; an ARN of another partition ({@code arn:aws-cn:}) or of another
+     * region is not found (404), one of another
      * account denied (403); a qualifier in the reference and a separate one must agree ({@code
      * InvalidParameterValueException}); CreateFunction refuses a name over 64 characters ({@code
      * InvalidParameterValueException}). A name within the constraints that no function can have (65 to
@@ -94,6 +97,10 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
         Matcher m = PARTS.matcher(text);
         if (!m.matches()) {
             throw new IllegalStateException("the model's pattern admitted what Hearth cannot parse: " + text);
+        }
+        if (m.group("partition") != null && !m.group("partition").equals(PARTITION)) {
+            // Another partition's ARN (aws-cn, aws-us-gov ...) names no function of this one.
+            throw LambdaException.notFound("Function not found: " + text);
         }
         if (m.group("region") != null || m.group("account") != null) {
             checkOwner(text, Optional.ofNullable(m.group("region")).orElse(account.region()),

@@ -144,6 +144,20 @@ final class TestFunctionRef {
                         e -> assertThat(e.type()).isEqualTo(LambdaErrorType.AccessDeniedException));
     }
 
+    @Test
+    void anArnOfAnotherPartitionIsNotFound() {
+        for (String arn : java.util.List.of("arn:aws-cn:lambda:us-east-1:000000000000:function:f",
+                "arn:aws-us-gov:lambda:us-east-1:000000000000:function:f:1")) {
+            assertThatThrownBy(() -> FunctionRef.parse(arn, ACCOUNT, FUNCTION_NAME))
+                    .isInstanceOfSatisfying(LambdaException.class, e -> {
+                        assertThat(e.type()).isEqualTo(LambdaErrorType.ResourceNotFoundException);
+                        assertThat(e).hasMessage("Function not found: " + arn);
+                    });
+        }
+        assertThat(FunctionRef.parse("arn:aws:lambda:us-east-1:000000000000:function:f", ACCOUNT, FUNCTION_NAME).name())
+                .isEqualTo("f");
+    }
+
     private static void assertValidation(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(LambdaException.class, e -> {
             assertThat(e.type()).isEqualTo(LambdaErrorType.ValidationException);

@@ -17,13 +17,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Presigned download links for function packages, as GetFunction's {@code Code.Location}: a Hearth
  * URL naming the package by content, valid for ten minutes (as Lambda's presigned S3 URLs), signed
- * with HMAC-SHA256 under a key private to this installation. Thread-safe.
+ * with HMAC-SHA256 under a key private to this installation. Links are built on the server's public
+ * URL, never on a request's {@code Host} header. Thread-safe.
  */
 public final class CodeDownloads {
     private static final String PATH = "/hearth/code/";
@@ -33,18 +35,24 @@ public final class CodeDownloads {
     private final PackageStore packages;
     private final byte[] key;
     private final Clock clock;
+    private final Supplier<String> publicUrl;
 
-    public CodeDownloads(PackageStore packages, byte[] key, Clock clock) {
+    /**
+     * @param publicUrl the URL clients reach the server at, without a trailing slash (asked at each
+     *     link, since a server on port 0 knows its own only once listening)
+     */
+    public CodeDownloads(PackageStore packages, byte[] key, Clock clock, Supplier<String> publicUrl) {
         this.packages = packages;
         this.key = key.clone();
         this.clock = clock;
+        this.publicUrl = publicUrl;
     }
 
-    /** A download URL for {@code version}'s package, relative to {@code baseUrl}. */
-    public String location(String baseUrl, FunctionVersion version) {
+    /** A download URL for {@code version}'s package on the server's public URL. */
+    public String location(FunctionVersion version) {
         String code = URL_BASE64.encodeToString(Base64.getDecoder().decode(version.code().sha256()));
         long expires = clock.instant().plus(VALIDITY).getEpochSecond();
-        return baseUrl + PATH + code + ".zip?Expires=" + expires + "&Signature=" + sign(code, expires);
+        return publicUrl.get() + PATH + code + ".zip?Expires=" + expires + "&Signature=" + sign(code, expires);
     }
 
     /** The route that serves those links. It needs no SigV4: the link's own signature authorizes it. */

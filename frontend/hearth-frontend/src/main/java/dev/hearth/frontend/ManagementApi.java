@@ -51,7 +51,7 @@ public final class ManagementApi {
                 new Route("GET", FUNCTIONS + "/", "ListFunctions", REQUEST_LIMIT, r -> ok(functions.listFunctions(
                         r.query("MasterRegion"), r.query("FunctionVersion"), r.query("Marker"), r.queryInt("MaxItems").orElse(null)))),
                 new Route("GET", FUNCTION, "GetFunction", REQUEST_LIMIT, r -> ok(functions.getFunction(
-                        namespacedRef(r), v -> downloads.location(r.baseUrl(), v)))),
+                        namespacedRef(r), downloads::location))),
                 new Route("DELETE", FUNCTION, "DeleteFunction", REQUEST_LIMIT, r -> {
                     functions.deleteFunction(namespacedRef(r));
                     return ApiResponse.noContent();

@@ -15,7 +15,7 @@ import java.util.Set;
  * Verifies AWS Signature Version 4 on incoming requests, in the header form
  * ({@code Authorization: AWS4-HMAC-SHA256 ...}) and the presigned query form
  * ({@code X-Amz-Algorithm=AWS4-HMAC-SHA256&...}), canonicalised as AWS specifies for services other
- * than S3. Any region is accepted; the scope's service must be {@code lambda}.
+ * than S3. Any region is accepted (the request acts in it); the scope's service must be one of {@link #SERVICES}.
  *
  * <p>Thread-safe: one instance serves all request threads. It keeps a bounded cache of derived
  * signing keys; otherwise it holds no state. Time only comes from the injected {@link Clock}.
@@ -34,6 +34,8 @@ public final class SigV4Verifier {
     /** How far a request's signing time may be from the verifier's clock, in either direction. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+    private static final String AMZ_HEADER_PREFIX = "x-amz-";
+    private static final String CONTENT_SHA256 = "x-amz-content-sha256";
 
     private final CredentialsLookup credentials;
     private final Clock clock;
@@ -48,7 +50,9 @@ public final class SigV4Verifier {
      * Verifies {@code request}'s signature and returns who made it.
      *
      * @throws LambdaException {@code UnrecognizedClientException} for an unknown access key id,
-     *     {@code InvalidSignatureException} for a wrong, expired or not yet current signature, and
+     *     {@code InvalidSignatureException} for a wrong, expired or not yet current signature (and for
+     *     {@code UNSIGNED-PAYLOAD} on a header-signed request), {@code AccessDeniedException} when an
+     *     {@code x-amz-*} header present was not signed, and
      *     (until core has their exact types) the nearest 403 types for a missing or malformed one
      */
     public VerifiedCaller verify(SignedRequest request) {
@@ -59,6 +63,7 @@ public final class SigV4Verifier {
         AccessKey key = credentials.find(signature.scope().accessKeyId())
                 .orElseThrow(SignatureRejections::unrecognizedClient);
         checkTime(signature, clock.instant());
+        checkAmzHeadersSigned(request, signature);
 
         boolean presigned = switch (signature.location()) {
             case SignatureParameters.InHeader _ -> false;
@@ -100,6 +105,27 @@ public final class SigV4Verifier {
         }
     }
 
+    /**
+     * Every {@code x-amz-*} header present must be among the signed headers, as AWS requires: such
+     * headers change what a request does ({@code X-Amz-Invocation-Type}, {@code X-Amz-Log-Type},
+     * {@code X-Amz-Client-Context}), so one added after signing would change a signed request. The
+     * one exception is {@code x-amz-content-sha256}, whose value must equal the body's hash anyway.
+     * ({@code x-amzn-*} headers, such as {@code X-Amzn-Trace-Id}, which SDKs leave unsigned, are not
+     * {@code x-amz-*}.)
+     */
+    private static void checkAmzHeadersSigned(SignedRequest request, SignatureParameters signature) {
+        List<String> unsigned = new ArrayList<>();
+        for (String name : request.headers().keySet()) {
+            if (name.startsWith(AMZ_HEADER_PREFIX) && !name.equals(CONTENT_SHA256)
+                    && !signature.signedHeaders().contains(name)) {
+                unsigned.add(name);
+            }
+        }
+        if (!unsigned.isEmpty()) {
+            throw SignatureRejections.headersNotSigned(unsigned);
+        }
+    }
+
     private static void checkTime(SignatureParameters signature, Instant now) {
         Instant signedAt = signature.signedAt();
         Instant latest = now.plus(MAX_CLOCK_SKEW);
@@ -127,14 +153,19 @@ public final class SigV4Verifier {
 
     /**
      * The payload hashes the signer may have used, most likely first. A declared
-     * {@code x-amz-content-sha256} is the only candidate (and must match the body unless it is
-     * {@code UNSIGNED-PAYLOAD}); otherwise the body's hash, and for presigned URLs also
-     * {@code UNSIGNED-PAYLOAD}, which some SDKs sign presigned URLs with.
+     * {@code x-amz-content-sha256} is the only candidate and must match the body; {@code
+     * UNSIGNED-PAYLOAD} is accepted only on presigned URLs, which some SDKs sign with it: Lambda and
+     * CloudWatch Logs refuse it on header-signed requests (only S3 accepts it there), so such a
+     * request gets the signature mismatch AWS answers. Without the header the body's hash, and for
+     * presigned URLs also {@code UNSIGNED-PAYLOAD}.
      */
     private static List<String> payloadHashCandidates(SignedRequest request, boolean presigned) {
         String declared = request.firstHeader("x-amz-content-sha256");
         if (declared != null) {
             if (declared.equals(UNSIGNED_PAYLOAD)) {
+                if (!presigned) {
+                    throw SignatureRejections.mismatch();
+                }
                 return List.of(UNSIGNED_PAYLOAD);
             }
             if (!declared.matches("[0-9a-fA-F]{64}")) {

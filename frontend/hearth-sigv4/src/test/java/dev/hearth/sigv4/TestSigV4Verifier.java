@@ -278,14 +278,47 @@ final class TestSigV4Verifier {
     }
 
     @Test
-    void unsignedPayloadVerifiesWhateverTheBody() {
+    void unsignedPayloadIsRefusedOnHeaderSignedRequests() {
         SignedRequest request = signer().unsignedPayload().sign("POST", ARN_PATH, Map.of(), Map.of(), JSON);
 
         assertThat(request.firstHeader("x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
-        assertThat(verifier.verify(request).accessKeyId()).isEqualTo(KEY_ID);
-        assertThat(verifier.verify(SignedRequest.of(request.method(), request.rawPath(), request.rawQuery(), request.headers(),
-                "other".getBytes(UTF_8))).accessKeyId()).isEqualTo(KEY_ID);
+        assertMismatch(request);
         assertMismatch(withHeader(request, "x-amz-content-sha256", Sha256.hex(JSON)));
+    }
+
+    @Test
+    void unsignedAmzHeaderIsAccessDenied() {
+        SignedRequest request = postJson();
+
+        for (String header : List.of("X-Amz-Log-Type", "X-Amz-Client-Context", "X-Amz-Whatever")) {
+            assertThatThrownBy(() -> verifier.verify(withHeader(request, header, "Tail")))
+                    .isInstanceOfSatisfying(LambdaException.class, e -> {
+                        assertThat(e.type()).isEqualTo(LambdaErrorType.AccessDeniedException);
+                        assertThat(e.getMessage()).isEqualTo("There were headers present in the request which were not signed");
+                    });
+        }
+    }
+
+    @Test
+    void amzHeaderLeftOutOfSignedHeadersIsAccessDenied() {
+        SignedRequest request = postJson();
+        String authorization = request.firstHeader("Authorization")
+                .replace(";x-amz-invocation-type", "");
+        assertThat(authorization).doesNotContain("x-amz-invocation-type");
+
+        assertThatThrownBy(() -> verifier.verify(withHeader(request, "Authorization", authorization)))
+                .isInstanceOfSatisfying(LambdaException.class,
+                        e -> assertThat(e.type()).isEqualTo(LambdaErrorType.AccessDeniedException));
+    }
+
+    @Test
+    void unsignedAmznTraceIdAndContentHashAreAllowed() {
+        SignedRequest request = postJson();
+        SignedRequest traced = withHeader(request, "X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793");
+
+        assertThat(verifier.verify(traced).accessKeyId()).isEqualTo(KEY_ID);
+        assertThat(verifier.verify(withHeader(traced, "x-amz-content-sha256", Sha256.hex(JSON))).accessKeyId())
+                .isEqualTo(KEY_ID);
     }
 
     @Test

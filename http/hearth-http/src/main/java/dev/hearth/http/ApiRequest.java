@@ -24,12 +24,11 @@ public record ApiRequest(
         Map<String, List<String>> headers,
         byte[] body,
         String requestId,
-        String baseUrl,
         AccountContext caller) {
 
     /** This request acting in {@code account} instead. */
     public ApiRequest withCaller(AccountContext account) {
-        return new ApiRequest(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, baseUrl, account);
+        return new ApiRequest(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, account);
     }
 
     public String path(String name) {

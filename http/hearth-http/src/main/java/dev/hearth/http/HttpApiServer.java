@@ -6,7 +6,6 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,6 +75,7 @@ public final class HttpApiServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new Dispatcher());
+        server.setErrorHandler(new AwsErrorHandler());
         server.setStopTimeout(10_000);
     }
 
@@ -123,7 +123,7 @@ public final class HttpApiServer implements AutoCloseable {
                 Optional<SigningScope> scope = SigningScope.of(name -> first(headers, name), query);
                 AccountContext region = scope.map(s -> inRegion(serverAccount, s.region())).orElse(serverAccount);
                 ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.pathParameters(), query,
-                        headers, body(request, route, errorProtocol), requestId, baseUrl(request), region);
+                        headers, body(request, route, errorProtocol), requestId, region);
                 if (route.access() == Route.Access.SIGNED) {
                     Optional<String> account = authenticator.authenticate(api);
                     if (account.isPresent()) {
@@ -226,15 +226,6 @@ public final class HttpApiServer implements AutoCloseable {
             headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(field.getValue());
         }
         return headers;
-    }
-
-    private static String baseUrl(Request request) {
-        String host = request.getHeaders().get(HttpHeader.HOST);
-        if (host == null) {
-            InetSocketAddress local = (InetSocketAddress) request.getConnectionMetaData().getLocalSocketAddress();
-            host = local.getHostString() + ":" + local.getPort();
-        }
-        return request.getHttpURI().getScheme() + "://" + host;
     }
 
     private static void send(Response response, Callback callback, ApiResponse answer, String requestId) {

@@ -10,6 +10,7 @@ import dev.hearth.core.ConstraintViolations;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.ApiResponse;
 import dev.hearth.http.ApiService;
+import dev.hearth.http.AwsJson;
 import dev.hearth.http.Route;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -233,7 +234,7 @@ public final class CloudWatchLogsApi {
             byte[] body = request.body();
             return JSON.readValue(body.length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : body, type);
         } catch (JacksonException e) {
-            throw LogsErrors.serialization("Could not parse the request body: " + e.getOriginalMessage());
+            throw LogsErrors.serialization("Could not parse the request body: " + AwsJson.describe(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

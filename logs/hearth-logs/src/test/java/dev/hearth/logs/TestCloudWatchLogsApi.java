@@ -57,7 +57,7 @@ final class TestCloudWatchLogsApi {
 
     private static ApiRequest request(String target, String body) {
         return new ApiRequest("POST", "/", null, Map.of(), Map.of(), Map.of("x-amz-target", List.of(target)),
-                body.getBytes(StandardCharsets.UTF_8), "req-1", "http://127.0.0.1", AccountContext.DEFAULT);
+                body.getBytes(StandardCharsets.UTF_8), "req-1", AccountContext.DEFAULT);
     }
 
     @Test

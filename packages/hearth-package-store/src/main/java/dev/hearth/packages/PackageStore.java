@@ -127,9 +127,13 @@ public final class PackageStore implements AutoCloseable {
             if (lock == null) {
                 throw new IllegalStateException("package store " + layout.root() + " is open in another process");
             }
-            for (Path directory : List.of(layout.packages(), layout.staging(), layout.trash())) {
+            // Sandboxes reach their own package's tree by its path (searchable, not listable, so one
+            // sandbox cannot list the others' code); staging and trash are Hearth's only.
+            Files.createDirectories(layout.packages());
+            Files.setPosixFilePermissions(layout.packages(), PosixFilePermissions.fromString("rwx--x--x"));
+            for (Path directory : List.of(layout.staging(), layout.trash())) {
                 Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
             }
             emptyDirectory(layout.staging());
             emptyDirectory(layout.trash());

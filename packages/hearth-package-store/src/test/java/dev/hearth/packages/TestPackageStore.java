@@ -70,6 +70,22 @@ final class TestPackageStore {
     }
 
     @Test
+    void sandboxesCanReachATaskRootByItsPathButListNoPackagesAndNoStaging() throws IOException {
+        StoredPackage stored = store.put(zip().file("index.py", "X = 1\n").build());
+
+        assertThat(mode(root.resolve("packages"))).isEqualTo("rwx--x--x");
+        assertThat(mode(root.resolve("staging"))).isEqualTo("rwx------");
+        assertThat(mode(root.resolve("trash"))).isEqualTo("rwx------");
+        Path task = store.taskRoot(stored.codeSha256()).orElseThrow();
+        assertThat(mode(task)).endsWith("r-x");
+        assertThat(mode(task.resolve("index.py"))).endsWith("r--");
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void packageDirectoryIsNamedByHexNotBase64() {
         StoredPackage stored = store.put(zip().file("a", "a").build());
 

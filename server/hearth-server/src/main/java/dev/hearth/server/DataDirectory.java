@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,8 @@ import java.util.stream.Stream;
  * on {@code hearth.lock}), so that two servers never write the same databases.
  */
 final class DataDirectory implements AutoCloseable {
+    static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private final Path root;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -102,8 +106,16 @@ final class DataDirectory implements AutoCloseable {
      * single-account Hearth always had them; every other one under {@code cells/REGION/ACCOUNT/}.
      */
     CellDirectory cell(AccountContext scope, AccountContext serverDefault) throws IOException {
-        Path dir = scope.equals(serverDefault) ? root : cells().resolve(scope.region()).resolve(scope.accountId());
-        Files.createDirectories(dir);
+        if (scope.equals(serverDefault)) {
+            return new CellDirectory(root);
+        }
+        // Sandboxes need nothing below cells/: Hearth's own, 0700 all the way down.
+        Path dir = root;
+        for (String part : List.of("cells", scope.region(), scope.accountId())) {
+            dir = dir.resolve(part);
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIRECTORY);
+        }
         return new CellDirectory(dir);
     }
 
@@ -129,22 +141,49 @@ final class DataDirectory implements AutoCloseable {
         return root.resolve("cells");
     }
 
-    /** Where one account's databases in one region live. */
+    /**
+     * Where one account's databases in one region live. Each database path it hands out is a file
+     * readable and writable by Hearth's user only (0600, created so if absent, corrected if an older
+     * Hearth left it wider, together with SQLite's journal files): the server's own cell sits at the
+     * top of the data directory, which sandboxes may traverse, and these hold every function's
+     * environment variables, logs and events. SQLite gives the journal files it creates later the
+     * database's mode.
+     */
     record CellDirectory(Path dir) {
         Path functionsDatabase() {
-            return dir.resolve("functions.db");
+            return ownerOnlyFile(dir.resolve("functions.db"));
         }
 
         Path logsDatabase() {
-            return dir.resolve("logs.db");
+            return ownerOnlyFile(dir.resolve("logs.db"));
         }
 
         Path queueDatabase() {
-            return dir.resolve("queue.db");
+            return ownerOnlyFile(dir.resolve("queue.db"));
         }
 
         Path eventInvokeConfigDatabase() {
-            return dir.resolve("event-invoke-configs.db");
+            return ownerOnlyFile(dir.resolve("event-invoke-configs.db"));
+        }
+    }
+
+    /** {@code file} (and SQLite's journal files beside it) made 0600, the file created empty if absent. */
+    static Path ownerOnlyFile(Path file) {
+        try {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            } catch (FileAlreadyExistsException e) {
+                // an existing database: its mode is corrected below
+            }
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                Path f = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.exists(f)) {
+                    Files.setPosixFilePermissions(f, OWNER_ONLY_FILE);
+                }
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + file + " private to Hearth: " + reason(e), e);
         }
     }
 
@@ -160,6 +199,7 @@ final class DataDirectory implements AutoCloseable {
                 Files.write(temp, key);
                 Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
+            Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.MetricsApi;
 import dev.hearth.http.ApiService;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,10 +99,14 @@ public final class EmbeddedHearth implements AutoCloseable {
                 workerConfig, clock));
 
         // Every account and region has a cell of its own (functions, limits, queue, logs) on the shared worker
-        CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock);
+        CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock, this::publicUrl);
+        Optional<S3CodeReader> s3Code = config.codeS3().map(store -> {
+            LOG.info("Reading S3 code from {} (region {})", store.endpoint(), store.region());
+            return own(new SdkS3CodeReader(store));
+        });
         RegionalCell.Shared shared = new RegionalCell.Shared(config, packages, runtimes, worker, downloads, clock,
                 own(HearthThreads.perTaskVirtual("snapstart")), own(HearthThreads.perTaskVirtual("async")),
-                own(HearthThreads.scheduler("provisioned-concurrency")));
+                own(HearthThreads.scheduler("provisioned-concurrency")), s3Code);
         cells[0] = own(RegionalCells.open(data, config.account(), shared));
         packages.retainOnly(cells[0].referencedCode());
 
@@ -173,6 +179,14 @@ public final class EmbeddedHearth implements AutoCloseable {
     public String endpoint() {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+    }
+
+    /**
+     * The URL every URL this server hands out is built from: the configured public URL (without a
+     * trailing slash), else {@link #endpoint()}.
+     */
+    public String publicUrl() {
+        return config.publicUrl().map(url -> url.toString().replaceAll("/+$", "")).orElseGet(this::endpoint);
     }
 
     public HearthConfig config() {

@@ -2,6 +2,7 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +20,10 @@ import java.util.Optional;
  * @param scaling keep-alive policy, scaling rate and host capacity of the worker
  * @param concurrencyLimit the account's concurrency limit: invocations of all functions running at once
  * @param async the asynchronous path's pollers, leases and retry delays (Lambda's timing by default)
+ * @param publicUrl the URL clients reach this server at, which every URL Hearth hands out (GetFunction's
+ *     {@code Code.Location}) is built from; empty: the listen address. Never the request's Host header.
+ * @param codeS3 the S3-compatible store {@code Code.S3Bucket}/{@code S3Key} are read from; empty: S3
+ *     code is refused
  */
 public record HearthConfig(
         String host,
@@ -29,7 +34,9 @@ public record HearthConfig(
         Optional<String> sandbox,
         ScalingConfig scaling,
         int concurrencyLimit,
-        AsyncConfig async) {
+        AsyncConfig async,
+        Optional<URI> publicUrl,
+        Optional<CodeS3Config> codeS3) {
 
     public static final int DEFAULT_PORT = 9400;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -50,37 +57,57 @@ public record HearthConfig(
             throw new IllegalArgumentException("the concurrency limit must be at least 1: " + concurrencyLimit);
         }
         Objects.requireNonNull(async, "async");
+        Objects.requireNonNull(publicUrl, "publicUrl");
+        publicUrl.ifPresent(HearthConfig::requireHttpUrl);
+        Objects.requireNonNull(codeS3, "codeS3");
+    }
+
+    private static void requireHttpUrl(URI url) {
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null
+                || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException("the public URL must be an http or https URL without query or fragment: " + url);
+        }
+    }
+
+    /** This configuration handing out URLs on {@code url} (empty: the listen address). */
+    public HearthConfig withPublicUrl(Optional<URI> url) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, url, codeS3);
+    }
+
+    /** This configuration reading S3 code from {@code store} (empty: S3 code refused). */
+    public HearthConfig withCodeS3(Optional<CodeS3Config> store) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, store);
     }
 
     /** This configuration with another account concurrency limit. */
     public HearthConfig withConcurrencyLimit(int limit) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async, publicUrl, codeS3);
     }
 
     /** This configuration with another keep-alive policy, scaling rate or host capacity. */
     public HearthConfig withScaling(ScalingConfig newScaling) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async, publicUrl, codeS3);
     }
 
     /** This configuration with other asynchronous settings (tests use millisecond retry delays). */
     public HearthConfig withAsync(AsyncConfig newAsync) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync, publicUrl, codeS3);
     }
 
     /** This configuration with another isolation backend (empty: the strongest default). */
     public HearthConfig withSandbox(Optional<String> backend) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async, publicUrl, codeS3);
     }
 
     /** This configuration verifying signatures against {@code file}'s keys (empty: accept any). */
     public HearthConfig withCredentials(Optional<Path> file) {
-        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async);
+        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3);
     }
 
     /** Embedded defaults, listening on loopback, with the given data directory and port. */
     public static HearthConfig defaults(Path dataDir, int port) {
         return new HearthConfig(DEFAULT_HOST, port, dataDir, Optional.empty(), AccountContext.DEFAULT, Optional.empty(),
-                ScalingConfig.defaults(), DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults());
+                ScalingConfig.defaults(), DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults(), Optional.empty(), Optional.empty());
     }
 
     /**

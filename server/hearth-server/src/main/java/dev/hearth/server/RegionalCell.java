@@ -10,6 +10,7 @@ import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionService;
+import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.ConcurrencyApi;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +63,7 @@ final class RegionalCell implements AutoCloseable {
     /** What every cell of a server shares, and the server's settings a cell follows. */
     record Shared(HearthConfig config, PackageStore packages, RuntimeCatalog runtimes, Worker worker,
             CodeDownloads downloads, Clock clock, ExecutorService snapStartThreads, ExecutorService asyncThreads,
-            ScheduledExecutorService reconcilerThread) {}
+            ScheduledExecutorService reconcilerThread, Optional<S3CodeReader> s3Code) {}
 
     private final AccountContext scope;
     private final StartedComponents running = new StartedComponents();
@@ -99,6 +101,7 @@ final class RegionalCell implements AutoCloseable {
         SqliteFunctionStore store = own(SqliteFunctionStore.open(dir.functionsDatabase()));
         functions = new FunctionService(store, shared.packages(), scope, shared.runtimes()::isKnown,
                 ControlPlaneLimits.LAMBDA_DEFAULTS, clock);
+        shared.s3Code().ifPresent(functions::useS3Code);
         FunctionResolver resolver = new FunctionResolver(store, scope, new SplittableRandom());
         functions.addListener(resolver);
         ReservedConcurrencyService reservations = ReservedConcurrencyService.load(store,

@@ -4,6 +4,7 @@ import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
 import dev.hearth.threads.HearthThreads;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -87,6 +88,30 @@ final class ServerCommand implements Callable<Integer> {
             description = "Account concurrency limit: invocations running at once (env HEARTH_CONCURRENCY_LIMIT; default ${DEFAULT-VALUE}).")
     int concurrencyLimit;
 
+    @Option(names = "--public-url", defaultValue = "${env:HEARTH_PUBLIC_URL}",
+            description = "URL clients reach this server at; GetFunction's Code.Location and every other URL Hearth hands out "
+                    + "are built from it, never from a request's Host header (env HEARTH_PUBLIC_URL; default: the listen address, "
+                    + "e.g. http://127.0.0.1:9400).")
+    URI publicUrl;
+
+    @Option(names = "--code-s3-endpoint", defaultValue = "${env:HEARTH_CODE_S3_ENDPOINT}",
+            description = "S3-compatible store (AWS S3, MinIO, Ceph RGW, S3Proxy) that CreateFunction's and UpdateFunctionCode's "
+                    + "S3Bucket/S3Key are read from, path-style (env HEARTH_CODE_S3_ENDPOINT; default: none, S3 code is refused).")
+    URI codeS3Endpoint;
+
+    @Option(names = "--code-s3-region", defaultValue = "${env:HEARTH_CODE_S3_REGION:-" + CodeS3Config.DEFAULT_REGION + "}",
+            description = "Region that requests to --code-s3-endpoint are signed for (env HEARTH_CODE_S3_REGION; default ${DEFAULT-VALUE}).")
+    String codeS3Region;
+
+    @Option(names = "--code-s3-credentials", defaultValue = "${env:HEARTH_CODE_S3_CREDENTIALS}",
+            description = "AWS shared-credentials file with the key for --code-s3-endpoint (env HEARTH_CODE_S3_CREDENTIALS; "
+                    + "default: the AWS SDK's default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, ...).")
+    Path codeS3Credentials;
+
+    @Option(names = "--code-s3-profile", defaultValue = "${env:HEARTH_CODE_S3_PROFILE}",
+            description = "Profile of that credentials file (or of ~/.aws/credentials) to use (env HEARTH_CODE_S3_PROFILE; default: default).")
+    String codeS3Profile;
+
     /**
      * Starts the server and waits for SIGTERM/SIGINT. A start-up failure is one line on stderr
      * ({@link #oneLine}) and exit status 1; {@value #DEBUG_VARIABLE}{@code =1} adds its stack trace.
@@ -130,7 +155,10 @@ final class ServerCommand implements Callable<Integer> {
                     new ScalingConfig(keepAlive, idleTimeout, scalingRate,
                             hostMemoryMb == null ? OptionalLong.empty() : OptionalLong.of(hostMemoryMb), capacityWait),
                     concurrencyLimit,
-                    AsyncConfig.defaults());
+                    AsyncConfig.defaults(),
+                    Optional.ofNullable(publicUrl),
+                    Optional.ofNullable(codeS3Endpoint).map(endpoint -> new CodeS3Config(endpoint, codeS3Region,
+                            Optional.ofNullable(codeS3Credentials), Optional.ofNullable(codeS3Profile))));
         } catch (IllegalArgumentException e) {
             throw new StartupRefusal(e.getMessage() + " (see: hearth server --help)", e);
         }

@@ -74,9 +74,14 @@ final class HearthTestServer implements AutoCloseable {
     }
 
     LambdaClient client(String accessKey, String secretKey) {
+        return client(accessKey, secretKey, Region.US_EAST_1);
+    }
+
+    /** A client acting in {@code region} with that key pair (without credentials configured, a 12-digit key id is the account). */
+    LambdaClient client(String accessKey, String secretKey, Region region) {
         return LambdaClient.builder()
                 .endpointOverride(URI.create(endpoint()))
-                .region(Region.US_EAST_1)
+                .region(region)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))

@@ -152,8 +152,8 @@ final class TestAccountsAndRegions {
                 aws_secret_access_key = secret-n
                 """);
         try (HearthTestServer verifying = HearthTestServer.start(Optional.of(credentials));
-                LambdaClient teamA = client(verifying, "AKIATEAMA0000000000A", "secret-a", Region.EU_NORTH_1);
-                LambdaClient noAccount = client(verifying, "AKIANOACCOUNT0000000", "secret-n", Region.EU_NORTH_1)) {
+                LambdaClient teamA = verifying.client("AKIATEAMA0000000000A", "secret-a", Region.EU_NORTH_1);
+                LambdaClient noAccount = verifying.client("AKIANOACCOUNT0000000", "secret-n", Region.EU_NORTH_1)) {
             teamA.createFunction(HearthTestServer.pythonFunction("mapped", HearthTestServer.pythonZip(
                     "def handler(event, context):\n    return 1\n")).build());
             assertThat(teamA.getFunction(r -> r.functionName("mapped")).configuration().functionArn())
@@ -228,18 +228,8 @@ final class TestAccountsAndRegions {
     }
 
     private static LambdaClient lambda(String account, Region region) {
-        LambdaClient client = client(server, account, "any-secret", region);
+        LambdaClient client = server.client(account, "any-secret", region);
         clients.add(client);
         return client;
-    }
-
-    private static LambdaClient client(HearthTestServer target, String accessKey, String secretKey, Region region) {
-        return LambdaClient.builder()
-                .endpointOverride(URI.create(target.endpoint()))
-                .region(region)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
-                .build();
     }
 }

@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Launches the sandbox of a new execution environment: scratch directory, Runtime API listener,
@@ -26,6 +28,7 @@ import java.util.concurrent.Executor;
 final class EnvironmentStarter {
     /** A log pump only reads and splits lines: a small stack keeps one per sandbox cheap. */
     private static final long PUMP_STACK_BYTES = 256 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentStarter.class);
 
     /** How the sandbox comes to life: the backend's launch, a launch for a snapshot, or a restore. */
     @FunctionalInterface
@@ -86,9 +89,12 @@ final class EnvironmentStarter {
             if (e instanceof LambdaException lambda) {
                 throw lambda;
             }
+            // The cause names Hearth's own ids and paths, and may quote the function's variables: it
+            // goes to Hearth's log, the caller gets the function's name only.
+            LOG.warn("Could not start sandbox {} for function {} ({}) with backend {}", env.id, f.functionArn(), f.runtime(),
+                    backend.name(), e);
             throw new LambdaException(LambdaErrorType.ServiceException, "Could not start a sandbox for function "
-                    + f.functionName() + " (" + f.runtime() + ") with backend " + backend.name() + ": " + e.getMessage(),
-                    Map.of(), e);
+                    + f.functionName() + ".", Map.of(), e);
         }
     }
 }

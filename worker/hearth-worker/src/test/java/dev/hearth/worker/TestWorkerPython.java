@@ -4,10 +4,13 @@ import static dev.hearth.worker.TestFunctions.request;
 import static dev.hearth.worker.TestFunctions.revision;
 import static dev.hearth.worker.TestFunctions.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.core.LambdaErrorType;
+import dev.hearth.core.LambdaException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +121,20 @@ final class TestWorkerPython {
         assertThat(second.logTail().orElseThrow()).contains("REPORT RequestId").doesNotContain("Init Duration");
         assertThat(worker.sandboxes()).singleElement()
                 .satisfies(s -> assertThat(s.phase()).isEqualTo(SandboxInfo.Phase.IDLE));
+    }
+
+    @Test
+    void aSandboxThatCannotStartAnswersWithoutHearthsInternalIdsOrPaths() {
+        FunctionRevision f = revision("nul-variable", RUNTIME, "app.handler", counterCode, 3, "rev-1", Map.of("BAD", "x\u0000y"));
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> worker.invoke(f, request(f, "{\"action\":\"count\"}")))
+                    .isInstanceOfSatisfying(LambdaException.class, e -> {
+                        assertThat(e.type()).isEqualTo(LambdaErrorType.ServiceException);
+                        assertThat(e.getMessage()).isEqualTo("Could not start a sandbox for function nul-variable.")
+                                .doesNotContain("sb-").doesNotContain(root.toString());
+                    });
+        }
     }
 
     @Test
