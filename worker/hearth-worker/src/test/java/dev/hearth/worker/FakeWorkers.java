@@ -7,6 +7,8 @@ import dev.hearth.placement.CapacitySettings;
 import dev.hearth.placement.HostMemory;
 import dev.hearth.runtimes.RuntimeCatalog;
 import dev.hearth.sandbox.spi.RuntimeApiTransport;
+import dev.hearth.sandbox.spi.testing.FakeAction;
+import dev.hearth.sandbox.spi.testing.FakeRuntime;
 import dev.hearth.sandbox.spi.testing.FakeSandbox;
 import dev.hearth.sandbox.spi.testing.FakeSandboxBackend;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,8 @@ import org.awaitility.core.ConditionFactory;
 final class FakeWorkers implements AutoCloseable {
     /** The RAM of the fake host: room for 128 sandboxes of 128 MB with the default 1 GiB headroom. */
     static final long HOST_TOTAL_MB = 17_408;
+    /** The payload that {@link #answerInOrderHoldingUntil} keeps in the handler. */
+    static final String HOLD = "hold";
     /** The account and region of every fake function. */
     static final AccountContext ACCOUNT = AccountContext.DEFAULT;
     /** The runtime every fake function declares: the catalog needs no interpreter for it. */
@@ -60,6 +65,19 @@ final class FakeWorkers implements AutoCloseable {
     FakeWorkers(Path workDir, RuntimeApiTransport transport) {
         this.workDir = workDir;
         this.backend = new FakeSandboxBackend(transport);
+    }
+
+    /**
+     * Every fake sandbox answers {@code "#<event number>"}, except that an event whose payload is
+     * {@link #HOLD} stays in the handler until {@code release} opens: a way to keep a sandbox busy.
+     */
+    void answerInOrderHoldingUntil(CountDownLatch release) {
+        backend.runtime(FakeRuntime.of(event -> {
+            if (event.payloadText().equals(HOLD)) {
+                release.await();
+            }
+            return FakeAction.respond("#" + event.sequence());
+        }));
     }
 
     /** The fake host's available memory: what is free less what live fake sandboxes hold. */

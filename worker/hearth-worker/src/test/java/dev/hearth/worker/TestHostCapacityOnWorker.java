@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
-import dev.hearth.sandbox.spi.testing.FakeAction;
-import dev.hearth.sandbox.spi.testing.FakeRuntime;
 import dev.hearth.sandbox.spi.testing.FakeSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +36,7 @@ final class TestHostCapacityOnWorker {
     @BeforeEach
     void setUp() {
         fakes = new FakeWorkers(dir);
-        fakes.backend.runtime(FakeRuntime.of(event -> {
-            if (event.payloadText().equals("hold")) {
-                release.await();
-            }
-            return FakeAction.respond("#" + event.sequence());
-        }));
+        fakes.answerInOrderHoldingUntil(release);
     }
 
     @AfterEach

@@ -5,8 +5,6 @@ import static dev.hearth.worker.FakeWorkers.request;
 import static dev.hearth.worker.FakeWorkers.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hearth.sandbox.spi.testing.FakeAction;
-import dev.hearth.sandbox.spi.testing.FakeRuntime;
 import dev.hearth.sandbox.spi.testing.FakeSandbox;
 import dev.hearth.worker.keepalive.AdaptiveKeepAlive;
 import dev.hearth.worker.keepalive.FunctionKey;
@@ -39,12 +37,7 @@ final class TestKeepAliveOnWorker {
     @BeforeEach
     void setUp() {
         fakes = new FakeWorkers(dir);
-        fakes.backend.runtime(FakeRuntime.of(event -> {
-            if (event.payloadText().equals("hold")) {
-                release.await();
-            }
-            return FakeAction.respond("#" + event.sequence());
-        }));
+        fakes.answerInOrderHoldingUntil(release);
     }
 
     @AfterEach
