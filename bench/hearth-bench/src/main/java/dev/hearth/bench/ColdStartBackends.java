@@ -25,7 +25,9 @@ import java.util.Optional;
  * fails during the run stops being sampled and is reported as failed (its server's last output goes to
  * stderr). Run on demand, never by the build:
  * {@code ./mvnw -B -q -o -pl bench/hearth-bench exec:java -Dexec.mainClass=dev.hearth.bench.ColdStartBackends
- * -Dexec.args="--rounds 15 --microvm-samples 3"}.
+ * -Dexec.args="--rounds 15 --microvm-samples 3"}. With {@code --layers N} every backend has a second
+ * variant whose functions have N layers ({@link ColdStartOptions#LAYER_FILES} python modules each,
+ * published once per server), sampled in the same rounds: the cost of {@code /opt}.
  */
 public final class ColdStartBackends {
     private final ColdStartOptions options;
@@ -74,6 +76,9 @@ public final class ColdStartBackends {
                     running.ifPresent(servers::add);
                     running.ifPresent(r -> variants.add(new ColdVariant.Hearth(backend,
                             new HearthColdStart(r.functions(), r.load(), r.endpoint()))));
+                    if (running.isPresent() && options.layers() > 0) {
+                        layered(running.get(), results).ifPresent(variants::add);
+                    }
                 }
                 BareInterpreterStart bare = new BareInterpreterStart(Files.createDirectories(scratch.path().resolve("bare")), python);
                 variants.add(new ColdVariant.BareBootstrap(bare));
@@ -107,6 +112,26 @@ public final class ColdStartBackends {
         }
         log(backend + " at " + endpoint);
         return Optional.of(new RunningHearth(backend, server, endpoint, new HearthFunctions(endpoint), new HttpLoad()));
+    }
+
+    /**
+     * The variant of {@code server}'s backend whose functions have {@link ColdStartOptions#layers()}
+     * layers, published now; empty (and the backend recorded as failed) when publishing fails.
+     */
+    private Optional<ColdVariant> layered(RunningHearth server, ColdStartResults results) {
+        List<String> arns = new ArrayList<>();
+        try {
+            for (int i = 1; i <= options.layers(); i++) {
+                arns.add(server.functions().publishLayer("bench-layer-" + i,
+                        NoopFunction.layer(i, ColdStartOptions.LAYER_FILES)));
+            }
+        } catch (RuntimeException e) {
+            log(server.backend() + ": cannot publish the benchmark's layers: " + e);
+            results.failed(server.backend(), "publishing its layers: " + e);
+            return Optional.empty();
+        }
+        return Optional.of(new ColdVariant.Hearth(server.backend(),
+                new HearthColdStart(server.functions(), server.load(), server.endpoint()), arns));
     }
 
     private void measure(List<ColdVariant> variants, List<RunningHearth> servers, NoopFunction python, byte[] payload,
@@ -147,7 +172,7 @@ public final class ColdStartBackends {
             throws IOException, InterruptedException {
         return switch (variant) {
             case ColdVariant.Hearth h -> {
-                HearthColdStart.Sample s = h.cold().sample(python, payload);
+                HearthColdStart.Sample s = h.cold().sample(python, payload, h.layerArns());
                 double init = s.initDurationMs().orElseThrow(() -> new IllegalStateException(
                         "a cold invoke on the " + h.backend() + " backend has no Init Duration in its REPORT line"));
                 yield new ColdVariant.Sample(s.nanos(), Optional.of(Math.round(init * 1_000_000)));

@@ -17,15 +17,19 @@ import java.util.Optional;
  * @param serverJar Hearth's server jar
  * @param hearthJavaOptions extra JVM options for every Hearth server, space-separated
  * @param output where the Markdown results are written as well as printed, if anywhere
+ * @param layers 0, or how many layers ({@link #LAYER_FILES} python modules each) a second variant
+ *     of every backend's function has: cold start with layers against none, on the same server
  */
 public record ColdStartOptions(int rounds, List<String> backends, int microvmSamples, int memoryMb, Path serverJar, String hearthJavaOptions,
-        Optional<Path> output) {
+        Optional<Path> output, int layers) {
 
     static final String MICROVM = "microvm";
+    /** Files in each benchmark layer. */
+    static final int LAYER_FILES = 200;
     static final String USAGE = """
             usage: ColdStartBackends [--rounds 15] [--backends process,namespace,gvisor] [--microvm-samples 0] [--memory-mb 128]
                                      [--server-jar server/hearth-server/target/hearth-server.jar]
-                                     [--hearth-java-options '...'] [--output results.md]""";
+                                     [--hearth-java-options '...'] [--output results.md] [--layers 0]""";
 
     public ColdStartOptions {
         backends = List.copyOf(backends);
@@ -34,6 +38,9 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
         }
         if (memoryMb < 128 || memoryMb > 10240) {
             throw new IllegalArgumentException("--memory-mb must be between 128 and 10240, as Lambda's MemorySize\n" + USAGE);
+        }
+        if (layers < 0 || layers > 5) {
+            throw new IllegalArgumentException("--layers must be between 0 and 5, Lambda's limit per function\n" + USAGE);
         }
         if (backends.isEmpty() || backends.stream().distinct().count() != backends.size()) {
             throw new IllegalArgumentException("--backends needs at least one backend, each once: " + backends + "\n" + USAGE);
@@ -45,7 +52,7 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
 
     public static ColdStartOptions defaults() {
         return new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0, 128,
-                Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty());
+                Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty(), 0);
     }
 
     /** Parses {@code --name value} pairs over {@link #defaults()}. */
@@ -58,19 +65,21 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
             String value = args[i + 1];
             o = switch (args[i]) {
                 case "--rounds" -> new ColdStartOptions(Integer.parseInt(value), o.backends, o.microvmSamples, o.memoryMb, o.serverJar,
-                        o.hearthJavaOptions, o.output);
+                        o.hearthJavaOptions, o.output, o.layers);
                 case "--backends" -> new ColdStartOptions(o.rounds, new ArrayList<>(List.of(value.split(","))), o.microvmSamples,
-                        o.memoryMb, o.serverJar, o.hearthJavaOptions, o.output);
+                        o.memoryMb, o.serverJar, o.hearthJavaOptions, o.output, o.layers);
                 case "--microvm-samples" -> new ColdStartOptions(o.rounds, o.backends, Integer.parseInt(value), o.memoryMb, o.serverJar,
-                        o.hearthJavaOptions, o.output);
+                        o.hearthJavaOptions, o.output, o.layers);
                 case "--memory-mb" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, Integer.parseInt(value), o.serverJar,
-                        o.hearthJavaOptions, o.output);
+                        o.hearthJavaOptions, o.output, o.layers);
                 case "--server-jar" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, Path.of(value),
-                        o.hearthJavaOptions, o.output);
+                        o.hearthJavaOptions, o.output, o.layers);
                 case "--hearth-java-options" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, o.serverJar, value,
-                        o.output);
+                        o.output, o.layers);
                 case "--output" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, o.serverJar, o.hearthJavaOptions,
-                        Optional.of(Path.of(value)));
+                        Optional.of(Path.of(value)), o.layers);
+                case "--layers" -> new ColdStartOptions(o.rounds, o.backends, o.microvmSamples, o.memoryMb, o.serverJar,
+                        o.hearthJavaOptions, o.output, Integer.parseInt(value));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             };
         }
@@ -111,6 +120,6 @@ public record ColdStartOptions(int rounds, List<String> backends, int microvmSam
     /** The exec-maven-plugin arguments that reproduce these options. */
     String commandLine() {
         return "--rounds " + rounds + " --backends " + String.join(",", backends) + " --microvm-samples " + microvmSamples
-                + " --memory-mb " + memoryMb;
+                + " --memory-mb " + memoryMb + (layers == 0 ? "" : " --layers " + layers);
     }
 }

@@ -18,7 +18,7 @@ final class ColdStartResults {
     static final double NAMESPACE_TARGET = 1.5;
     static final String NAMESPACE = "namespace";
 
-    private record Row(String backend, List<Long> nanos, List<Long> initNanos) {}
+    private record Row(String backend, int layers, List<Long> nanos, List<Long> initNanos) {}
 
     private final Map<String, Row> rows = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
@@ -27,6 +27,7 @@ final class ColdStartResults {
 
     /** Adds a row for {@code variant}, in the order rows are shown. */
     void variant(ColdVariant variant) {
+        int layers = variant instanceof ColdVariant.Hearth h ? h.layerArns().size() : 0;
         String backend = switch (variant) {
             case ColdVariant.Hearth h -> h.backend();
             case ColdVariant.BareBootstrap b -> {
@@ -35,7 +36,7 @@ final class ColdStartResults {
             }
             case ColdVariant.BarePass _ -> "";
         };
-        rows.put(variant.label(), new Row(backend, new ArrayList<>(), new ArrayList<>()));
+        rows.put(variant.label(), new Row(backend, layers, new ArrayList<>(), new ArrayList<>()));
     }
 
     void sample(ColdVariant variant, ColdVariant.Sample sample) {
@@ -57,9 +58,19 @@ final class ColdStartResults {
     /** The median cold start of {@code backend} divided by the bare bootstrap's, if both were measured. */
     Optional<Double> ratio(String backend) {
         Optional<LatencySamples> base = samples(baseline);
-        return rows.entrySet().stream().filter(e -> e.getValue().backend().equals(backend)).findFirst()
-                .flatMap(e -> samples(e.getKey()))
-                .flatMap(s -> base.map(b -> s.percentileMillis(50) / b.percentileMillis(50)));
+        return median(backend, 0).flatMap(m -> base.map(b -> m / b.percentileMillis(50)));
+    }
+
+    /** The median cold start of {@code backend}'s functions with {@code layers} layers, if measured. */
+    private Optional<Double> median(String backend, int layers) {
+        return rows.entrySet().stream()
+                .filter(e -> e.getValue().backend().equals(backend) && e.getValue().layers() == layers).findFirst()
+                .flatMap(e -> samples(e.getKey())).map(s -> s.percentileMillis(50));
+    }
+
+    /** The median cold start of {@code backend} with {@code layers} layers divided by its median without, if both were measured. */
+    Optional<Double> layersRatio(String backend, int layers) {
+        return median(backend, layers).flatMap(with -> median(backend, 0).map(without -> with / without));
     }
 
     private Optional<LatencySamples> samples(String label) {
@@ -98,6 +109,18 @@ final class ColdStartResults {
                     + " start: ").append(reason).append('\n'));
             failed.forEach((backend, reason) -> md.append("- `").append(backend).append("` failed during the run: ")
                     .append(reason).append('\n'));
+        }
+        List<Row> layered = rows.values().stream().filter(row -> row.layers() > 0).toList();
+        if (!layered.isEmpty()) {
+            md.append("\nLayers (each ").append(ColdStartOptions.LAYER_FILES).append(" python modules, merged at `/opt`):\n\n"
+                    + "| backend | layers | median without | median with | with ÷ without |\n|---|---:|---:|---:|---:|\n");
+            for (Row row : layered) {
+                md.append("| ").append(row.backend()).append(" | ").append(row.layers()).append(" | ")
+                        .append(median(row.backend(), 0).map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse("")).append(" | ")
+                        .append(median(row.backend(), row.layers()).map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse(""))
+                        .append(" | ").append(layersRatio(row.backend(), row.layers())
+                                .map(r -> String.format(Locale.ROOT, "%.2f×", r)).orElse("")).append(" |\n");
+            }
         }
         md.append("\nAgainst VISION.md's cold-start target:\n\n| backend | goal | measured (median ÷ bare bootstrap) | met |\n"
                 + "|---|---|---|---|\n");

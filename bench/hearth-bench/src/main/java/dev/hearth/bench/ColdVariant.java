@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,11 +12,24 @@ sealed interface ColdVariant {
     /** The row label in the results. */
     String label();
 
-    /** A new function invoked once through a {@code hearth server --sandbox backend}. */
-    record Hearth(String backend, HearthColdStart cold) implements ColdVariant {
+    /**
+     * A new function invoked once through a {@code hearth server --sandbox backend}, with the layers
+     * {@code layerArns} (LayerVersionArns published on that server; none: no layers).
+     */
+    record Hearth(String backend, HearthColdStart cold, List<String> layerArns) implements ColdVariant {
+        public Hearth {
+            layerArns = List.copyOf(layerArns);
+        }
+
+        /** Without layers. */
+        public Hearth(String backend, HearthColdStart cold) {
+            this(backend, cold, List.of());
+        }
+
         @Override
         public String label() {
-            return "Hearth invoke, new function, `" + backend + "` backend";
+            return "Hearth invoke, new function, `" + backend + "` backend"
+                    + (layerArns.isEmpty() ? "" : ", " + layerArns.size() + " layers");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +40,13 @@ final class HearthColdStart {
     }
 
     Sample sample(NoopFunction function, byte[] payload) throws IOException {
+        return sample(function, payload, List.of());
+    }
+
+    /** One cold start of a new function with the layers {@code layerArns}. */
+    Sample sample(NoopFunction function, byte[] payload, List<String> layerArns) throws IOException {
         String name = "cold-" + function.runtime().replace('.', '-') + "-" + (++created);
-        functions.create(name, function);
+        functions.create(name, function, layerArns);
         try {
             HttpTarget target = HttpTarget.hearthInvoke(name, endpoint, name).withHeader("X-Amz-Log-Type", "Tail");
             long start = System.nanoTime();

@@ -49,6 +49,21 @@ public record NoopFunction(String runtime, String handler, int memoryMb, Map<Str
         }
     }
 
+    /**
+     * The package of benchmark layer {@code index}: {@code files} small python modules under
+     * {@code python/bench_layer_INDEX/} (what a layer of a pure-python library looks like at
+     * {@code /opt}). Only its files matter; runtime, handler and memory are unused.
+     */
+    public static NoopFunction layer(int index, int files) {
+        Map<String, byte[]> contents = new java.util.HashMap<>();
+        String dir = "python/bench_layer_" + index + "/";
+        contents.put(dir + "__init__.py", new byte[0]);
+        for (int i = 0; i < files; i++) {
+            contents.put(dir + "module_" + i + ".py", ("VALUE = " + i + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return new NoopFunction("python3.12", "unused", 128, contents);
+    }
+
     /** The .zip package, entries in name order. */
     public byte[] zip() {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(bytes)) {

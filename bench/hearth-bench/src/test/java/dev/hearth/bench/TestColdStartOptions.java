@@ -15,7 +15,7 @@ final class TestColdStartOptions {
     void defaults() {
         ColdStartOptions o = ColdStartOptions.parse();
         assertThat(o).isEqualTo(new ColdStartOptions(15, List.of("process", "namespace", "gvisor"), 0, 128,
-                Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty()));
+                Path.of("server/hearth-server/target/hearth-server.jar"), "", Optional.empty(), 0));
         assertThat(o.servers()).containsExactly("process", "namespace", "gvisor");
         assertThat(o.commandLine()).isEqualTo("--rounds 15 --backends process,namespace,gvisor --microvm-samples 0 --memory-mb 128");
     }
@@ -23,9 +23,10 @@ final class TestColdStartOptions {
     @Test
     void everyOption() {
         ColdStartOptions o = ColdStartOptions.parse("--rounds", "6", "--backends", "process,gvisor", "--microvm-samples", "2", "--memory-mb", "1769",
-                "--server-jar", "x.jar", "--hearth-java-options", "-Xmx1g", "--output", "out.md");
+                "--server-jar", "x.jar", "--hearth-java-options", "-Xmx1g", "--output", "out.md", "--layers", "2");
         assertThat(o).isEqualTo(new ColdStartOptions(6, List.of("process", "gvisor"), 2, 1769, Path.of("x.jar"), "-Xmx1g",
-                Optional.of(Path.of("out.md"))));
+                Optional.of(Path.of("out.md")), 2));
+        assertThat(o.commandLine()).endsWith(" --layers 2");
         assertThat(o.servers()).containsExactly("process", "gvisor", "microvm");
         assertThat(o.function().memoryMb()).isEqualTo(1769);
         assertThat(o.function().handler()).isEqualTo("app.handler");
@@ -49,5 +50,6 @@ final class TestColdStartOptions {
         assertThatThrownBy(() -> ColdStartOptions.parse("--backends", "process,process")).hasMessageContaining("each once");
         assertThatThrownBy(() -> ColdStartOptions.parse("--memory-mb", "64")).hasMessageContaining("MemorySize");
         assertThatThrownBy(() -> ColdStartOptions.parse("--backends", "microvm")).hasMessageContaining("--microvm-samples");
+        assertThatThrownBy(() -> ColdStartOptions.parse("--layers", "6")).hasMessageContaining("between 0 and 5");
     }
 }

@@ -41,6 +41,24 @@ final class TestColdStartResults {
     }
 
     @Test
+    void aLayeredVariantIsComparedWithTheSameBackendWithoutLayers() {
+        ColdVariant plain = new ColdVariant.Hearth("namespace", null);
+        ColdVariant layered = new ColdVariant.Hearth("namespace", null, List.of("arn:1", "arn:2"));
+        ColdStartResults results = new ColdStartResults();
+        results.variant(plain);
+        results.variant(layered);
+        for (long ms : List.of(40L, 50L, 60L)) {
+            results.sample(plain, new ColdVariant.Sample(ms * 1_000_000, Optional.empty()));
+            results.sample(layered, new ColdVariant.Sample((ms + 10) * 1_000_000, Optional.empty()));
+        }
+
+        assertThat(layered.label()).isEqualTo("Hearth invoke, new function, `namespace` backend, 2 layers");
+        assertThat(results.layersRatio("namespace", 2)).hasValueSatisfying(r -> assertThat(r).isEqualTo(1.2));
+        assertThat(results.markdown(Instant.EPOCH, MACHINE, "0.7", ColdStartOptions.defaults()))
+                .contains("| namespace | 2 | 50.0 | 60.0 | 1.20× |");
+    }
+
+    @Test
     void withoutNamespaceTheVerdictSaysNotMeasured() {
         String md = new ColdStartResults().markdown(Instant.EPOCH, MACHINE, "0.7", ColdStartOptions.defaults());
         assertThat(md).contains("| namespace | < 1.5× | not measured | — |");

@@ -18,6 +18,7 @@ import dev.hearth.controlplane.api.FunctionCodeInput;
 import dev.hearth.controlplane.api.FunctionCodeLocation;
 import dev.hearth.controlplane.api.FunctionConfigurationOutput;
 import dev.hearth.controlplane.api.GetFunctionOutput;
+import dev.hearth.controlplane.api.Layer;
 import dev.hearth.controlplane.api.ListAliasesOutput;
 import dev.hearth.controlplane.api.ListFunctionsOutput;
 import dev.hearth.controlplane.api.ListVersionsOutput;
@@ -39,6 +40,7 @@ import dev.hearth.packages.StoredPackage;
 import dev.hearth.store.spi.Alias;
 import dev.hearth.store.spi.CodeRef;
 import dev.hearth.store.spi.FunctionConfiguration;
+import dev.hearth.store.spi.FunctionLayer;
 import dev.hearth.store.spi.FunctionRecord;
 import dev.hearth.store.spi.FunctionStore;
 import dev.hearth.store.spi.FunctionVersion;
@@ -98,6 +100,8 @@ public final class FunctionService {
     private final List<FunctionChangeListener> listeners = new CopyOnWriteArrayList<>();
     private volatile VersionStates versionStates = VersionStates.ALWAYS_ACTIVE;
     private volatile S3CodeReader s3Code;
+    private final LayerService layers;
+    private final CodeSigningConfigs codeSigning;
 
     public FunctionService(FunctionStore store, PackageStore packages, AccountContext account,
             Predicate<String> knownRuntime, ControlPlaneLimits limits, Clock clock) {
@@ -107,6 +111,13 @@ public final class FunctionService {
         this.rules = new ConfigurationRules(knownRuntime);
         this.limits = Objects.requireNonNull(limits);
         this.clock = Objects.requireNonNull(clock);
+        this.layers = new LayerService(store, packages, account, limits, clock);
+        this.codeSigning = new CodeSigningConfigs(store, account, rules, clock);
+    }
+
+    /** This account and region's code signing configurations, which CreateFunction and UpdateFunctionCode obey. */
+    public CodeSigningConfigs codeSigningConfigs() {
+        return codeSigning;
     }
 
     public AccountContext account() {
@@ -123,6 +134,12 @@ public final class FunctionService {
      */
     public void useS3Code(S3CodeReader reader) {
         this.s3Code = Objects.requireNonNull(reader);
+        layers.useS3Code(reader);
+    }
+
+    /** This account and region's layers, which functions' {@code Layers} name. */
+    public LayerService layers() {
+        return layers;
     }
 
     /** Where the {@code State} of reported versions comes from (default: always {@code Active}). */
@@ -161,9 +178,11 @@ public final class FunctionService {
         ConfigurationRules.packageType(in.packageType(), violations);
         ConfigurationRules.environmentNames(variables(in.environment()), violations);
         String tracingMode = ConfigurationRules.tracingMode(in.tracingConfig(), violations);
+        LayerService.layerArns(in.layers(), violations);
         ConfigurationRules.architectures(in.architectures(), violations);
         ConfigurationRules.ephemeralStorage(ephemeralSize(in.ephemeralStorage(), violations), violations);
         ConfigurationRules.snapStart(in.snapStart() == null ? null : in.snapStart().applyOn(), violations);
+        CodeSigningConfigs.arn(in.codeSigningConfigArn(), violations);
         violations.throwIfAny();
         String name = FunctionRef.parse(in.functionName(), account, FunctionNameMember.CREATE_FUNCTION_NAME).name();
         if (in.packageType() != null && !in.packageType().equals("Zip")) {
@@ -182,15 +201,21 @@ public final class FunctionService {
                 in.snapStart() == null || in.snapStart().applyOn() == null ? SNAP_START_OFF : in.snapStart().applyOn(),
                 Objects.requireNonNullElse(tracingMode, TRACING_DEFAULT)));
         Map<String, String> tags = rules.tags(Objects.requireNonNullElse(in.tags(), Map.of()));
-        CodeRef code = storeCode(in.code());
+        List<FunctionLayer> functionLayers = in.layers() == null ? List.of() : layers.functionLayers(in.layers());
+        CodeSigningConfigs.DeploymentCheck signing = codeSigning.deploymentOfNewFunction(name,
+                Optional.ofNullable(in.codeSigningConfigArn()));
+        CodeRef code = storeCode(in.code(), signing);
+        layers.checkCombinedSize(code, functionLayers);
         Instant now = clock.instant();
         FunctionVersion created = store.transact(tx -> {
             if (tx.function(name).isPresent()) {
                 throw conflict("Function already exist: " + name);
             }
             checkCodeStorage(tx, code.size());
-            FunctionVersion latest = new FunctionVersion(name, FunctionVersion.LATEST, configuration, code, now, newRevision());
+            FunctionVersion latest = new FunctionVersion(name, FunctionVersion.LATEST, configuration.withLayers(functionLayers),
+                    code, now, newRevision());
             tx.insertFunction(new FunctionRecord(name, now, 0, tags), latest);
+            codeSigning.associate(tx, signing);
             return Boolean.TRUE.equals(in.publish()) ? publish(tx, latest, null) : latest;
         });
         changed(name, false);
@@ -260,7 +285,8 @@ public final class FunctionService {
         ConfigurationRules.architectures(in.architectures(), violations);
         violations.throwIfAny();
         noQualifier(ref);
-        CodeRef code = storeCode(new FunctionCodeInput(in.zipFile(), in.s3Bucket(), in.s3Key(), in.s3ObjectVersion(), in.imageUri()));
+        CodeRef code = storeCode(new FunctionCodeInput(in.zipFile(), in.s3Bucket(), in.s3Key(), in.s3ObjectVersion(), in.imageUri()),
+                codeSigning.deploymentTo(ref.name()));
         boolean dryRun = Boolean.TRUE.equals(in.dryRun());
         FunctionVersion result = store.transact(tx -> {
             FunctionVersion latest = latest(tx, ref.name());
@@ -268,6 +294,7 @@ public final class FunctionService {
             FunctionConfiguration configuration = in.architectures() == null ? latest.configuration()
                     : withArchitectures(latest.configuration(), in.architectures());
             FunctionVersion updated = latest.with(configuration, code, clock.instant(), newRevision());
+            layers.checkCombinedSize(code, configuration.layers());
             if (dryRun) {
                 return updated;
             }
@@ -296,6 +323,7 @@ public final class FunctionService {
         ConfigurationRules.memorySize(in.memorySize(), violations);
         ConfigurationRules.environmentNames(variables(in.environment()), violations);
         String tracingMode = ConfigurationRules.tracingMode(in.tracingConfig(), violations);
+        LayerService.layerArns(in.layers(), violations);
         ConfigurationRules.ephemeralStorage(ephemeralSize(in.ephemeralStorage(), violations), violations);
         ConfigurationRules.snapStart(in.snapStart() == null ? null : in.snapStart().applyOn(), violations);
         violations.throwIfAny();
@@ -308,6 +336,7 @@ public final class FunctionService {
         }
         Map<String, String> environment = in.environment() == null ? null
                 : rules.environment(Objects.requireNonNullElse(in.environment().variables(), Map.of()));
+        List<FunctionLayer> newLayers = in.layers() == null ? null : layers.functionLayers(in.layers());
         FunctionVersion result = store.transact(tx -> {
             FunctionVersion latest = latest(tx, ref.name());
             checkRevision(in.revisionId(), latest.revisionId());
@@ -323,7 +352,11 @@ public final class FunctionService {
                     Objects.requireNonNullElse(environment, c.environment()),
                     c.architectures(),
                     in.snapStart() == null || in.snapStart().applyOn() == null ? c.snapStartApplyOn() : in.snapStart().applyOn(),
-                    Objects.requireNonNullElse(tracingMode, c.tracingMode())));
+                    Objects.requireNonNullElse(tracingMode, c.tracingMode()),
+                    Objects.requireNonNullElse(newLayers, c.layers())));
+            if (newLayers != null) {
+                layers.checkCombinedSize(latest.code(), newLayers);
+            }
             FunctionVersion v = latest.with(updated, latest.code(), clock.instant(), newRevision());
             tx.putVersion(v);
             return v;
@@ -573,10 +606,11 @@ public final class FunctionService {
 
     /**
      * Stores the package of a CreateFunction or UpdateFunctionCode: the inline zip, or the S3 object
-     * read through {@link #useS3Code}. Runs before the metadata transaction, so a failed read or an
-     * invalid zip stores nothing.
+     * read through {@link #useS3Code}, once the function's code signing configuration ({@code signing})
+     * has let it pass. Runs before the metadata transaction, so a failed read, a refused signature or
+     * an invalid zip stores nothing.
      */
-    private CodeRef storeCode(FunctionCodeInput code) {
+    private CodeRef storeCode(FunctionCodeInput code, CodeSigningConfigs.DeploymentCheck signing) {
         if (code.imageUri() != null) {
             throw ConfigurationRules.unsupportedCodeLocation();
         }
@@ -591,34 +625,14 @@ public final class FunctionService {
         } else {
             zip = code.zipFile();
         }
+        signing.verify();
         StoredPackage stored = packages.put(zip);
         return new CodeRef(stored.codeSha256(), stored.codeSize());
     }
 
     /** The object {@code code}'s S3 members name, or Lambda's InvalidParameterValueException quoting S3's error. */
     private byte[] readS3Code(FunctionCodeInput code) {
-        S3CodeReader reader = s3Code;
-        if (reader == null) {
-            throw invalidParameter("This Hearth server has no S3-compatible code store: start it with --code-s3-endpoint URL"
-                    + " (env HEARTH_CODE_S3_ENDPOINT) to read Code.S3Bucket/S3Key, or pass the package itself as"
-                    + " Code.ZipFile (--zip-file fileb://function.zip).");
-        }
-        if (code.s3Bucket() == null || code.s3Key() == null) {
-            throw invalidParameter("Please provide both S3Bucket and S3Key for function code in S3.");
-        }
-        try {
-            return reader.read(code.s3Bucket(), code.s3Key(), Optional.ofNullable(code.s3ObjectVersion()));
-        } catch (S3CodeReader.ReadFailure failure) {
-            // AWS S3's own wording for the common codes (Lambda quotes S3's), the store's for the rest
-            String message = switch (failure.s3ErrorCode()) {
-                case "NoSuchBucket" -> "The specified bucket does not exist";
-                case "NoSuchKey" -> "The specified key does not exist.";
-                case "NoSuchVersion" -> "The specified version does not exist.";
-                default -> failure.s3ErrorMessage();
-            };
-            throw invalidParameter("Error occurred while GetObject. S3 Error Code: " + failure.s3ErrorCode()
-                    + ". S3 Error Message: " + message);
-        }
+        return CodeFromS3.read(s3Code, code.s3Bucket(), code.s3Key(), code.s3ObjectVersion());
     }
 
     private void checkCodeStorage(StoreTransaction tx, long adding) {
@@ -736,7 +750,7 @@ public final class FunctionService {
     }
 
     /** For operations on a function itself, not on one of its versions or aliases. */
-    private static void noQualifier(FunctionRef ref) {
+    static void noQualifier(FunctionRef ref) {
         if (ref.qualifier().isPresent()) {
             throw invalidParameter("This operation is permitted on Lambda functions only. Aliases and versions do not support"
                     + " this operation. Please specify either a function name or an unqualified function ARN.");
@@ -782,12 +796,12 @@ public final class FunctionService {
 
     private static FunctionConfiguration withDescription(FunctionConfiguration c, String description) {
         return new FunctionConfiguration(c.runtime(), c.handler(), c.role(), description, c.memorySize(), c.timeout(),
-                c.ephemeralStorageSize(), c.environment(), c.architectures(), c.snapStartApplyOn(), c.tracingMode());
+                c.ephemeralStorageSize(), c.environment(), c.architectures(), c.snapStartApplyOn(), c.tracingMode(), c.layers());
     }
 
     private static FunctionConfiguration withArchitectures(FunctionConfiguration c, List<String> architectures) {
         return new FunctionConfiguration(c.runtime(), c.handler(), c.role(), c.description(), c.memorySize(), c.timeout(),
-                c.ephemeralStorageSize(), c.environment(), architectures, c.snapStartApplyOn(), c.tracingMode());
+                c.ephemeralStorageSize(), c.environment(), architectures, c.snapStartApplyOn(), c.tracingMode(), c.layers());
     }
 
     private static String newRevision() {
@@ -833,7 +847,8 @@ public final class FunctionService {
                 "Zip", c.architectures(), new EphemeralStorage(c.ephemeralStorageSize()),
                 new SnapStartResponse(c.snapStartApplyOn(), snapStartOn && !v.isLatest() ? "On" : "Off"),
                 new LoggingConfig("Text", "/aws/lambda/" + v.functionName()),
-                answer == Answer.LISTED ? null : runtimeVersion(c.runtime()));
+                answer == Answer.LISTED ? null : runtimeVersion(c.runtime()),
+                c.layers().isEmpty() ? null : c.layers().stream().map(l -> new Layer(l.arn(), l.code().size())).toList());
     }
 
     /** Lambda's {@code RuntimeVersionConfig}: an ARN per runtime of this region, stable across calls. */

@@ -114,6 +114,22 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
     }
 
     /**
+     * The account and region a reference names as written (a full or partial ARN's; {@code caller}'s
+     * for what it leaves out), without validating it: what the server routes a request to the cell of.
+     * A reference Hearth cannot read, or of another partition, is {@code caller}'s (its cell answers
+     * the error).
+     */
+    public static AccountContext ownerOf(String text, AccountContext caller) {
+        Matcher m = PARTS.matcher(text);
+        if (!m.matches() || (m.group("partition") != null && !m.group("partition").equals(PARTITION))) {
+            return caller;
+        }
+        String region = Optional.ofNullable(m.group("region")).orElse(caller.region());
+        String accountId = Optional.ofNullable(m.group("account")).orElse(caller.accountId());
+        return AccountContext.isRegionName(region) ? new AccountContext(region, accountId) : caller;
+    }
+
+    /**
      * Combines a qualifier found in the reference with one given separately (the {@code Qualifier}
      * query parameter): both may be given only when they agree, as Lambda requires.
      */
@@ -130,8 +146,9 @@ public record FunctionRef(AccountContext account, String name, Optional<String> 
 
     /**
      * Lambda's answers for an ARN outside the caller's account and region: another region is not
-     * reachable (404, as Lambda words it); another account's function needs a resource-based policy
-     * allowing the caller, which Hearth does not have yet (403).
+     * reachable (404, as Lambda words it); another account's function is denied (403) here, where the
+     * reference is read in the caller's own account: a request that names another account's function
+     * in its path is served by that account's cell, which checks the function's resource-based policy.
      */
     private static void checkOwner(String text, String region, String accountId, AccountContext account) {
         if (!account.region().equals(region)) {

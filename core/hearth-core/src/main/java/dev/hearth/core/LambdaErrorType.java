@@ -28,6 +28,12 @@ public enum LambdaErrorType {
     /** Invoke of a SnapStart version whose snapshot is still being taken (its state is Pending). */
     SnapStartNotReadyException(409, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),
     PreconditionFailedException(412, ErrorBody.TYPE_AND_MESSAGE),
+    /** AddPermission past the 20 KB limit of a resource-based policy. */
+    PolicyLengthExceededException(400, ErrorBody.TYPE_AND_MESSAGE),
+    /** A deployment refused by a code signing configuration whose policy is {@code Enforce}. */
+    CodeVerificationFailedException(400, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),
+    /** A code signing configuration named in PutFunctionCodeSigningConfig or CreateFunction that does not exist. */
+    CodeSigningConfigNotFoundException(404, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),
     CodeStorageExceededException(400, ErrorBody.TYPE_AND_MESSAGE),
     TooManyRequestsException(429, ErrorBody.TYPE_AND_MESSAGE),
     InvalidSignatureException(403, ErrorBody.MESSAGE_ONLY),
@@ -48,7 +54,9 @@ public enum LambdaErrorType {
     /** CloudWatch Logs' name for a bad parameter (its API is served beside Lambda's). */
     InvalidParameterException(400, ErrorBody.MESSAGE_ONLY),
     /** CloudWatch Logs' name for an unreadable request body. */
-    SerializationException(400, ErrorBody.MESSAGE_ONLY);
+    SerializationException(400, ErrorBody.MESSAGE_ONLY),
+    /** The AWS JSON services' answer to a caller over a rate or capacity (CloudWatch Logs: HTTP 400). */
+    ThrottlingException(400, ErrorBody.MESSAGE_ONLY);
 
     private final int httpStatus;
     private final ErrorBody body;

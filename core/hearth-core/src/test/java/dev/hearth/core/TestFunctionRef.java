@@ -145,6 +145,20 @@ final class TestFunctionRef {
     }
 
     @Test
+    void theOwnerOfAReferenceIsTheAccountAndRegionItNamesElseTheCallers() {
+        AccountContext other = new AccountContext("us-east-1", "222222222222");
+        assertThat(FunctionRef.ownerOf("f", ACCOUNT)).isEqualTo(ACCOUNT);
+        assertThat(FunctionRef.ownerOf("f:live", ACCOUNT)).isEqualTo(ACCOUNT);
+        assertThat(FunctionRef.ownerOf("222222222222:function:f", ACCOUNT)).isEqualTo(other);
+        assertThat(FunctionRef.ownerOf("arn:aws:lambda:us-east-1:222222222222:function:f:1", ACCOUNT)).isEqualTo(other);
+        assertThat(FunctionRef.ownerOf("arn:aws:lambda:eu-west-1:222222222222:function:f", ACCOUNT))
+                .isEqualTo(new AccountContext("eu-west-1", "222222222222"));
+        assertThat(FunctionRef.ownerOf("arn:aws-cn:lambda:us-east-1:222222222222:function:f", ACCOUNT))
+                .as("another partition: the caller's cell answers").isEqualTo(ACCOUNT);
+        assertThat(FunctionRef.ownerOf("not a reference", ACCOUNT)).isEqualTo(ACCOUNT);
+    }
+
+    @Test
     void anArnOfAnotherPartitionIsNotFound() {
         for (String arn : java.util.List.of("arn:aws-cn:lambda:us-east-1:000000000000:function:f",
                 "arn:aws-us-gov:lambda:us-east-1:000000000000:function:f:1")) {

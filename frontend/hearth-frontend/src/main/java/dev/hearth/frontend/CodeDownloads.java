@@ -50,7 +50,12 @@ public final class CodeDownloads {
 
     /** A download URL for {@code version}'s package on the server's public URL. */
     public String location(FunctionVersion version) {
-        String code = URL_BASE64.encodeToString(Base64.getDecoder().decode(version.code().sha256()));
+        return location(version.code().sha256());
+    }
+
+    /** A download URL for the package with this CodeSha256 (a function's or a layer's) on the server's public URL. */
+    public String location(String codeSha256) {
+        String code = URL_BASE64.encodeToString(Base64.getDecoder().decode(codeSha256));
         long expires = clock.instant().plus(VALIDITY).getEpochSecond();
         return publicUrl.get() + PATH + code + ".zip?Expires=" + expires + "&Signature=" + sign(code, expires);
     }

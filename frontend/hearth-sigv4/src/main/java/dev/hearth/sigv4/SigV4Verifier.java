@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -59,16 +60,8 @@ public final class SigV4Verifier {
         Objects.requireNonNull(request, "request");
         QueryParameters query = QueryParameters.parse(request.rawQuery());
         SignatureParameters signature = SignatureParser.parse(request, query);
-        checkScope(signature);
-        AccessKey key = credentials.find(signature.scope().accessKeyId())
-                .orElseThrow(SignatureRejections::unrecognizedClient);
-        checkTime(signature, clock.instant());
-        checkAmzHeadersSigned(request, signature);
-
-        boolean presigned = switch (signature.location()) {
-            case SignatureParameters.InHeader _ -> false;
-            case SignatureParameters.InQuery _ -> true;
-        };
+        AccessKey key = checkHead(request, signature);
+        boolean presigned = presigned(signature);
         String canonicalQuery = query.canonical(presigned);
         byte[] signingKey = signingKeys.signingKey(key.secretAccessKey(), signature.scope());
         byte[] expected = signature.signature().getBytes(StandardCharsets.US_ASCII);
@@ -82,6 +75,43 @@ public final class SigV4Verifier {
             }
         }
         throw SignatureRejections.mismatch();
+    }
+
+    /**
+     * Refuses, from the request line and headers alone, what they already condemn — no or a malformed
+     * signature, an unknown access key, a wrong scope, a signing time out of range, an unsigned
+     * {@code x-amz-*} header, an {@code x-amz-content-sha256} that no body can match — so that such a
+     * request is answered before its body is read. {@link #verify} repeats these checks; a request
+     * that passes here may still fail there (its signature is checked only with its body).
+     *
+     * @param headers the request's headers (any name case)
+     * @throws LambdaException as {@link #verify} does for the same faults
+     */
+    public void precheck(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+        SignedRequest head = SignedRequest.of(method, rawPath, rawQuery, headers, new byte[0]);
+        SignatureParameters signature = SignatureParser.parse(head, QueryParameters.parse(rawQuery));
+        checkHead(head, signature);
+        String declared = head.firstHeader(CONTENT_SHA256);
+        if (declared != null) {
+            checkDeclaredPayloadHash(declared, presigned(signature));
+        }
+    }
+
+    /** The checks that need no body; returns the signing key's owner. */
+    private AccessKey checkHead(SignedRequest request, SignatureParameters signature) {
+        checkScope(signature);
+        AccessKey key = credentials.find(signature.scope().accessKeyId())
+                .orElseThrow(SignatureRejections::unrecognizedClient);
+        checkTime(signature, clock.instant());
+        checkAmzHeadersSigned(request, signature);
+        return key;
+    }
+
+    private static boolean presigned(SignatureParameters signature) {
+        return switch (signature.location()) {
+            case SignatureParameters.InHeader _ -> false;
+            case SignatureParameters.InQuery _ -> true;
+        };
     }
 
     /** Number of derived signing keys currently cached; for tests and metrics. */
@@ -160,17 +190,11 @@ public final class SigV4Verifier {
      * presigned URLs also {@code UNSIGNED-PAYLOAD}.
      */
     private static List<String> payloadHashCandidates(SignedRequest request, boolean presigned) {
-        String declared = request.firstHeader("x-amz-content-sha256");
+        String declared = request.firstHeader(CONTENT_SHA256);
         if (declared != null) {
+            checkDeclaredPayloadHash(declared, presigned);
             if (declared.equals(UNSIGNED_PAYLOAD)) {
-                if (!presigned) {
-                    throw SignatureRejections.mismatch();
-                }
                 return List.of(UNSIGNED_PAYLOAD);
-            }
-            if (!declared.matches("[0-9a-fA-F]{64}")) {
-                throw SignatureRejections.incomplete("x-amz-content-sha256 must be the hex SHA-256 of the body or "
-                        + UNSIGNED_PAYLOAD + ", not '" + declared + "'.");
             }
             if (!declared.equalsIgnoreCase(request.body().sha256Hex())) {
                 throw SignatureRejections.mismatch();
@@ -183,6 +207,18 @@ public final class SigV4Verifier {
             candidates.add(UNSIGNED_PAYLOAD);
         }
         return candidates;
+    }
+
+    /** A declared payload hash must be a hex SHA-256, or {@code UNSIGNED-PAYLOAD} on a presigned URL. */
+    private static void checkDeclaredPayloadHash(String declared, boolean presigned) {
+        if (declared.equals(UNSIGNED_PAYLOAD)) {
+            if (!presigned) {
+                throw SignatureRejections.mismatch();
+            }
+        } else if (!declared.matches("[0-9a-fA-F]{64}")) {
+            throw SignatureRejections.incomplete("x-amz-content-sha256 must be the hex SHA-256 of the body or "
+                    + UNSIGNED_PAYLOAD + ", not '" + declared + "'.");
+        }
     }
 
     private static String format(Instant instant) {

@@ -4,8 +4,10 @@ import dev.hearth.core.AccountContext;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.threads.HearthThreads;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -39,6 +43,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * with {@link Route.Access#SIGNED} access, tells the endpoint whose request it is ({@link
  * ApiRequest#caller()}: the signing scope's region, the account the authenticator names, else the
  * server's own), and turns every failure into an AWS-shaped error through {@link ErrorResponses}.
+ * Requests signed for a service that another server implements ({@link #forward}) are streamed to it
+ * unchanged instead.
  *
  * <p>Lifecycle: {@link #start()} binds, {@link #close()} stops gracefully (in-flight requests finish
  * within the stop timeout). Thread-safe once started.
@@ -52,6 +58,9 @@ public final class HttpApiServer implements AutoCloseable {
     private final ExecutorService requestThreads = HearthThreads.perTaskVirtual("request");
     private final RequestAuthenticator authenticator;
     private final AccountContext serverAccount;
+    private final BodyBudget bodyBudget;
+    /** Forwarders by the signing name of the service they forward; fixed before {@link #start()}. */
+    private final Map<String, ServiceForwarder> forwarders = new ConcurrentHashMap<>();
 
     /**
      * @param services the services served on this endpoint; an unsigned request without other keys
@@ -60,7 +69,13 @@ public final class HttpApiServer implements AutoCloseable {
      */
     public HttpApiServer(String host, int port, List<ApiService> services, RequestAuthenticator authenticator,
             AccountContext serverAccount) {
+        this(host, port, services, authenticator, serverAccount, BodyBudget.forThisJvm());
+    }
+
+    HttpApiServer(String host, int port, List<ApiService> services, RequestAuthenticator authenticator,
+            AccountContext serverAccount, BodyBudget bodyBudget) {
         this.serverAccount = serverAccount;
+        this.bodyBudget = bodyBudget;
         this.router = new ApiRouter(services);
         this.authenticator = authenticator;
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -77,6 +92,28 @@ public final class HttpApiServer implements AutoCloseable {
         server.setHandler(new Dispatcher());
         server.setErrorHandler(new AwsErrorHandler());
         server.setStopTimeout(10_000);
+    }
+
+    /**
+     * Forwards every request signed for {@code signingName} (its SigV4 credential scope, in the {@code
+     * Authorization} header or a presigned URL) unchanged to the server at {@code target}, which
+     * answers it and checks its signature itself; such requests never reach this server's routes or
+     * authenticator. Call before {@link #start()}.
+     *
+     * @param target {@code http://host:port} of the server implementing the service, normally on
+     *     loopback; asked for every forwarded request, so that server may start on first use (a
+     *     failure to answer is that request's error)
+     */
+    public void forward(String signingName, Supplier<URI> target) {
+        if (server.isStarted()) {
+            throw new IllegalStateException("forwarders are set before the server starts");
+        }
+        ServiceForwarder forwarder = new ServiceForwarder(target);
+        forwarder.setServer(server);
+        if (forwarders.putIfAbsent(signingName, forwarder) != null) {
+            throw new IllegalArgumentException("service " + signingName + " is forwarded already");
+        }
+        server.addManaged(forwarder);
     }
 
     public void start() throws Exception {
@@ -103,7 +140,13 @@ public final class HttpApiServer implements AutoCloseable {
 
     private final class Dispatcher extends Handler.Abstract {
         @Override
-        public boolean handle(Request request, Response response, Callback callback) {
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (!forwarders.isEmpty()) {
+                ServiceForwarder forwarder = forwarderFor(request);
+                if (forwarder != null) {
+                    return forwarder.handle(request, response, callback);
+                }
+            }
             String requestId = UUID.randomUUID().toString();
             String method = request.getMethod();
             String rawPath = request.getHttpURI().getPath();
@@ -112,7 +155,7 @@ public final class HttpApiServer implements AutoCloseable {
             // until the service is known: AWS JSON for a request naming an X-Amz-Target, else REST JSON
             ErrorResponses.Protocol errorProtocol = request.getHeaders().contains("X-Amz-Target")
                     ? ErrorResponses.Protocol.AWS_JSON : ErrorResponses.Protocol.REST_JSON;
-            try {
+            try (BodyBudget.Reservation reservation = bodyBudget.reserve()) {
                 String rawQuery = request.getHttpURI().getQuery();
                 Map<String, List<String>> query = query(rawQuery);
                 Map<String, List<String>> headers = headers(request);
@@ -122,8 +165,12 @@ public final class HttpApiServer implements AutoCloseable {
                 errorProtocol = match.service().errorProtocol();
                 Optional<SigningScope> scope = SigningScope.of(name -> first(headers, name), query);
                 AccountContext region = scope.map(s -> inRegion(serverAccount, s.region())).orElse(serverAccount);
+                if (route.access() == Route.Access.SIGNED) {
+                    // what the headers already condemn is refused before a byte of the body is read
+                    authenticator.precheck(method, rawPath, rawQuery, headers);
+                }
                 ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.pathParameters(), query,
-                        headers, body(request, route, errorProtocol), requestId, region);
+                        headers, body(request, route, errorProtocol, reservation), requestId, region);
                 if (route.access() == Route.Access.SIGNED) {
                     Optional<String> account = authenticator.authenticate(api);
                     if (account.isPresent()) {
@@ -142,6 +189,18 @@ public final class HttpApiServer implements AutoCloseable {
         }
     }
 
+    /** The forwarder of the service a request is signed for, if that service is forwarded. */
+    private ServiceForwarder forwarderFor(Request request) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String query = request.getHttpURI().getQuery();
+        if (authorization == null && (query == null || !query.contains("X-Amz-Credential"))) {
+            return null;
+        }
+        Optional<SigningScope> scope = SigningScope.of(name -> Optional.ofNullable(request.getHeaders().get(name)),
+                authorization == null ? query(query) : Map.of());
+        return scope.map(s -> forwarders.get(s.service())).orElse(null);
+    }
+
     /** {@code account} in the region a request is signed for; a name that is no AWS region is refused. */
     private static AccountContext inRegion(AccountContext account, String region) {
         if (!AccountContext.isRegionName(region)) {
@@ -156,7 +215,12 @@ public final class HttpApiServer implements AutoCloseable {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
     }
 
-    private static byte[] body(Request request, Route route, ErrorResponses.Protocol protocol) throws IOException {
+    /**
+     * The request's body, at most the route's limit, held within the {@link BodyBudget}: room for a
+     * declared length is reserved before reading, for a chunked body block by block as it arrives.
+     */
+    private byte[] body(Request request, Route route, ErrorResponses.Protocol protocol, BodyBudget.Reservation reservation)
+            throws IOException, InterruptedException {
         try (InputStream in = Content.Source.asInputStream(request)) {
             long declared = request.getLength();
             if (declared > route.maxBodyBytes()) {
@@ -164,16 +228,37 @@ public final class HttpApiServer implements AutoCloseable {
                 throw tooLarge(route, protocol);
             }
             if (declared >= 0) {
+                if (!reservation.ensure(declared)) {
+                    throw busy(protocol);
+                }
                 // exactly the declared length: no over-sized read buffer per request
                 return in.readNBytes((int) declared);
             }
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBodyBytes() + 1));
-            if (body.length > route.maxBodyBytes()) {
-                drain(in);
-                throw tooLarge(route, protocol);
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            byte[] block = new byte[BodyBudget.BLOCK_BYTES];
+            int n;
+            while ((n = in.readNBytes(block, 0, block.length)) > 0) {
+                if (body.size() + n > route.maxBodyBytes()) {
+                    drain(in);
+                    throw tooLarge(route, protocol);
+                }
+                if (!reservation.ensure(body.size() + (long) n)) {
+                    throw busy(protocol);
+                }
+                body.write(block, 0, n);
             }
-            return body;
+            return body.toByteArray();
         }
+    }
+
+    /** The refusal of a body when bodies in flight already hold the whole {@link BodyBudget}. */
+    private LambdaException busy(ErrorResponses.Protocol protocol) {
+        String message = "Hearth is receiving more request bodies than it holds at once (" + bodyBudget.totalBytes() / (1024 * 1024)
+                + " MB in flight); retry the request later.";
+        return switch (protocol) {
+            case REST_JSON -> new LambdaException(LambdaErrorType.TooManyRequestsException, message);
+            case AWS_JSON -> new LambdaException(LambdaErrorType.ThrottlingException, message);
+        };
     }
 
     /**

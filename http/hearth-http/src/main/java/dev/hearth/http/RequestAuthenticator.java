@@ -1,5 +1,7 @@
 package dev.hearth.http;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,15 @@ public interface RequestAuthenticator {
      *     server's own account
      */
     Optional<String> authenticate(ApiRequest request);
+
+    /**
+     * Refuses, before the body is read, a request whose request line and headers already condemn it
+     * (no or a malformed signature, an unknown key, a stale date, a wrong scope), so that no body is
+     * read for a request that cannot pass {@link #authenticate}. Accepts everything by default.
+     *
+     * @param headers the request's headers, names in lower case
+     */
+    default void precheck(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {}
 
     /**
      * Accepts every request, signed or not (no credentials configured). As the local-AWS tools do, an

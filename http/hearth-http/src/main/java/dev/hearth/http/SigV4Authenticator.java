@@ -2,6 +2,8 @@ package dev.hearth.http;
 
 import dev.hearth.sigv4.SigV4Verifier;
 import dev.hearth.sigv4.SignedRequest;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,11 @@ public final class SigV4Authenticator implements RequestAuthenticator {
 
     public SigV4Authenticator(SigV4Verifier verifier) {
         this.verifier = verifier;
+    }
+
+    @Override
+    public void precheck(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+        verifier.precheck(method, rawPath, rawQuery, headers);
     }
 
     @Override

@@ -116,7 +116,11 @@ public final class RuntimeCatalog {
 
     /**
      * The command and runtime-specific environment that start {@code runtimeId}'s bootstrap inside a
-     * sandbox laid out as {@code view} describes.
+     * sandbox laid out as {@code view} describes. The layers' search paths are Lambda's, under
+     * {@link SandboxView#optRoot()}: python's {@code sys.path} gets {@code python/lib/pythonX.Y/site-packages}
+     * and {@code python} after the task root (the bootstrap is told the root and the identifier's
+     * version); node's {@code NODE_PATH} is {@code nodejs/nodeNN/node_modules:nodejs/node_modules}
+     * then the runtime's and the task root; java's class path ends with {@code java/lib/*}.
      *
      * @param handler the function's handler setting (also passed as {@code _HANDLER} by the worker)
      * @throws LambdaException {@code InvalidRuntimeException} when the runtime is unknown or
@@ -128,20 +132,32 @@ public final class RuntimeCatalog {
         String taskRoot = view.taskRoot();
         return switch (supportedFamily(runtimeId)) {
             case PYTHON -> new RuntimeLaunch(
-                    List.of(interpreters.python().orElseThrow().toString(), runtimeDir + "/bootstrap.py"),
+                    List.of(interpreters.python().orElseThrow().toString(), runtimeDir + "/bootstrap.py", view.optRoot(),
+                            pythonVersion(runtimeId)),
                     Map.of("PYTHONUNBUFFERED", "1", "PYTHONDONTWRITEBYTECODE", "1"));
             case NODEJS -> new RuntimeLaunch(
                     List.of(interpreters.node().orElseThrow().toString(),
                             "--expose-gc", "--max-http-header-size=81920", runtimeDir + "/bootstrap.mjs"),
-                    Map.of("NODE_PATH", String.join(":",
-                            "/opt/nodejs/node20/node_modules", "/opt/nodejs/node_modules", runtimeDir, taskRoot)));
-            case JAVA -> new RuntimeLaunch(javaCommand(runtimeDir, taskRoot, handler), Map.of());
+                    Map.of("NODE_PATH", String.join(":", view.optRoot() + "/nodejs/" + nodeDirectory(runtimeId) + "/node_modules",
+                            view.optRoot() + "/nodejs/node_modules", runtimeDir + "/node_modules", runtimeDir, taskRoot)));
+            case JAVA -> new RuntimeLaunch(javaCommand(runtimeDir, taskRoot, view.optRoot(), handler), Map.of());
             case PROVIDED -> new RuntimeLaunch(List.of(taskRoot + "/bootstrap"), Map.of());
             case DOTNET, RUBY -> throw new IllegalStateException("unsupported family passed the check: " + runtimeId);
         };
     }
 
-    private List<String> javaCommand(String runtimeDir, String taskRoot, String handler) {
+    /** {@code 3.12} of {@code python3.12}: the version in Lambda's {@code /opt/python/lib/python3.12/site-packages}. */
+    static String pythonVersion(String runtimeId) {
+        return runtimeId.substring("python".length());
+    }
+
+    /** {@code node22} of {@code nodejs22.x}: the directory of Lambda's {@code /opt/nodejs/node22/node_modules}. */
+    static String nodeDirectory(String runtimeId) {
+        int dot = runtimeId.indexOf('.');
+        return "node" + runtimeId.substring("nodejs".length(), dot < 0 ? runtimeId.length() : dot);
+    }
+
+    private List<String> javaCommand(String runtimeDir, String taskRoot, String optRoot, String handler) {
         List<String> command = new ArrayList<>();
         command.add(interpreters.javaHome().orElseThrow().resolve("bin/java").toString());
         command.addAll(List.of(
@@ -154,7 +170,7 @@ public final class RuntimeCatalog {
                 "--enable-native-access=ALL-UNNAMED",
                 "-D" + RIC_JNI_PROPERTY + "=" + runtimeDir + "/jni/libaws-lambda-jni.so",
                 "-cp",
-                runtimeDir + "/lib/*:" + taskRoot + ":" + taskRoot + "/lib/*",
+                runtimeDir + "/lib/*:" + taskRoot + ":" + taskRoot + "/lib/*:" + optRoot + "/java/lib/*",
                 RIC_MAIN_CLASS,
                 Objects.requireNonNull(handler, "handler")));
         return command;

@@ -112,11 +112,12 @@ final class TestRuntimeCatalog {
     void launchesPythonAndNodeWithPathsAsSeenInsideTheSandbox() {
         RuntimeCatalog catalog = RuntimeCatalog.open(cache);
         RuntimeLaunch python = catalog.launch("python3.13", "app.handler", ISOLATED);
-        assertThat(python.command()).containsExactly("/usr/bin/python3", "/var/runtime/bootstrap.py");
+        assertThat(python.command()).containsExactly("/usr/bin/python3", "/var/runtime/bootstrap.py", "/opt", "3.13");
         assertThat(python.environment()).containsEntry("PYTHONUNBUFFERED", "1");
         RuntimeLaunch node = catalog.launch("nodejs24.x", "index.handler", ISOLATED);
         assertThat(node.command()).startsWith("/usr/bin/node").endsWith("/var/runtime/bootstrap.mjs");
-        assertThat(node.environment().get("NODE_PATH")).endsWith(":/var/runtime:/var/task");
+        assertThat(node.environment().get("NODE_PATH")).isEqualTo("/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:"
+                + "/var/runtime/node_modules:/var/runtime:/var/task");
     }
 
     @Test
@@ -125,7 +126,7 @@ final class TestRuntimeCatalog {
         RuntimeLaunch java = catalog.launch("java21", "example.Handler::handleRequest", ISOLATED);
         assertThat(java.command().getFirst()).startsWith("/usr/").endsWith("/bin/java");
         assertThat(java.command()).contains("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", "/var/runtime/lib/*:/var/task:/var/task/lib/*",
+                "-cp", "/var/runtime/lib/*:/var/task:/var/task/lib/*:/opt/java/lib/*",
                 "-D" + RuntimeCatalog.RIC_JNI_PROPERTY + "=/var/runtime/jni/libaws-lambda-jni.so");
         assertThat(java.command()).endsWith(RuntimeCatalog.RIC_MAIN_CLASS, "example.Handler::handleRequest");
     }

@@ -95,6 +95,11 @@ final class DataDirectory implements AutoCloseable {
         return root.resolve("sandboxes");
     }
 
+    /** The embedded S3 store's buckets (Hearth's own, 0700: no sandbox reads them). */
+    Path s3() {
+        return root.resolve("s3");
+    }
+
     /** Where sandbox backends keep built images and state (one folder each). */
     Path backends() {
         return root.resolve("backends");

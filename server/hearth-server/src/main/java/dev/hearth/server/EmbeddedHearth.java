@@ -1,6 +1,8 @@
 package dev.hearth.server;
 
 import dev.hearth.controlplane.S3CodeReader;
+import dev.hearth.core.AccountContext;
+import java.util.function.Function;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.MetricsApi;
 import dev.hearth.http.ApiService;
@@ -74,7 +76,8 @@ public final class EmbeddedHearth implements AutoCloseable {
 
     private void startComponents() throws Exception {
         Clock clock = Clock.systemUTC();
-        RequestAuthenticator authenticator = authenticator(clock); // first: a bad credentials file refuses at once
+        Optional<CredentialsFile> credentials = credentials(); // first: a bad credentials file refuses at once
+        RequestAuthenticator authenticator = authenticator(credentials, clock);
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
@@ -100,10 +103,14 @@ public final class EmbeddedHearth implements AutoCloseable {
 
         // Every account and region has a cell of its own (functions, limits, queue, logs) on the shared worker
         CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock, this::publicUrl);
-        Optional<S3CodeReader> s3Code = config.codeS3().map(store -> {
+        // S3 code from the configured store, else from the embedded one that Hearth's endpoint serves
+        Optional<EmbeddedS3Store> embeddedS3 = config.codeS3().isPresent() ? Optional.empty()
+                : Optional.of(own(new EmbeddedS3Store(data.s3(), credentials, config.account())));
+        Function<AccountContext, S3CodeReader> s3Code = config.codeS3().<Function<AccountContext, S3CodeReader>>map(store -> {
             LOG.info("Reading S3 code from {} (region {})", store.endpoint(), store.region());
-            return own(new SdkS3CodeReader(store));
-        });
+            SdkS3CodeReader reader = own(new SdkS3CodeReader(store));
+            return account -> reader;
+        }).orElseGet(() -> embeddedS3.orElseThrow()::readerFor);
         RegionalCell.Shared shared = new RegionalCell.Shared(config, packages, runtimes, worker, downloads, clock,
                 own(HearthThreads.perTaskVirtual("snapstart")), own(HearthThreads.perTaskVirtual("async")),
                 own(HearthThreads.scheduler("provisioned-concurrency")), s3Code);
@@ -118,6 +125,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         List<ApiService> services = List.of(ApiService.rest("lambda", lambda),
                 ApiService.json("logs", CloudWatchLogsApi.TARGET_SERVICE, List.of(cells[0].logsRoute())));
         http = own(new HttpApiServer(config.host(), config.port(), services, authenticator, config.account()));
+        embeddedS3.ifPresent(store -> http.forward("s3", store::endpoint));
         http.start();
     }
 
@@ -146,11 +154,18 @@ public final class EmbeddedHearth implements AutoCloseable {
         }
     }
 
-    private RequestAuthenticator authenticator(Clock clock) {
-        if (config.credentialsFile().isEmpty()) {
+    private static RequestAuthenticator authenticator(Optional<CredentialsFile> credentials, Clock clock) {
+        if (credentials.isEmpty()) {
             LOG.warn("No credentials configured: requests are accepted with any signature or none."
                     + " Start with --credentials FILE (an AWS credentials file) to verify SigV4 signatures.");
             return RequestAuthenticator.ACCEPT_ALL;
+        }
+        return new SigV4Authenticator(new SigV4Verifier(credentials.get(), clock));
+    }
+
+    private Optional<CredentialsFile> credentials() {
+        if (config.credentialsFile().isEmpty()) {
+            return Optional.empty();
         }
         Path file = config.credentialsFile().get();
         String fix = "; point --credentials (HEARTH_CREDENTIALS) at an AWS credentials file, or start without it";
@@ -168,7 +183,7 @@ public final class EmbeddedHearth implements AutoCloseable {
                     + " AWS credentials file, or start without it", e);
         }
         LOG.info("Verifying SigV4 signatures against {} access key(s) from {}", credentials.size(), file);
-        return new SigV4Authenticator(new SigV4Verifier(credentials, clock));
+        return Optional.of(credentials);
     }
 
     private <T extends AutoCloseable> T own(T component) {

@@ -9,13 +9,20 @@ import dev.hearth.concurrency.ProvisionedConcurrencyService;
 import dev.hearth.concurrency.ReservedConcurrencyService;
 import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
+import dev.hearth.controlplane.FunctionPolicies;
 import dev.hearth.controlplane.FunctionService;
+import dev.hearth.controlplane.LayerService;
 import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
+import dev.hearth.core.FunctionRef;
 import dev.hearth.frontend.CodeDownloads;
+import dev.hearth.frontend.CodeSigningApi;
 import dev.hearth.frontend.ConcurrencyApi;
 import dev.hearth.frontend.InvokeApi;
+import dev.hearth.frontend.LayersApi;
 import dev.hearth.frontend.ManagementApi;
+import dev.hearth.frontend.PolicyApi;
 import dev.hearth.frontend.ProvisionedConcurrencyApi;
 import dev.hearth.http.Route;
 import dev.hearth.invocation.FunctionRevisions;
@@ -63,7 +70,7 @@ final class RegionalCell implements AutoCloseable {
     /** What every cell of a server shares, and the server's settings a cell follows. */
     record Shared(HearthConfig config, PackageStore packages, RuntimeCatalog runtimes, Worker worker,
             CodeDownloads downloads, Clock clock, ExecutorService snapStartThreads, ExecutorService asyncThreads,
-            ScheduledExecutorService reconcilerThread, Optional<S3CodeReader> s3Code) {}
+            ScheduledExecutorService reconcilerThread, Function<AccountContext, S3CodeReader> s3Code) {}
 
     private final AccountContext scope;
     private final StartedComponents running = new StartedComponents();
@@ -101,7 +108,7 @@ final class RegionalCell implements AutoCloseable {
         SqliteFunctionStore store = own(SqliteFunctionStore.open(dir.functionsDatabase()));
         functions = new FunctionService(store, shared.packages(), scope, shared.runtimes()::isKnown,
                 ControlPlaneLimits.LAMBDA_DEFAULTS, clock);
-        shared.s3Code().ifPresent(functions::useS3Code);
+        functions.useS3Code(shared.s3Code().apply(scope));
         FunctionResolver resolver = new FunctionResolver(store, scope, new SplittableRandom());
         functions.addListener(resolver);
         ReservedConcurrencyService reservations = ReservedConcurrencyService.load(store,
@@ -143,11 +150,38 @@ final class RegionalCell implements AutoCloseable {
         List<Route> routes = new ArrayList<>(new ManagementApi(functions, shared.downloads(), counter::accountLimit,
                 counter::unreservedConcurrentExecutions).routes());
         routes.addAll(new ConcurrencyApi(reservations, scope).routes());
+        routes.addAll(new LayersApi(functions.layers(), shared.downloads()).routes());
+        routes.addAll(new CodeSigningApi(functions.codeSigningConfigs(), scope).routes());
         routes.addAll(new ProvisionedConcurrencyApi(provisioned, scope, reconciler::trigger).routes());
         routes.addAll(new InvokeApi(invocations, scope).routes());
         routes.addAll(pollers.routes());
-        lambdaRoutes = routes.stream().collect(Collectors.toUnmodifiableMap(Route::operation, Function.identity()));
+        // Resource-based policies: a caller of another account reaches this cell's functions only through them
+        FunctionPolicies policies = new FunctionPolicies(store, scope);
+        routes.addAll(new PolicyApi(policies, scope).routes());
+        lambdaRoutes = routes.stream().map(route -> crossAccountGuarded(route, policies))
+                .collect(Collectors.toUnmodifiableMap(Route::operation, Function.identity()));
         logsRoute = new CloudWatchLogsApi(logs, scope).service().routes().getFirst();
+    }
+
+    /**
+     * {@code route} checking, for a caller of another account (one {@link RegionalCells} routed here
+     * because the request's {@code FunctionName} is this account's ARN), that the function's
+     * resource-based policy allows it the operation's action, before the operation runs. Routes that
+     * name no function stay as they are: only the caller's own cell serves them.
+     */
+    private Route crossAccountGuarded(Route route, FunctionPolicies policies) {
+        if (!route.template().contains("{FunctionName}")) {
+            return route;
+        }
+        String action = FunctionPolicies.actionOf(route.operation());
+        return new Route(route.method(), route.template(), route.operation(), route.maxBodyBytes(), route.access(), request -> {
+            String caller = request.caller().accountId();
+            if (!caller.equals(scope.accountId())) {
+                policies.authorize(caller, action, FunctionRef.parse(request.path("FunctionName"), request.query("Qualifier"),
+                        scope, FunctionNameMember.NAMESPACED_FUNCTION_NAME));
+            }
+            return route.endpoint().handle(request);
+        });
     }
 
     AccountContext scope() {
@@ -171,6 +205,11 @@ final class RegionalCell implements AutoCloseable {
 
     CounterService counter() {
         return counter;
+    }
+
+    /** This cell's layers (which other cells' functions may use where their policies allow). */
+    LayerService layers() {
+        return functions.layers();
     }
 
     /** CodeSha256 of every package a version of this cell refers to. */

@@ -1,6 +1,10 @@
 package dev.hearth.server;
 
+import dev.hearth.controlplane.FunctionPolicies;
+import dev.hearth.controlplane.LayerService;
 import dev.hearth.core.AccountContext;
+import dev.hearth.core.FunctionNameMember;
+import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.http.ApiRequest;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -21,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * opened at start, any other the first time a caller of that account and region arrives.
  *
  * <p>Routing: {@link #lambdaRoutes} and {@link #logsRoute} are the routes the HTTP endpoint serves;
- * each hands a request to the same operation of the caller's cell ({@link ApiRequest#caller()}).
+ * each hands a request to the same operation of the caller's cell ({@link ApiRequest#caller()}), or,
+ * when its {@code FunctionName} is another account's ARN in the caller's region, of that account's
+ * cell, where the function's resource-based policy decides.
  *
  * <p>Threading: thread-safe; finding an open cell takes no lock (it is on every request's path);
  * opening one happens once, under this registry's lock (a first request of a new account and region
@@ -79,6 +86,7 @@ final class RegionalCells implements AutoCloseable {
         if (cell == null) {
             try {
                 cell = RegionalCell.open(scope, data.cell(scope, serverDefault), shared);
+                cell.layers().useDirectory(this::openLayers);
             } catch (Exception e) {
                 throw new LambdaException(LambdaErrorType.ServiceException, "Hearth could not open the databases of account "
                         + scope.accountId() + " in " + scope.region() + ": " + e.getMessage(), Map.of(), e);
@@ -90,6 +98,14 @@ final class RegionalCells implements AutoCloseable {
             }
         }
         return cell;
+    }
+
+    /** The layers of an open cell, for cross-account layer use (a cell never opened has no layers). */
+    private Optional<LayerService> openLayers(String accountId, String region) {
+        if (!AccountContext.isRegionName(region)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(cells.get(new AccountContext(region, accountId))).map(RegionalCell::layers);
     }
 
     synchronized List<RegionalCell> all() {
@@ -122,7 +138,32 @@ final class RegionalCells implements AutoCloseable {
 
     private Route delegating(Route template, Function<RegionalCell, Route> sameInCell) {
         return new Route(template.method(), template.template(), template.operation(), template.maxBodyBytes(),
-                template.access(), request -> sameInCell.apply(get(request.caller())).endpoint().handle(request));
+                template.access(), request -> sameInCell.apply(cellFor(request, template.operation())).endpoint().handle(request));
+    }
+
+    /**
+     * The cell that serves {@code request}: the caller's, unless its {@code FunctionName} path member is
+     * an ARN of another account in the caller's region; then that account's cell, which checks the
+     * function's resource-based policy. An account Hearth has no cell of has no function, so no policy
+     * allows the caller: denied, as Lambda denies (it does not say whether the function exists).
+     */
+    private RegionalCell cellFor(ApiRequest request, String operation) {
+        AccountContext caller = request.caller();
+        String functionName = request.pathParameters().get("FunctionName");
+        if (functionName == null) {
+            return get(caller);
+        }
+        AccountContext owner = FunctionRef.ownerOf(functionName, caller);
+        if (!owner.region().equals(caller.region()) || owner.accountId().equals(caller.accountId())) {
+            return get(caller);
+        }
+        RegionalCell cell = closed ? null : cells.get(owner);
+        if (cell == null) {
+            String arn = FunctionRef.parse(functionName, request.query("Qualifier"), owner,
+                    FunctionNameMember.NAMESPACED_FUNCTION_NAME).arn();
+            throw FunctionPolicies.denied(caller.accountId(), FunctionPolicies.actionOf(operation), arn);
+        }
+        return cell;
     }
 
     @Override

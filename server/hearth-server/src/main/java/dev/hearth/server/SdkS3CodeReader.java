@@ -1,6 +1,7 @@
 package dev.hearth.server;
 
 import dev.hearth.controlplane.S3CodeReader;
+import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -26,16 +27,20 @@ final class SdkS3CodeReader implements S3CodeReader, AutoCloseable {
     private final String endpoint;
 
     SdkS3CodeReader(CodeS3Config config) {
-        this.endpoint = config.endpoint().toString();
+        this(config.endpoint(), config.region(), credentials(config));
+    }
+
+    SdkS3CodeReader(URI endpoint, String region, AwsCredentialsProvider credentials) {
+        this.endpoint = endpoint.toString();
         this.s3 = S3Client.builder()
-                .endpointOverride(config.endpoint())
-                .region(Region.of(config.region()))
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
                 .forcePathStyle(true)
                 // no checksum headers beyond S3's own API: S3-compatible stores (S3Proxy, older MinIO) refuse
                 // unknown x-amz-* headers with NotImplemented
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .credentialsProvider(credentials(config))
+                .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
     }

@@ -48,6 +48,11 @@ final class AwsCli {
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** A file in the CLI's working directory (where relative paths such as invoke's outfile land). */
+    Path path(String name) {
+        return home.resolve(name);
+    }
+
     Path file(String name, byte[] content) throws IOException {
         Path file = home.resolve(name);
         Files.write(file, content);

@@ -216,16 +216,6 @@ final class TestCodeFromS3 {
     }
 
     @Test
-    void withoutACodeStoreS3CodeIsRefusedSayingHowToConfigureOne() throws Exception {
-        try (HearthTestServer plain = HearthTestServer.start(); LambdaClient client = plain.client()) {
-            assertThatThrownBy(() -> client.createFunction(pythonFunction("no-store", new byte[0])
-                    .code(FunctionCode.builder().s3Bucket("bucket").s3Key("key.zip").build()).build()))
-                    .isInstanceOfSatisfying(InvalidParameterValueException.class,
-                            e -> assertThat(e.awsErrorDetails().errorMessage()).contains("--code-s3-endpoint"));
-        }
-    }
-
-    @Test
     void theServerCommandReadsS3CodeFromItsOptionsAndHandsOutItsPublicUrl(@TempDir Path dataDir) throws Exception {
         byte[] zip = handlerReturning("from-the-jar");
         s3.createBucket(b -> b.bucket("jar-code"));

@@ -5,6 +5,7 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxBackend;
+import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxLaunchException;
 import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.runtimes.RuntimeCatalog;
@@ -16,13 +17,15 @@ import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Launches the sandbox of a new execution environment: scratch directory, Runtime API listener,
- * Lambda's variables, the runtime's command line, the backend's launch, the log reader and the exit
+ * the merged layers at {@code /opt} (held until the sandbox exits), Lambda's variables, the runtime's command line, the backend's launch, the log reader and the exit
  * watcher. On failure nothing is left behind and the caller gets a {@code ServiceException}.
  */
 final class EnvironmentStarter {
@@ -43,9 +46,11 @@ final class EnvironmentStarter {
     private final RuntimeApiServer api;
     private final WorkerConfig config;
     private final Executor background;
+    private final OptTrees optTrees;
 
     EnvironmentStarter(SandboxBackend backend, RuntimeCatalog runtimes, RuntimeApiServer api, WorkerConfig config,
-            Executor background) {
+            Executor background, OptTrees optTrees) {
+        this.optTrees = optTrees;
         this.backend = backend;
         this.runtimes = runtimes;
         this.api = api;
@@ -62,27 +67,41 @@ final class EnvironmentStarter {
     void start(ExecutionEnvironment env, SandboxLauncher launcher) {
         FunctionRevision f = env.function;
         RuntimeApiListener listener = null;
+        OptTrees.Lease layers = null;
         try {
             ScratchDirectory.create(env.scratchDir);
             listener = api.open(backend.runtimeApiTransport(), env.scratchDir.resolve(SOCKET_NAME), env);
             Path runtimeRoot = runtimes.runtimeRoot(f.runtime());
-            SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address());
+            if (!f.layers().isEmpty()) {
+                layers = optTrees.acquire(f.layers());
+            }
+            Optional<Path> optRoot = Optional.ofNullable(layers).map(OptTrees.Lease::directory);
+            SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address(), optRoot);
             RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
             Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), f.account().region(),
                     env.logGroup, env.logStream, env.initializationType());
             SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,
                     env.scratchDir, listener.address(), ResourceLimits.forMemory(f.memoryMb(), f.ephemeralStorageMb()),
-                    true);
+                    true, optRoot);
             Sandbox sandbox = launcher.launch(spec);
+            CompletableFuture<SandboxExit> exited = sandbox.exit();
+            if (layers != null) {
+                OptTrees.Lease held = layers;
+                // released before the environment counts as gone: a closing worker finds its trees let go
+                exited = exited.whenComplete((exit, failure) -> held.release());
+            }
             LogPump pump = new LogPump(sandbox.output(), env::onOutputLine);
             // A platform thread: a pipe read blocks its carrier, and with hundreds of idle sandboxes
             // virtual threads blocked there would exhaust the virtual-thread scheduler's carriers.
             HearthThreads.startDaemon("sandbox-output-" + env.id, PUMP_STACK_BYTES, pump);
             env.attach(sandbox, listener, pump);
-            sandbox.exit().thenAcceptAsync(env::onExit, background);
+            exited.thenAcceptAsync(env::onExit, background);
         } catch (IOException | SandboxLaunchException | RuntimeException e) {
             if (listener != null) {
                 listener.close();
+            }
+            if (layers != null) {
+                layers.release();
             }
             env.launchFailed();
             ScratchDirectory.delete(env.scratchDir);

@@ -2,6 +2,7 @@ package dev.hearth.worker;
 
 import dev.hearth.core.AccountContext;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,6 +29,11 @@ import java.util.Objects;
  *     {@code SnapStart: {ApplyOn: PublishedVersions}})
  * @param tracingMode the function's {@code TracingConfig.Mode}: how each invocation's trace header is
  *     sampled
+ * @param layers host directories holding each of the function's layers' extracted contents, in the
+ *     function's {@code Layers} order (later layers override earlier files); the worker shows their
+ *     merge read-only at {@code /opt} in every sandbox of this revision. The worker only reads them:
+ *     whoever builds the revision owns the directories and must keep them until the revision's
+ *     sandboxes are retired. Empty: {@code /opt} is empty
  */
 public record FunctionRevision(
         AccountContext account,
@@ -44,7 +50,8 @@ public record FunctionRevision(
         Path taskRoot,
         String codeSha256,
         boolean snapStart,
-        TracingMode tracingMode) {
+        TracingMode tracingMode,
+        List<Path> layers) {
 
     public FunctionRevision {
         Objects.requireNonNull(account, "account");
@@ -58,10 +65,33 @@ public record FunctionRevision(
         Objects.requireNonNull(codeSha256, "codeSha256");
         Objects.requireNonNull(tracingMode, "tracingMode");
         environment = Map.copyOf(environment);
+        layers = List.copyOf(layers);
         if (memoryMb <= 0 || timeoutSeconds <= 0 || ephemeralStorageMb <= 0) {
             throw new IllegalArgumentException("memory, timeout and ephemeral storage must be positive: "
                     + memoryMb + " MB, " + timeoutSeconds + " s, " + ephemeralStorageMb + " MB");
         }
+    }
+
+    /** A revision without layers. */
+    public FunctionRevision(
+            AccountContext account,
+            String functionName,
+            String version,
+            String functionArn,
+            String revisionId,
+            String runtime,
+            String handler,
+            int memoryMb,
+            int timeoutSeconds,
+            int ephemeralStorageMb,
+            Map<String, String> environment,
+            Path taskRoot,
+            String codeSha256,
+            boolean snapStart,
+            TracingMode tracingMode) {
+        this(account, functionName, version, functionArn, revisionId, runtime, handler, memoryMb,
+                timeoutSeconds, ephemeralStorageMb, environment, taskRoot, codeSha256, snapStart,
+                tracingMode, List.of());
     }
 
     /**

@@ -24,11 +24,12 @@ final class LambdaVariables {
     static Map<String, String> of(FunctionRevision function, SandboxView view, Map<String, String> runtimeVariables,
             String region, String logGroup, String logStream, InitializationType initializationType) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        // Lambda's defaults, with the layers' directories under the sandbox's view of /opt
+        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:" + view.optRoot() + "/bin");
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
         env.put("LD_LIBRARY_PATH", String.join(":", view.runtimeRoot(), view.runtimeRoot() + "/lib",
-                view.taskRoot(), view.taskRoot() + "/lib", "/opt/lib"));
+                view.taskRoot(), view.taskRoot() + "/lib", view.optRoot() + "/lib"));
         if (!view.tmpDir().equals("/tmp")) {
             env.put("TMPDIR", view.tmpDir());
         }

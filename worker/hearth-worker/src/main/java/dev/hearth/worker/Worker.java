@@ -74,6 +74,7 @@ public final class Worker implements AutoCloseable {
     private final RuntimeApiServer api;
     private final ExecutorService background;
     private final EnvironmentStarter starter;
+    private final OptTrees optTrees;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
     private final ScheduledFuture<?> housekeeping;
@@ -104,7 +105,8 @@ public final class Worker implements AutoCloseable {
         this.scaling = new ScalingRate(config.scalingSandboxes(), config.scalingPeriod(), clock);
         this.api = RuntimeApiServer.start(config.maxResponseBytes());
         this.background = HearthThreads.perTaskVirtual("worker");
-        this.starter = new EnvironmentStarter(backend, runtimes, api, config, background);
+        this.optTrees = new OptTrees(config.workDir().resolve("layers"));
+        this.starter = new EnvironmentStarter(backend, runtimes, api, config, background, optTrees);
         this.snapStart = backend.snapshots().map(snapshots -> new SnapStartImages(snapshots,
                 config.workDir().resolve("snapstart"), config.initTimeout(), background));
         this.ownsScheduler = scheduler == null;
@@ -492,6 +494,7 @@ public final class Worker implements AutoCloseable {
         }
         try {
             snapStart.ifPresent(SnapStartImages::close);
+            optTrees.close();
             api.close();
         } finally {
             background.shutdown();

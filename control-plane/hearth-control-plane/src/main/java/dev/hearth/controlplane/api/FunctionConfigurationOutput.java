@@ -6,7 +6,8 @@ import java.util.List;
  * {@code FunctionConfiguration}, as Lambda reports a function version. Which fields are present
  * depends on the answer, as on Lambda: {@code State} and {@code LastUpdateStatus} (with their reasons)
  * and {@code RuntimeVersionConfig} are in the answers about one version, not in list entries;
- * {@code Environment} only when the version has variables. A {@code null} field is left out.
+ * {@code Environment} only when the version has variables, {@code Layers} only when it has layers. A
+ * {@code null} field is left out.
  */
 public record FunctionConfigurationOutput(
         String functionName,
@@ -35,4 +36,5 @@ public record FunctionConfigurationOutput(
         EphemeralStorage ephemeralStorage,
         SnapStartResponse snapStart,
         LoggingConfig loggingConfig,
-        RuntimeVersionConfig runtimeVersionConfig) {}
+        RuntimeVersionConfig runtimeVersionConfig,
+        List<Layer> layers) {}

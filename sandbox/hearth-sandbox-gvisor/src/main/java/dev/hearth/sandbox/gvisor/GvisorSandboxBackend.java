@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Files: a read-only root with the host's {@code /usr} (and {@code /bin}, {@code /lib}...
  *       through it), {@code ld.so.cache}, the CA certificates, and a minimal {@code /etc/passwd},
  *       {@code /etc/group}, {@code /etc/hosts}; the task root at {@code /var/task} and the runtime
- *       root at {@code /var/runtime}, both read-only; a private tmpfs {@code /tmp} of
+ *       root at {@code /var/runtime} and the layers at {@code /opt}, all read-only; a private tmpfs {@code /tmp} of
  *       {@code ephemeralStorageMb}. Nothing else of the host (no {@code /etc/shadow}, no Hearth
  *       data). The working directory is {@code /var/task}; {@code TMPDIR} is not set (as in Lambda).</li>
  *   <li>User: {@link GvisorSandboxSettings#sandboxUid()}:{@link GvisorSandboxSettings#sandboxGid()}
@@ -219,7 +219,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             bundleDir = OciBundle.write(spec.scratchDir().resolve("gvisor-bundle"), new OciBundle.Contents(
                     rootfs, spec.taskRoot(), spec.runtimeRoot(), socket, argv, environment, settings.sandboxUid(),
-                    settings.sandboxGid(), spec.limits(), cgroups.cgroupsPath(containerId)));
+                    settings.sandboxGid(), spec.limits(), cgroups.cgroupsPath(containerId), spec.optRoot()));
             cgroup = cgroups.create(containerId, limits);
         } catch (IOException | UncheckedIOException e) {
             throw new SandboxLaunchException("cannot prepare gvisor sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The OCI bundle of one sandbox: a directory holding the runtime spec ({@code config.json}) that
@@ -19,7 +21,9 @@ import java.util.Map;
  *   <li>root: the shared {@link RootfsSkeleton}, read-only; the host's {@code /usr} (and the other
  *       {@link RootfsSkeleton.Layout#hostBinds()}) bound read-only; {@code /proc}; gVisor provides
  *       its own {@code /dev} (null, zero, random, urandom, tty, pts, shm);</li>
- *   <li>{@code /var/task} and {@code /var/runtime}: the task and runtime roots, bound read-only;</li>
+ *   <li>{@code /var/task} and {@code /var/runtime}: the task and runtime roots, bound read-only;
+ *       {@code /opt}: the merged layers, bound read-only (an empty directory of the skeleton
+ *       without layers);</li>
  *   <li>{@code /tmp}: a private tmpfs of {@code ephemeralStorageMb} (mode 1777). gVisor keeps tmpfs
  *       in its own memory, so files in {@code /tmp} count against the sandbox's memory cgroup;</li>
  *   <li>the Runtime API socket bound at {@link RootfsSkeleton#RUNTIME_API_SOCKET};</li>
@@ -44,10 +48,12 @@ final class OciBundle {
     /** Everything one bundle is made of. */
     record Contents(
             RootfsSkeleton.Layout rootfs, Path taskRoot, Path runtimeRoot, Path runtimeApiSocket,
-            List<String> argv, List<String> env, int uid, int gid, ResourceLimits limits, String cgroupsPath) {
+            List<String> argv, List<String> env, int uid, int gid, ResourceLimits limits, String cgroupsPath,
+            Optional<Path> optRoot) {
         Contents {
             argv = List.copyOf(argv);
             env = List.copyOf(env);
+            Objects.requireNonNull(optRoot, "optRoot");
         }
     }
 
@@ -103,6 +109,7 @@ final class OciBundle {
         }
         mounts.add(mount("/var/task", "bind", contents.taskRoot().toString(), READ_ONLY_BIND));
         mounts.add(mount("/var/runtime", "bind", contents.runtimeRoot().toString(), READ_ONLY_BIND));
+        contents.optRoot().ifPresent(opt -> mounts.add(mount("/opt", "bind", opt.toString(), READ_ONLY_BIND)));
         mounts.add(mount(RootfsSkeleton.RUNTIME_API_SOCKET, "bind", contents.runtimeApiSocket().toString(),
                 List.of("bind", "nosuid", "nodev")));
         return mounts;

@@ -30,7 +30,7 @@ final class RootfsSkeleton {
     private static final List<String> SYSTEM_DIRS = List.of("bin", "lib", "lib64", "sbin");
     /** Host files and directories of {@code /etc} bound read-only when present. */
     private static final List<String> ETC_BINDS = List.of("etc/ld.so.cache", "etc/ssl/certs", "etc/ssl/openssl.cnf");
-    private static final List<String> MOUNT_POINT_DIRS = List.of("usr", "proc", "dev", "tmp", "var/task", "var/runtime");
+    private static final List<String> MOUNT_POINT_DIRS = List.of("usr", "proc", "dev", "tmp", "var/task", "var/runtime", "opt");
 
     /**
      * The skeleton as the bundle uses it.

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ final class TestOciBundle {
 
         Path bundle = OciBundle.write(dir.resolve("bundle"), new OciBundle.Contents(rootfs, Path.of("/srv/task"),
                 Path.of("/srv/runtime"), Path.of("/srv/api.sock"), argv, List.of("A=1"), 993, 990,
-                new ResourceLimits(256, 0.5, 100, 64), "hearth-gvisor/s-1"));
+                new ResourceLimits(256, 0.5, 100, 64), "hearth-gvisor/s-1", Optional.of(Path.of("/srv/opt"))));
         JsonNode spec = new ObjectMapper().readTree(bundle.resolve("config.json").toFile());
 
         assertThat(spec.at("/root/readonly").asBoolean()).isTrue();
@@ -52,9 +53,11 @@ final class TestOciBundle {
                 "/etc/ssl/certs <- " + hostRoot.resolve("etc/ssl/certs") + " [\"rbind\",\"ro\",\"nosuid\",\"nodev\"]",
                 "/var/task <- /srv/task [\"rbind\",\"ro\",\"nosuid\",\"nodev\"]",
                 "/var/runtime <- /srv/runtime [\"rbind\",\"ro\",\"nosuid\",\"nodev\"]",
+                "/opt <- /srv/opt [\"rbind\",\"ro\",\"nosuid\",\"nodev\"]",
                 "/hearth/runtime-api.sock <- /srv/api.sock [\"bind\",\"nosuid\",\"nodev\"]");
         assertThat(Files.readSymbolicLink(dir.resolve("rootfs/bin"))).isEqualTo(Path.of("usr/bin"));
         assertThat(dir.resolve("rootfs/etc/shadow")).doesNotExist();
+        assertThat(dir.resolve("rootfs/opt")).isEmptyDirectory();
         assertThat(dir.resolve("rootfs/etc/passwd")).content().contains("sbx_user:x:993:990:");
     }
 

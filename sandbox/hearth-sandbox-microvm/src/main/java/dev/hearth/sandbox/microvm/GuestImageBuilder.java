@@ -162,7 +162,7 @@ public final class GuestImageBuilder {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
             CpioArchive cpio = new CpioArchive(out);
             for (String dir : List.of("bin", "dev", "etc", "hearth", "hearth/modules", "mnt", "proc", "root", "run", "sys",
-                    "tmp", "usr", "var", "var/runtime", "var/task")) {
+                    "tmp", "usr", "var", "var/runtime", "var/task", "opt")) {
                 cpio.directory(dir, dir.equals("tmp") ? 01777 : 0755);
             }
             cpio.symlink("lib", "usr/lib");

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * The {@code microvm} backend: each sandbox is one {@code qemu-system-x86_64 -M microvm} guest
  * (Firecracker's model on QEMU), controlled over QMP.
  *
- * <p>Inside the guest: the function code at {@code /var/task} and the runtime files at
- * {@code /var/runtime} (read-only ext4 images cached by content), the host's runtimes under
+ * <p>Inside the guest: the function code at {@code /var/task}, the runtime files at
+ * {@code /var/runtime} and the merged layers at {@code /opt} (read-only ext4 images cached by
+ * content: every VM of one layer list shares one image, built once), the host's runtimes under
  * {@code /usr} (read-only system image), a private {@code /tmp} (tmpfs of the ephemeral storage
  * size), and the Runtime API at {@code 127.0.0.1:9001}, carried to the worker's unix socket by
  * QEMU's user-mode network. Guest memory is the function's memory size, vCPUs follow Lambda's
@@ -222,7 +224,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
     private MicrovmSnapshot save(MicrovmSandbox sandbox, Path ramFile, Path snapshotDir) throws IOException {
         Files.createDirectories(snapshotDir);
         MicrovmSnapshot snapshot = new MicrovmSnapshot(snapshotDir.toAbsolutePath(), ramFile, sandbox.guest(),
-                sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.shape());
+                sandbox.files().taskImage(), sandbox.files().runtimeImage(), sandbox.files().optImage(), sandbox.shape());
         try {
             sandbox.prepareSave(MIGRATION_TIMEOUT);
             sandbox.vmm().save(snapshot.stateFile(), ramFile, MIGRATION_TIMEOUT);
@@ -273,7 +275,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         } catch (IOException e) {
             throw new SandboxLaunchException("cannot create scratch directory " + scratch, e);
         }
-        QemuCommandLine.VmFiles files = vmFiles(spec, snapshot.initramfs(), snapshot.taskImage(), snapshot.runtimeImage());
+        QemuCommandLine.VmFiles files = vmFiles(spec, snapshot.initramfs(), snapshot.taskImage(), snapshot.runtimeImage(),
+                snapshot.optImage());
         GuestMemory memory = new GuestMemory.PrivateCopyOf(snapshot.ramFile());
         long start = System.nanoTime();
         return boot(spec.sandboxId(), snapshot.guest(), scratch, snapshot.shape(), files, memory, true,
@@ -349,7 +352,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
             Files.deleteIfExists(initramfs);
             LaunchFiles.writeInitramfs(image.initramfs(), spec, initramfs);
             files = vmFiles(spec, initramfs, images.imageOf(spec.taskRoot(), "hearth-task"),
-                    images.imageOf(spec.runtimeRoot(), "hearth-runtime"));
+                    images.imageOf(spec.runtimeRoot(), "hearth-runtime"),
+                    images.imageOf(spec.optRoot().isPresent() ? spec.optRoot().get() : emptyOpt(), "hearth-opt"));
         } catch (IOException e) {
             throw new SandboxLaunchException("microvm " + spec.sandboxId() + ": cannot prepare the guest: " + e.getMessage(), e);
         }
@@ -368,13 +372,21 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
         });
     }
 
-    private QemuCommandLine.VmFiles vmFiles(SandboxSpec spec, Path initramfs, Path taskImage, Path runtimeImage)
-            throws SandboxLaunchException {
+    /** An empty directory whose image is every layer-less VM's {@code /opt}. */
+    private Path emptyOpt() throws IOException {
+        Path empty = config.cacheDir().resolve("empty-opt");
+        Files.createDirectories(empty);
+        Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return empty;
+    }
+
+    private QemuCommandLine.VmFiles vmFiles(SandboxSpec spec, Path initramfs, Path taskImage, Path runtimeImage,
+            Path optImage) throws SandboxLaunchException {
         if (!(spec.runtimeApi() instanceof RuntimeApiAddress.UnixSocket(Path apiSocket))) {
             throw new SandboxLaunchException("microvm needs a unix-socket Runtime API, got " + spec.runtimeApi());
         }
         Path scratch = spec.scratchDir().toAbsolutePath();
-        QemuCommandLine.VmFiles files = new QemuCommandLine.VmFiles(initramfs, taskImage, runtimeImage,
+        QemuCommandLine.VmFiles files = new QemuCommandLine.VmFiles(initramfs, taskImage, runtimeImage, optImage,
                 scratch.resolve("qmp.sock"), scratch.resolve("control.sock"), scratch.resolve("console.log"),
                 apiSocket.toAbsolutePath(), scratch.resolve("forwarder.log"));
         for (Path socket : List.of(files.qmpSocket(), files.controlSocket(), files.runtimeApiSocket())) {

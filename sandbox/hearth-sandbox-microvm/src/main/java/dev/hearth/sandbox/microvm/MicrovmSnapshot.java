@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  *     the host's packages have changed since)
  * @param taskImage read-only code image attached to clones
  * @param runtimeImage read-only runtime image attached to clones
+ * @param optImage read-only image of the layers ({@code /opt}) attached to clones
  * @param shape memory, vCPUs, accelerator and network of every clone
  */
 public record MicrovmSnapshot(Path dir, Path ramFile, GuestImage guest, Path taskImage, Path runtimeImage,
-        MicrovmShape shape) implements SandboxImage {
+        Path optImage, MicrovmShape shape) implements SandboxImage {
     private static final Logger LOG = LoggerFactory.getLogger(MicrovmSnapshot.class);
 
     Path stateFile() {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * clones (sockets, files for output and logs) comes from the {@link VmFiles}.
  *
  * <p>Devices, in this order: virtio-blk {@code hearth-system}, {@code hearth-runtime},
- * {@code hearth-task} (read-only, recognised in the guest by their serial), virtio-serial with the
+ * {@code hearth-task}, {@code hearth-opt} (read-only, recognised in the guest by their serial; the
+ * last holds the layers, an empty image without them, so every VM has the same devices), virtio-serial with the
  * ports {@code hearth.output} (QEMU's stdout) and {@code hearth.control} (a unix socket), and a
  * virtio-net card on QEMU's user-mode network whose {@code guestfwd} takes guest connections to
  * {@code 10.0.2.100:9001} to the host's Runtime API socket through {@code socat}.
@@ -38,13 +39,13 @@ final class QemuCommandLine {
     private QemuCommandLine() {}
 
     /** Paths of the per-VM host files. */
-    record VmFiles(Path initramfs, Path taskImage, Path runtimeImage, Path qmpSocket, Path controlSocket,
+    record VmFiles(Path initramfs, Path taskImage, Path runtimeImage, Path optImage, Path qmpSocket, Path controlSocket,
             Path consoleLog, Path runtimeApiSocket, Path forwarderLog) {}
 
     static List<String> build(String qemuBinary, GuestImage guest, MicrovmShape shape, VmFiles files, GuestMemory memory,
             boolean incoming) {
         for (Path path : List.of(files.qmpSocket(), files.controlSocket(), files.runtimeApiSocket(), files.forwarderLog(),
-                files.consoleLog(), files.initramfs(), files.taskImage(), files.runtimeImage(), guest.vmlinux(),
+                files.consoleLog(), files.initramfs(), files.taskImage(), files.runtimeImage(), files.optImage(), guest.vmlinux(),
                 guest.systemImage())) {
             if (!SAFE_PATH.matcher(path.toString()).matches()) {
                 throw new IllegalArgumentException("path unsafe for QEMU's option syntax (letters, digits, /._+@- only): " + path);
@@ -83,6 +84,8 @@ final class QemuCommandLine {
                 "-device", "virtio-blk-device,drive=runtime,serial=hearth-runtime",
                 "-drive", "id=task,file=" + files.taskImage() + ",format=raw,if=none,readonly=on",
                 "-device", "virtio-blk-device,drive=task,serial=hearth-task",
+                "-drive", "id=opt,file=" + files.optImage() + ",format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-device,drive=opt,serial=hearth-opt",
                 "-device", "virtio-serial-device,max_ports=4",
                 "-chardev", "file,id=output,path=/proc/self/fd/1",
                 "-device", "virtserialport,chardev=output,name=hearth.output",

@@ -38,6 +38,7 @@ for b in /sys/block/vd*; do
         hearth-system) mount -t ext4 -o ro "/dev/${b##*/}" /usr || fail "cannot mount the system image" ;;
         hearth-runtime) mount -t ext4 -o ro,nodev,nosuid "/dev/${b##*/}" /var/runtime || fail "cannot mount /var/runtime" ;;
         hearth-task) mount -t ext4 -o ro,nodev,nosuid "/dev/${b##*/}" /var/task || fail "cannot mount /var/task" ;;
+        hearth-opt) mkdir -p /opt && mount -t ext4 -o ro,nodev,nosuid "/dev/${b##*/}" /opt || fail "cannot mount /opt" ;;
     esac
 done
 mount -t tmpfs -o "size=${HEARTH_TMP_MB}m,mode=1777,nodev,nosuid" tmpfs /tmp

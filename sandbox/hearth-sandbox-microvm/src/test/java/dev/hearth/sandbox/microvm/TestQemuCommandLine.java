@@ -24,6 +24,8 @@ final class TestQemuCommandLine {
                 .containsSequence("-accel", "tcg").containsSequence("-m", "512M").containsSequence("-smp", "1")
                 .contains("-S").doesNotContain("-incoming");
         assertThat(String.join(" ", argv)).contains("tsc_early_khz=2600000", "readonly=on", "serial=hearth-task");
+        assertThat(argv).containsSequence("-drive", "id=opt,file=/cache/opt.ext4,format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-device,drive=opt,serial=hearth-opt");
     }
 
     @Test
@@ -71,7 +73,7 @@ final class TestQemuCommandLine {
 
     private static QemuCommandLine.VmFiles files(Path scratch) {
         return new QemuCommandLine.VmFiles(scratch.resolve("initramfs.cpio"), Path.of("/cache/task.ext4"),
-                Path.of("/cache/runtime.ext4"), scratch.resolve("qmp.sock"), scratch.resolve("control.sock"),
+                Path.of("/cache/runtime.ext4"), Path.of("/cache/opt.ext4"), scratch.resolve("qmp.sock"), scratch.resolve("control.sock"),
                 scratch.resolve("console.log"), scratch.resolve("api.sock"), scratch.resolve("forwarder.log"));
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The argv that starts one sandbox, in steps that each {@code exec} the next, so the sandbox's
@@ -28,7 +29,8 @@ import java.util.Map;
  *   <li><b>Build the sandbox</b> ({@code bwrap}, unprivileged): new user, mount, pid, ipc, uts,
  *       network and cgroup namespaces; a read-only root with only {@code /usr}, the host's
  *       {@code /bin}-style links, selected {@code /etc} files and generated {@code passwd}/{@code group};
- *       the task root at {@code /var/task} and the runtime at {@code /var/runtime} read-only; a tmpfs
+ *       the task root at {@code /var/task}, the runtime at {@code /var/runtime} and the layers at
+ *       {@code /opt} read-only; a tmpfs
  *       {@code /tmp} of {@code ephemeralStorageMb}; its own {@code /proc} and a minimal {@code /dev};
  *       the Runtime API socket at {@link #RUNTIME_API_SOCKET}; no capabilities, a new session, no
  *       further user namespaces, the seccomp filter (compiled once per backend, loaded from fd 3);
@@ -119,14 +121,15 @@ final class BwrapCommand {
      *     {@code runtime-api.sock}, shown at {@link #RUNTIME_API_DIRECTORY}
      * @param ephemeralStorageMb size of the private {@code /tmp}
      * @param networkAccess whether slirp4netns gives the sandbox outside networks
+     * @param optRoot host directory shown read-only at {@code /opt} (the layers); empty: no {@code /opt}
      */
     record Layout(Path taskRoot, Path runtimeRoot, Path runtimeApi, boolean runtimeApiDirectory, long ephemeralStorageMb,
-            boolean networkAccess) {
+            boolean networkAccess, Optional<Path> optRoot) {
 
         /** The layout of a sandbox launched for {@code spec} with its Runtime API socket at {@code socket}. */
         static Layout of(SandboxSpec spec, Path socket) {
             return new Layout(spec.taskRoot(), spec.runtimeRoot(), socket, false, spec.limits().ephemeralStorageMb(),
-                    spec.networkAccess());
+                    spec.networkAccess(), spec.optRoot());
         }
     }
 
@@ -156,6 +159,9 @@ final class BwrapCommand {
         argv.addAll(List.of("--ro-bind", files.group().toString(), "/etc/group"));
         argv.addAll(List.of("--ro-bind", layout.taskRoot().toString(), NamespaceSandboxBackend.TASK_ROOT));
         argv.addAll(List.of("--ro-bind", layout.runtimeRoot().toString(), NamespaceSandboxBackend.RUNTIME_ROOT));
+        if (layout.optRoot().isPresent()) {
+            argv.addAll(List.of("--ro-bind", layout.optRoot().get().toString(), NamespaceSandboxBackend.OPT_ROOT));
+        }
         argv.addAll(List.of("--ro-bind", layout.runtimeApi().toString(),
                 layout.runtimeApiDirectory() ? RUNTIME_API_DIRECTORY : RUNTIME_API_SOCKET));
         argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));

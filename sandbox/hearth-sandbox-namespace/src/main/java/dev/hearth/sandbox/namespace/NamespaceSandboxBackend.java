@@ -84,6 +84,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
 
     /** Where the task root appears inside. */
     public static final String TASK_ROOT = "/var/task";
+    /** Where the layers ({@link SandboxSpec#optRoot()}) appear inside. */
+    public static final String OPT_ROOT = "/opt";
     /** Where the runtime root appears inside. */
     public static final String RUNTIME_ROOT = "/var/runtime";
     /** The sandbox's private tmpfs. */
@@ -232,6 +234,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 for (Path path : List.of(spec.taskRoot(), spec.runtimeRoot(), ready.files().passwd(), socket.getParent())) {
                     HostPathAccess.requireReachable(path, user);
                 }
+                if (spec.optRoot().isPresent()) {
+                    HostPathAccess.requireReachable(spec.optRoot().get(), user);
+                }
             }
             handOver(socket);
             sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), BwrapCommand.Layout.of(spec, socket));
@@ -268,7 +273,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             return Optional.empty();
         }
         StemCells.Cell cell = taken.get();
-        if (!cells.claim(cell, spec.taskRoot(), socket)) {
+        if (!cells.claim(cell, spec.taskRoot(), spec.optRoot(), socket)) {
             cells.putBack(cell);
             return Optional.empty();
         }
@@ -419,9 +424,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private StemCells.CellBuilder cellBuilder(BackendFiles files) {
         return new StemCells.CellBuilder() {
             @Override
-            public List<String> sandbox(StemCells.Key key, Path task, Path run) throws IOException {
+            public List<String> sandbox(StemCells.Key key, Path task, Path opt, Path run) throws IOException {
                 return BwrapCommand.sandbox(tools, user, files, new BwrapCommand.Layout(task, key.runtimeRoot(), run, true,
-                        key.ephemeralStorageMb(), key.networkAccess()));
+                        key.ephemeralStorageMb(), key.networkAccess(), Optional.of(opt)));
             }
 
             @Override

@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What a function adds comes in through two directories of the cell, bind-mounted read-only when
  * it was built: {@code task/} at {@code /var/task}, into which {@link #claim} hard-links the
- * function's code tree, and {@code run/} at {@code /run/hearth}, into which it hard-links the
- * worker's Runtime API socket. A cold start that finds a cell thus skips the whole sandbox set-up:
+ * function's code tree, {@code opt/} at {@code /opt}, into which it hard-links the function's merged
+ * layers (if any), and {@code run/} at {@code /run/hearth}, into which it hard-links the worker's
+ * Runtime API socket. A cold start that finds a cell thus skips the whole sandbox set-up:
  * what is left is writing the limits into the cell's cgroup and the interpreter's own start.
- * Code trees of more than {@link #MAX_LINKED_ENTRIES} entries, or on another file system, are not
+ * Code or layer trees of more than {@link #MAX_LINKED_ENTRIES} entries each, or on another file system, are not
  * linked (the caller launches afresh; the cell stays for the next launch).
  *
  * <p>Cells are kept for the {@link #MAX_KEYS} most recently launched keys, {@code perKey} of each;
@@ -60,6 +61,10 @@ final class StemCells implements AutoCloseable {
 
         Path run() {
             return directory.resolve("run");
+        }
+
+        Path opt() {
+            return directory.resolve("opt");
         }
     }
 
@@ -88,8 +93,11 @@ final class StemCells implements AutoCloseable {
 
     /** Builds the argv (steps 2 to 5) and the launch process of a cell. */
     interface CellBuilder {
-        /** The sandbox argv for a cell of {@code key} whose directories are {@code task} and {@code run}. */
-        List<String> sandbox(Key key, Path task, Path run) throws IOException;
+        /**
+         * The sandbox argv for a cell of {@code key} whose directories are {@code task} (at
+         * {@code /var/task}), {@code opt} (at {@code /opt}) and {@code run}.
+         */
+        List<String> sandbox(Key key, Path task, Path opt, Path run) throws IOException;
 
         /** Starts a launch process in {@code cgroup} (step 1). */
         Process start(SandboxCgroup cgroup) throws IOException;
@@ -147,13 +155,15 @@ final class StemCells implements AutoCloseable {
 
     /**
      * Makes {@code cell} the sandbox of a function: hard-links {@code codeTree} into its task
-     * directory and {@code socket} into its run directory. False (and nothing linked) when the tree
-     * is too big or cannot be linked; the cell may then be {@link #putBack}.
+     * directory, {@code optTree} (the merged layers) into its opt directory and {@code socket} into
+     * its run directory. False (and nothing linked) when a tree is too big or cannot be linked; the
+     * cell may then be {@link #putBack}.
      */
-    boolean claim(Cell cell, Path codeTree, Path socket) {
+    boolean claim(Cell cell, Path codeTree, Optional<Path> optTree, Path socket) {
         try {
-            if (!linkTree(codeTree, cell.task())) {
+            if (!linkTree(codeTree, cell.task()) || (optTree.isPresent() && !linkTree(optTree.get(), cell.opt()))) {
                 clear(cell.task());
+                clear(cell.opt());
                 return false;
             }
             Files.createLink(cell.run().resolve("runtime-api.sock"), socket);
@@ -162,6 +172,7 @@ final class StemCells implements AutoCloseable {
             LOG.debug("cannot link {} into stem cell {}: {}", codeTree, cell.directory(), e.toString());
             try {
                 clear(cell.task());
+                clear(cell.opt());
                 clear(cell.run());
             } catch (IOException cleanup) {
                 LOG.warn("stem cell {} not reusable; discarded", cell.directory(), cleanup);
@@ -265,13 +276,14 @@ final class StemCells implements AutoCloseable {
         Cell cell = null;
         try {
             Files.createDirectories(cellDir.resolve("task"));
+            Files.createDirectories(cellDir.resolve("opt"));
             Files.createDirectories(cellDir.resolve("run"));
-            for (Path dir : List.of(cellDir, cellDir.resolve("task"), cellDir.resolve("run"))) {
+            for (Path dir : List.of(cellDir, cellDir.resolve("task"), cellDir.resolve("opt"), cellDir.resolve("run"))) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
             byte[] request = LaunchProgram.request(key.networkAccess(), builder.slirp4netns(),
-                    builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("run")));
+                    builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("opt"), cellDir.resolve("run")));
             Process process = builder.start(cgroup);
             cell = new Cell(key, cellDir, process, cgroup);
             OutputStream stdin = process.getOutputStream();

@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,12 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stem cells: after a first launch of a (runtime, {@code /tmp} size, network) key, the backend keeps
- * sandboxes of that key built; the next launch takes one and sees only its own code, limits,
+ * sandboxes of that key built; the next launch takes one and sees only its own code, layers, limits,
  * environment and Runtime API, and the cell's directory is gone once the sandbox has ended.
  */
 final class TestNamespaceStemCells {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    /** Lists /var/task, reads a file, tries to write there, and exchanges a line over the Runtime API port. */
+    /**
+     * Lists /var/task, reads a file, tries to write there, reads its layers at /opt and tries to write
+     * there, and exchanges a line over the Runtime API port.
+     */
     private static final String PROGRAM = """
             import os, socket
             print(sorted(os.path.relpath(os.path.join(d, f), '/var/task') for d, _, fs in os.walk('/var/task') for f in fs))
@@ -44,6 +48,11 @@ final class TestNamespaceStemCells {
                 open('/var/task/new.txt', 'w')
             except OSError as e:
                 print('read-only', e.errno)
+            print(sorted(os.listdir('/opt')), open('/opt/lib/layer.txt').read().strip())
+            try:
+                open('/opt/lib/layer.txt', 'a')
+            except OSError:
+                print('layers not writable')
             with socket.create_connection(('127.0.0.1', 9001), timeout=10) as s:
                 s.sendall(b'ping\\n')
                 print(s.makefile().readline().strip())
@@ -53,7 +62,7 @@ final class TestNamespaceStemCells {
     private Path work;
 
     @Test
-    void aLaunchAfterTheFirstOfItsKeyTakesAStemCellAndSeesOnlyItsOwnCodeAndRuntimeApi() throws Exception {
+    void aLaunchAfterTheFirstOfItsKeyTakesAStemCellAndSeesOnlyItsOwnCodeLayersAndRuntimeApi() throws Exception {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path runtime = directory(work.resolve("runtime"));
         Path state = work.resolve("state");
@@ -76,6 +85,8 @@ final class TestNamespaceStemCells {
                     ['second.txt', 'sub/c.txt']
                     code of second /var/task True second
                     read-only 30
+                    ['lib'] layer of second
+                    layers not writable
                     pong second
                     """);
             assertThat(second.sandbox().released()).succeedsWithin(WAIT);
@@ -83,7 +94,7 @@ final class TestNamespaceStemCells {
             await("the taken cell's directory to be deleted").atMost(WAIT).ignoreExceptionsInstanceOf(UncheckedIOException.class)
                     .untilAsserted(() -> {
                         try (Stream<Path> left = Files.walk(state.resolve("cells"))) {
-                            assertThat(left.map(path -> path.getFileName().toString())).doesNotContain("second.txt", "c.txt");
+                            assertThat(left.map(path -> path.getFileName().toString())).doesNotContain("second.txt", "c.txt", "layer.txt");
                         }
                     });
         }
@@ -105,13 +116,17 @@ final class TestNamespaceStemCells {
         for (Path file : List.of(task.resolve(name + ".txt"), task.resolve("sub/c.txt"))) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
+        Path opt = directory(directory(dir.resolve("opt")).resolve("lib"));
+        Files.writeString(opt.resolve("layer.txt"), "layer of " + name);
+        Files.setPosixFilePermissions(opt.resolve("layer.txt"), PosixFilePermissions.fromString("rw-r--r--"));
         Path socket = dir.resolve("api.sock");
         ServerSocketChannel api = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         api.bind(UnixDomainSocketAddress.of(socket));
         Thread.ofVirtual().start(() -> answer(api, name));
         NamespaceSandbox sandbox = (NamespaceSandbox) backend.launch(new SandboxSpec(name + "-" + ProcessHandle.current().pid(),
                 List.of("/usr/bin/python3", "-c", PROGRAM), Map.of("FUNCTION", name, "PATH", "/usr/bin:/bin"), task, runtime,
-                directory(dir.resolve("scratch")), new RuntimeApiAddress.UnixSocket(socket), limits, false));
+                directory(dir.resolve("scratch")), new RuntimeApiAddress.UnixSocket(socket), limits, false,
+                Optional.of(dir.resolve("opt"))));
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try (var in = sandbox.output()) {
                 return new String(in.readAllBytes(), UTF_8);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -24,15 +25,24 @@ final class HostPathAccess {
 
     private HostPathAccess() {}
 
-    /** Prepares the roots for a sandbox of {@code identity}; creates and returns the private tmp. */
-    static Path prepare(SandboxIdentity identity, Path taskRoot, Path runtimeRoot, Path scratchDir)
+    /**
+     * Prepares the roots for a sandbox of {@code identity}; creates and returns the private tmp.
+     * {@code optRoot} is the layers' tree (checked like the task root), or {@link #emptyOptDir} of
+     * the scratch directory, which this creates.
+     */
+    static Path prepare(SandboxIdentity identity, Path taskRoot, Path runtimeRoot, Path scratchDir, Path optRoot)
             throws SandboxLaunchException {
         Path tmp = tmpDir(scratchDir);
         try {
+            if (optRoot.equals(emptyOptDir(scratchDir))) {
+                Files.createDirectories(optRoot);
+                Files.setPosixFilePermissions(optRoot, PosixFilePermissions.fromString("r-xr-xr-x"));
+            }
             switch (identity) {
                 case SandboxIdentity.Unprivileged(int uid, int gid) -> {
                     requireReadOnlyReach(taskRoot, "task root", uid, gid);
                     requireReadOnlyReach(runtimeRoot, "runtime root", uid, gid);
+                    requireReadOnlyReach(optRoot, "layers' directory", uid, gid);
                     requireAncestorsTraversable(scratchDir, "scratch directory", uid, gid);
                     Files.createDirectories(tmp);
                     addOthersExecute(scratchDir);
@@ -44,6 +54,7 @@ final class HostPathAccess {
                 case SandboxIdentity.HearthUser _ -> {
                     removeWritePermission(taskRoot);
                     removeWritePermission(runtimeRoot);
+                    removeWritePermission(optRoot);
                     Files.createDirectories(tmp);
                     Files.setPosixFilePermissions(tmp, EnumSet.of(PosixFilePermission.OWNER_READ,
                             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
@@ -58,6 +69,14 @@ final class HostPathAccess {
     /** The private {@code tmp} of a sandbox: {@code scratchDir/tmp}. */
     static Path tmpDir(Path scratchDir) {
         return scratchDir.resolve("tmp");
+    }
+
+    /**
+     * The empty directory standing for {@code /opt} when a sandbox has no layers:
+     * {@code scratchDir/opt}.
+     */
+    static Path emptyOptDir(Path scratchDir) {
+        return scratchDir.resolve("opt");
     }
 
     private static void requireReadOnlyReach(Path root, String what, int uid, int gid)

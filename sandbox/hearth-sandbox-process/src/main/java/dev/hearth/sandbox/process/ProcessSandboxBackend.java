@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,7 +120,21 @@ public final class ProcessSandboxBackend implements SandboxBackend {
     @Override
     public SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi) {
         return new SandboxView(taskRoot.toString(), runtimeRoot.toString(),
-                HostPathAccess.tmpDir(scratchDir).toString(), tcp(runtimeApi).hostPort());
+                HostPathAccess.tmpDir(scratchDir).toString(), tcp(runtimeApi).hostPort(),
+                HostPathAccess.emptyOptDir(scratchDir).toString());
+    }
+
+    /**
+     * Host paths, as {@link #view(Path, Path, Path, RuntimeApiAddress)}; without a mount namespace
+     * the layers cannot appear at {@code /opt}, so {@code optRoot} is the host directory itself, or
+     * an empty {@code scratchDir/opt} (created by {@link #launch}) when there are none.
+     */
+    @Override
+    public SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi,
+            Optional<Path> optRoot) {
+        return new SandboxView(taskRoot.toString(), runtimeRoot.toString(),
+                HostPathAccess.tmpDir(scratchDir).toString(), tcp(runtimeApi).hostPort(),
+                optRoot.orElse(HostPathAccess.emptyOptDir(scratchDir)).toString());
     }
 
     @Override
@@ -132,7 +147,8 @@ public final class ProcessSandboxBackend implements SandboxBackend {
         if (!missing.isEmpty()) {
             throw new SandboxLaunchException("process backend cannot launch " + spec.sandboxId() + ": missing " + missing);
         }
-        Path tmp = HostPathAccess.prepare(identity, spec.taskRoot(), spec.runtimeRoot(), spec.scratchDir());
+        Path tmp = HostPathAccess.prepare(identity, spec.taskRoot(), spec.runtimeRoot(), spec.scratchDir(),
+                spec.optRoot().orElse(HostPathAccess.emptyOptDir(spec.scratchDir())));
 
         ProcessBuilder builder = new ProcessBuilder(LaunchCommand.argv(tools, identity, spec.limits(), spec.command()))
                 .directory(spec.taskRoot().toFile())

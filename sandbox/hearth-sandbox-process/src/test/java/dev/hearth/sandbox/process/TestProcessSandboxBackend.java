@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 final class TestProcessSandboxBackend extends SandboxBackendContract {
@@ -45,7 +46,12 @@ final class TestProcessSandboxBackend extends SandboxBackendContract {
         SandboxView view = backend().view(Path.of("/srv/task"), Path.of("/srv/runtime"), Path.of("/srv/scratch/s1"),
                 new RuntimeApiAddress.Tcp("127.0.0.1", 9001));
 
-        assertThat(view).isEqualTo(new SandboxView("/srv/task", "/srv/runtime", "/srv/scratch/s1/tmp", "127.0.0.1:9001"));
+        assertThat(view).isEqualTo(new SandboxView("/srv/task", "/srv/runtime", "/srv/scratch/s1/tmp", "127.0.0.1:9001",
+                "/srv/scratch/s1/opt"));
+        assertThat(backend().view(Path.of("/srv/task"), Path.of("/srv/runtime"), Path.of("/srv/scratch/s1"),
+                new RuntimeApiAddress.Tcp("127.0.0.1", 9001), Optional.of(Path.of("/srv/layers/abc"))).optRoot())
+                .as("without a mount namespace the layers are seen at their host path")
+                .isEqualTo("/srv/layers/abc");
         assertThatThrownBy(() -> backend().view(Path.of("/srv/task"), Path.of("/srv/runtime"), Path.of("/srv/s"),
                         new RuntimeApiAddress.UnixSocket(Path.of("/srv/s/api.sock"))))
                 .isInstanceOf(IllegalArgumentException.class)

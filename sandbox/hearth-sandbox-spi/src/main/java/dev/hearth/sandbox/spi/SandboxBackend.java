@@ -41,6 +41,17 @@ public interface SandboxBackend extends AutoCloseable {
     SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi);
 
     /**
+     * The view of a sandbox that will also get {@code optRoot} ({@link SandboxSpec#optRoot()}). The
+     * default, for backends with a mount namespace, shows the layers at Lambda's {@code /opt}
+     * whatever {@code optRoot} is; a backend without one (process) overrides it to name a host
+     * directory.
+     */
+    default SandboxView view(Path taskRoot, Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi,
+            Optional<Path> optRoot) {
+        return view(taskRoot, runtimeRoot, scratchDir, runtimeApi);
+    }
+
+    /**
      * Starts a sandbox running {@code spec.command()}. Returns once the sandbox's first process has
      * been started; it does not wait for the runtime to initialise.
      *

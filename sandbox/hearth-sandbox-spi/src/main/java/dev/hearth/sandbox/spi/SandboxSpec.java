@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +20,10 @@ import java.util.regex.Pattern;
  * @param runtimeApi the host-side Runtime API listener for this sandbox
  * @param limits resource limits derived from the function's configuration
  * @param networkAccess whether the sandbox may reach networks beyond its Runtime API
+ * @param optRoot host directory exposed read-only at {@link SandboxView#optRoot()} ({@code /opt}): the
+ *     function's layers merged into one tree, owned by the worker, shared by many sandboxes and kept
+ *     until every sandbox launched (or restored) with it has exited; backends must not write to it
+ *     nor copy it per sandbox. Empty: {@code /opt} is an empty directory
  */
 public record SandboxSpec(
         String sandboxId,
@@ -29,7 +34,8 @@ public record SandboxSpec(
         Path scratchDir,
         RuntimeApiAddress runtimeApi,
         ResourceLimits limits,
-        boolean networkAccess) {
+        boolean networkAccess,
+        Optional<Path> optRoot) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
@@ -48,5 +54,14 @@ public record SandboxSpec(
         Objects.requireNonNull(scratchDir, "scratchDir");
         Objects.requireNonNull(runtimeApi, "runtimeApi");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(optRoot, "optRoot");
+    }
+
+    /** A spec without layers: {@code /opt} is empty. */
+    public SandboxSpec(String sandboxId, List<String> command, Map<String, String> environment, Path taskRoot,
+            Path runtimeRoot, Path scratchDir, RuntimeApiAddress runtimeApi, ResourceLimits limits,
+            boolean networkAccess) {
+        this(sandboxId, command, environment, taskRoot, runtimeRoot, scratchDir, runtimeApi, limits, networkAccess,
+                Optional.empty());
     }
 }

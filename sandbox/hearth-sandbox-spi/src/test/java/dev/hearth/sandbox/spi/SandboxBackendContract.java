@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       add is {@code TMPDIR}, and only with the value {@link SandboxView#tmpDir()};</li>
  *   <li>the working directory is {@link SandboxView#taskRoot()}; the task root is readable and not
  *       writable (neither new files nor existing ones);</li>
+ *   <li>{@link SandboxSpec#optRoot()} appears read-only at {@link SandboxView#optRoot()} (its files
+ *       readable, symbolic links inside it kept, nothing writable); without one that directory is
+ *       empty;</li>
  *   <li>{@link SandboxView#tmpDir()} is writable and private: one sandbox never sees another's files;</li>
  *   <li>{@link Sandbox#kill()} ends the whole process tree (background grandchildren too), is
  *       idempotent, and {@link Sandbox#exit()} then completes with {@code killed = true} and status
@@ -292,6 +296,60 @@ public abstract class SandboxBackendContract {
                 .isEqualTo(HANDLER_TEXT + "\ndenied new-file.txt\ndenied handler.txt\ndenied new-dir\n");
         assertThat(taskRoot.resolve("handler.txt")).hasContent(HANDLER_TEXT);
         assertThat(taskRoot.resolve("new-file.txt")).doesNotExist();
+    }
+
+    @Test
+    void layersAreReadableAtOptAndNotWritable() throws Exception {
+        Path opt = Files.createDirectories(workDir.resolve("layers-merged"));
+        Files.createDirectories(opt.resolve("lib"));
+        Files.writeString(opt.resolve("lib/layer.txt"), "from a layer\n");
+        Files.createSymbolicLink(opt.resolve("lib/link.txt"), Path.of("layer.txt"));
+        Launched run = launchWithOpt(Optional.of(opt), view -> List.of("/usr/bin/python3", "-c", """
+                import os, sys
+                root = sys.argv[1]
+                print(open(os.path.join(root, 'lib', 'layer.txt')).read().strip())
+                print(os.readlink(os.path.join(root, 'lib', 'link.txt')))
+                for name in ['lib/new-file.txt', 'lib/layer.txt', 'new-file.txt']:
+                    try:
+                        with open(os.path.join(root, name), 'a') as f:
+                            f.write('changed')
+                        print('wrote', name)
+                    except OSError:
+                        print('denied', name)
+                """, view.optRoot()));
+
+        assertThat(run.awaitExit().status()).isZero();
+        assertThat(run.awaitAllOutput()).isEqualTo(
+                "from a layer\nlayer.txt\ndenied lib/new-file.txt\ndenied lib/layer.txt\ndenied new-file.txt\n");
+        assertThat(opt.resolve("lib/layer.txt")).hasContent("from a layer");
+        assertThat(opt.resolve("lib/new-file.txt")).doesNotExist();
+    }
+
+    @Test
+    void optIsEmptyWithoutLayers() throws Exception {
+        Launched run = launchWithOpt(Optional.empty(), view -> List.of("/usr/bin/python3", "-c", """
+                import os, sys
+                print(sorted(os.listdir(sys.argv[1])) if os.path.isdir(sys.argv[1]) else 'absent')
+                """, view.optRoot()));
+
+        assertThat(run.awaitExit().status()).isZero();
+        assertThat(run.awaitAllOutput()).isIn("[]\n", "absent\n");
+    }
+
+    private Launched launchWithOpt(Optional<Path> optRoot, Function<SandboxView, List<String>> command)
+            throws IOException, SandboxLaunchException {
+        String id = "contract-" + IDS.incrementAndGet();
+        Path scratchDir = Files.createDirectories(workDir.resolve("scratch").resolve(id));
+        RuntimeApiListener listener = RuntimeApiListener.open(backend.runtimeApiTransport(), workDir.resolve(id + ".sock"));
+        listeners.add(listener);
+        SandboxView view = backend.view(taskRoot, runtimeRoot, scratchDir, listener.address(), optRoot);
+        Prepared prepared = new Prepared(id, taskRoot, runtimeRoot, scratchDir, listener, view);
+        SandboxSpec spec = new SandboxSpec(id, command.apply(view), ENVIRONMENT, taskRoot, runtimeRoot, scratchDir,
+                listener.address(), ResourceLimits.forMemory(512, 512), false, optRoot);
+        Sandbox sandbox = backend.launch(spec);
+        Launched result = new Launched(prepared, sandbox, OutputCollector.start(sandbox));
+        launched.add(result);
+        return result;
     }
 
     @Test

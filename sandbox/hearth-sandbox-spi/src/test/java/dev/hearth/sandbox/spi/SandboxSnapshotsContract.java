@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       caveat), each under its own id, and each reaches the Runtime API listener of its own
  *       {@link SandboxSpec} (not the saved sandbox's, nor the other clone's); the
  *       {@link SandboxView#runtimeApi()} seen inside is therefore the same for every sandbox of a
- *       backend with snapshots;</li>
+ *       backend with snapshots; each clone sees the {@link SandboxSpec#optRoot()} (the layers) at
+ *       {@link SandboxView#optRoot()}, read after the restore;</li>
  *   <li>a restore whose memory limit differs from the image's is refused with a
  *       {@link SandboxLaunchException};</li>
  *   <li>{@link SandboxSnapshots#delete} removes the image's directory; clones restored earlier keep
@@ -91,7 +93,9 @@ public abstract class SandboxSnapshotsContract {
                     except OSError:
                         pass
                     time.sleep(0.1)
-            print('first token=%s %s' % (token, ask('first')), flush=True)
+            first = ask('first')
+            layer = open(os.path.join(sys.argv[2], 'layer.txt')).read().strip()
+            print('first token=%s %s layer=%s' % (token, first, layer), flush=True)
             print('second token=%s %s' % (token, ask('second')), flush=True)
             """;
 
@@ -118,6 +122,7 @@ public abstract class SandboxSnapshotsContract {
         workDir = tempDir.toRealPath();
         Files.createDirectories(workDir.resolve("task"));
         Files.createDirectories(workDir.resolve("runtime"));
+        Files.writeString(Files.createDirectories(workDir.resolve("opt")).resolve("layer.txt"), "from a layer\n");
         backend = createBackend(Files.createDirectories(workDir.resolve("backend")));
     }
 
@@ -165,9 +170,9 @@ public abstract class SandboxSnapshotsContract {
         await("clone b's first answer").atMost(WAIT).until(() -> outputB.text().contains("\n"));
 
         assertThat(outputA.text()).as("clone a continues after Init, with the saved token, from its own listener")
-                .isEqualTo("first token=" + token + " answer from clone-a to first\n");
+                .isEqualTo("first token=" + token + " answer from clone-a to first layer=from a layer\n");
         assertThat(outputB.text()).as("clone b continues after Init, with the saved token, from its own listener")
-                .isEqualTo("first token=" + token + " answer from clone-b to first\n");
+                .isEqualTo("first token=" + token + " answer from clone-b to first layer=from a layer\n");
         assertThat(cloneA.id()).isNotEqualTo(cloneB.id());
 
         Listener apiC = listener("clone-c");
@@ -216,10 +221,11 @@ public abstract class SandboxSnapshotsContract {
         Path task = workDir.resolve("task");
         Path runtime = workDir.resolve("runtime");
         Path scratch = Files.createDirectories(workDir.resolve("scratch").resolve(id));
-        SandboxView view = backend.view(task, runtime, scratch, api.address());
-        return new SandboxSpec(id, List.of("/usr/bin/python3", "-c", RUNTIME, view.runtimeApi()),
+        Optional<Path> opt = Optional.of(workDir.resolve("opt"));
+        SandboxView view = backend.view(task, runtime, scratch, api.address(), opt);
+        return new SandboxSpec(id, List.of("/usr/bin/python3", "-c", RUNTIME, view.runtimeApi(), view.optRoot()),
                 Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8"), task, runtime, scratch, api.address(),
-                ResourceLimits.forMemory(memoryMb, 64), false);
+                ResourceLimits.forMemory(memoryMb, 64), false, opt);
     }
 
     private Listener listener(String name) throws IOException {

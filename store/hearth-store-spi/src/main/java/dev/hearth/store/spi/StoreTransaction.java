@@ -29,7 +29,7 @@ public interface StoreTransaction {
     /** {@code $LATEST} of each function, ordered by function name, starting after {@code afterName}. */
     List<FunctionVersion> latestVersions(Optional<String> afterName, int limit);
 
-    /** Number of functions and total code size of all versions (for GetAccountSettings). */
+    /** Number of functions and total code size of all function and layer versions (for GetAccountSettings). */
     AccountUsage accountUsage();
 
     // --- versions ---
@@ -44,7 +44,10 @@ public interface StoreTransaction {
 
     void deleteVersion(String functionName, String version);
 
-    /** CodeSha256 of every stored version (packages not in this set may be garbage-collected). */
+    /**
+     * CodeSha256 of every stored function version, of every layer version, and of every layer a
+     * function version uses (packages not in this set may be garbage-collected).
+     */
     Set<String> referencedCode();
 
     // --- aliases ---
@@ -86,6 +89,92 @@ public interface StoreTransaction {
 
     /** Removes a configuration; does nothing when there is none. */
     void deleteProvisionedConcurrency(String functionName, String qualifier);
+
+    // --- code signing ---
+
+    Optional<CodeSigningConfig> codeSigningConfig(String id);
+
+    /** Code signing configurations ordered by id, starting after {@code afterId}. */
+    List<CodeSigningConfig> codeSigningConfigs(Optional<String> afterId, int limit);
+
+    /** Inserts or replaces a code signing configuration. */
+    void putCodeSigningConfig(CodeSigningConfig config);
+
+    /**
+     * Deletes a code signing configuration; does nothing when there is none.
+     *
+     * @throws IllegalStateException while a function uses it: the control plane checks first
+     */
+    void deleteCodeSigningConfig(String id);
+
+    /** The id of the code signing configuration a function uses, if any. */
+    Optional<String> functionCodeSigningConfig(String functionName);
+
+    /**
+     * Makes an existing function use an existing code signing configuration, replacing the one it
+     * used; the association goes with the function.
+     */
+    void putFunctionCodeSigningConfig(String functionName, String configId);
+
+    /** Removes a function's code signing configuration; does nothing when it has none. */
+    void deleteFunctionCodeSigningConfig(String functionName);
+
+    /** Names of the functions using a code signing configuration, ordered by name, starting after {@code afterName}. */
+    List<String> functionsByCodeSigningConfig(String configId, Optional<String> afterName, int limit);
+
+    // --- resource-based policies ---
+
+    /**
+     * The policy of a function ({@code qualifier} {@code $LATEST}), a version or an alias, when one is
+     * stored.
+     */
+    Optional<FunctionPolicy> policy(String functionName, String qualifier);
+
+    /**
+     * Sets (or replaces) a policy of an existing function; it goes with the function, and with the
+     * version or alias its qualifier names ({@link #deleteVersion}, {@link #deleteAlias}).
+     */
+    void putPolicy(FunctionPolicy policy);
+
+    /** Removes a policy; does nothing when there is none. */
+    void deletePolicy(String functionName, String qualifier);
+
+    // --- layers ---
+
+    /**
+     * Reserves the next version number of a layer: 1 for a name never published, else one more than
+     * the highest ever reserved, so that a number is never handed out twice, even after deletions.
+     */
+    long nextLayerVersion(String layerName);
+
+    /** Inserts a published layer version; its number must come from {@link #nextLayerVersion}. */
+    void insertLayerVersion(LayerVersion version);
+
+    Optional<LayerVersion> layerVersion(String layerName, long version);
+
+    /** The versions of a layer that exist, newest first; empty for an unknown layer. */
+    List<LayerVersion> layerVersions(String layerName);
+
+    /** The names of the layers that have at least one version, in ascending order. */
+    List<String> layerNames();
+
+    /**
+     * Deletes a layer version with its permissions; does nothing when there is none. Function versions
+     * that use it keep their {@link FunctionLayer} (and {@link #referencedCode()} keeps its package).
+     */
+    void deleteLayerVersion(String layerName, long version);
+
+    /** The statements of a layer version's permission policy, in the order they were added. */
+    List<LayerPermission> layerPermissions(String layerName, long version);
+
+    /**
+     * Adds a statement to an existing layer version's policy (its id unused there) and sets the
+     * policy's RevisionId to {@code policyRevisionId}.
+     */
+    void insertLayerPermission(LayerPermission permission, String policyRevisionId);
+
+    /** Removes a statement of a layer version's policy and sets the policy's RevisionId to {@code policyRevisionId}. */
+    void deleteLayerPermission(String layerName, long version, String statementId, String policyRevisionId);
 
     /** Tags are part of {@link FunctionRecord}; this reads them without the rest. */
     default Map<String, String> tags(String functionName) {

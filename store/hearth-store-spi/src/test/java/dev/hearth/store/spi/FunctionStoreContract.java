@@ -350,6 +350,239 @@ public abstract class FunctionStoreContract {
         assertThat(store.transact(StoreTransaction::reservedConcurrencies)).isEmpty();
     }
 
+    @Test
+    void codeSigningConfigsAreStoredListedByIdUpdatedAndDeleted() throws Exception {
+        CodeSigningConfig b = codeSigningConfig("csc-bbbbbbbbbbbbbbbbb", "Enforce");
+        CodeSigningConfig a = codeSigningConfig("csc-aaaaaaaaaaaaaaaaa", "Warn");
+        store.transact(tx -> {
+            tx.putCodeSigningConfig(b);
+            tx.putCodeSigningConfig(a);
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.codeSigningConfig(a.id())).contains(a);
+            assertThat(tx.codeSigningConfig("csc-ccccccccccccccccc")).isEmpty();
+            assertThat(tx.codeSigningConfigs(Optional.empty(), 10)).containsExactly(a, b);
+            assertThat(tx.codeSigningConfigs(Optional.empty(), 1)).containsExactly(a);
+            assertThat(tx.codeSigningConfigs(Optional.of(a.id()), 10)).containsExactly(b);
+            return null;
+        });
+        CodeSigningConfig updated = new CodeSigningConfig(a.id(), "changed", List.of("arn:aws:signer:us-east-1:123456789012:/signing-profiles/q/0123456789"),
+                "Enforce", a.tags(), T0.plusSeconds(60));
+        store.transact(tx -> {
+            tx.putCodeSigningConfig(updated);
+            tx.deleteCodeSigningConfig(b.id());
+            tx.deleteCodeSigningConfig("csc-ccccccccccccccccc");
+            return null;
+        });
+        List<CodeSigningConfig> remaining = store.transact(tx -> tx.codeSigningConfigs(Optional.empty(), 10));
+        assertThat(remaining).containsExactly(updated);
+    }
+
+    @Test
+    void aFunctionsCodeSigningConfigIsSetReplacedListedAndGoesWithTheFunction() throws Exception {
+        CodeSigningConfig a = codeSigningConfig("csc-aaaaaaaaaaaaaaaaa", "Warn");
+        CodeSigningConfig b = codeSigningConfig("csc-bbbbbbbbbbbbbbbbb", "Enforce");
+        insert("alpha");
+        insert("beta");
+        insert("gamma");
+        store.transact(tx -> {
+            tx.putCodeSigningConfig(a);
+            tx.putCodeSigningConfig(b);
+            tx.putFunctionCodeSigningConfig("gamma", a.id());
+            tx.putFunctionCodeSigningConfig("alpha", a.id());
+            tx.putFunctionCodeSigningConfig("beta", a.id());
+            tx.putFunctionCodeSigningConfig("beta", b.id());
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.functionCodeSigningConfig("alpha")).contains(a.id());
+            assertThat(tx.functionCodeSigningConfig("beta")).contains(b.id());
+            assertThat(tx.functionsByCodeSigningConfig(a.id(), Optional.empty(), 10)).containsExactly("alpha", "gamma");
+            assertThat(tx.functionsByCodeSigningConfig(a.id(), Optional.empty(), 1)).containsExactly("alpha");
+            assertThat(tx.functionsByCodeSigningConfig(a.id(), Optional.of("alpha"), 10)).containsExactly("gamma");
+            tx.deleteFunctionCodeSigningConfig("gamma");
+            tx.deleteFunctionCodeSigningConfig("gamma");
+            tx.deleteFunction("alpha");
+            return null;
+        });
+        insert("alpha");
+        store.transact(tx -> {
+            assertThat(tx.functionCodeSigningConfig("alpha")).isEmpty();
+            assertThat(tx.functionCodeSigningConfig("gamma")).isEmpty();
+            assertThat(tx.functionsByCodeSigningConfig(a.id(), Optional.empty(), 10)).isEmpty();
+            tx.deleteCodeSigningConfig(a.id());
+            return null;
+        });
+        Optional<CodeSigningConfig> deleted = store.transact(tx -> tx.codeSigningConfig(a.id()));
+        assertThat(deleted).isEmpty();
+    }
+
+    @Test
+    void aCodeSigningConfigInUseIsNotDeletedAndAssociationsNeedBothEnds() {
+        CodeSigningConfig a = codeSigningConfig("csc-aaaaaaaaaaaaaaaaa", "Enforce");
+        insert("alpha");
+        store.transact(tx -> {
+            tx.putCodeSigningConfig(a);
+            tx.putFunctionCodeSigningConfig("alpha", a.id());
+            return null;
+        });
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.deleteCodeSigningConfig(a.id());
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+        Optional<CodeSigningConfig> stillThere = store.transact(tx -> tx.codeSigningConfig(a.id()));
+        assertThat(stillThere).contains(a);
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putFunctionCodeSigningConfig("nobody", a.id());
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putFunctionCodeSigningConfig("alpha", "csc-00000000000000000");
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+        Optional<String> kept = store.transact(tx -> tx.functionCodeSigningConfig("alpha"));
+        assertThat(kept).contains(a.id());
+    }
+
+    private static CodeSigningConfig codeSigningConfig(String id, String policy) {
+        return new CodeSigningConfig(id, "d-" + id, List.of("arn:aws:signer:us-east-1:123456789012:/signing-profiles/p/abcdef0123",
+                "arn:aws:signer:us-east-1:123456789012:/signing-profiles/o/0123456789"), policy, Map.of("team", "core"), T0);
+    }
+
+    @Test
+    void policiesAreKeptPerQualifierReplacedAndGoWithTheirFunctionVersionOrAlias() throws Exception {
+        insert("alpha");
+        insert("beta");
+        store.transact(tx -> {
+            tx.putVersion(published("alpha", 1, "sha-1"));
+            tx.putAlias(alias("alpha", "live", "1"));
+            assertThat(tx.policy("alpha", FunctionVersion.LATEST)).isEmpty();
+            tx.putPolicy(new FunctionPolicy("alpha", FunctionVersion.LATEST, "{\"Statement\":[1]}"));
+            tx.putPolicy(new FunctionPolicy("alpha", "1", "{\"Statement\":[2]}"));
+            tx.putPolicy(new FunctionPolicy("alpha", "live", "{\"Statement\":[3]}"));
+            tx.putPolicy(new FunctionPolicy("beta", FunctionVersion.LATEST, "{\"Statement\":[4]}"));
+            return null;
+        });
+        store.transact(tx -> {
+            tx.putPolicy(new FunctionPolicy("alpha", FunctionVersion.LATEST, "{\"Statement\":[1, 5]}"));
+            // replacing an alias keeps its policy: only deleting it removes the policy
+            tx.putAlias(alias("alpha", "live", "1"));
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.policy("alpha", FunctionVersion.LATEST).orElseThrow().document()).isEqualTo("{\"Statement\":[1, 5]}");
+            assertThat(tx.policy("alpha", "1").orElseThrow().document()).isEqualTo("{\"Statement\":[2]}");
+            assertThat(tx.policy("alpha", "live")).contains(new FunctionPolicy("alpha", "live", "{\"Statement\":[3]}"));
+            tx.deleteAlias("alpha", "live");
+            tx.deleteVersion("alpha", "1");
+            tx.deletePolicy("beta", FunctionVersion.LATEST);
+            tx.deletePolicy("beta", FunctionVersion.LATEST);
+            return null;
+        });
+        store.transact(tx -> {
+            assertThat(tx.policy("alpha", "live")).isEmpty();
+            assertThat(tx.policy("alpha", "1")).isEmpty();
+            assertThat(tx.policy("beta", FunctionVersion.LATEST)).isEmpty();
+            assertThat(tx.policy("alpha", FunctionVersion.LATEST)).isPresent();
+            tx.deleteFunction("alpha");
+            return null;
+        });
+        insert("alpha");
+        Optional<FunctionPolicy> ofNewFunction = store.transact(tx -> tx.policy("alpha", FunctionVersion.LATEST));
+        assertThat(ofNewFunction).as("a new function of the name").isEmpty();
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putPolicy(new FunctionPolicy("missing", FunctionVersion.LATEST, "{}"));
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void layerVersionsAreNumberedFromOneListedNewestFirstAndNeverRenumberedAfterDeletion() throws Exception {
+        store.transact(tx -> {
+            tx.insertLayerVersion(layerVersion("lib", tx.nextLayerVersion("lib"), "sha-l1", List.of("python3.12")));
+            tx.insertLayerVersion(layerVersion("lib", tx.nextLayerVersion("lib"), "sha-l2", null));
+            tx.insertLayerVersion(layerVersion("alib", tx.nextLayerVersion("alib"), "sha-a1", List.of()));
+            return null;
+        });
+        store.transact(tx -> {
+            assertThat(tx.layerVersions("lib")).extracting(LayerVersion::version).containsExactly(2L, 1L);
+            assertThat(tx.layerVersion("lib", 1)).contains(layerVersion("lib", 1, "sha-l1", List.of("python3.12")));
+            assertThat(tx.layerVersion("lib", 2).orElseThrow().compatibleRuntimes()).isNull();
+            assertThat(tx.layerVersion("alib", 1).orElseThrow().compatibleRuntimes()).isEmpty();
+            assertThat(tx.layerNames()).containsExactly("alib", "lib");
+            assertThat(tx.layerVersions("unknown")).isEmpty();
+            tx.deleteLayerVersion("lib", 1);
+            tx.deleteLayerVersion("lib", 2);
+            tx.deleteLayerVersion("lib", 7);
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.layerNames()).containsExactly("alib");
+            assertThat(tx.layerVersion("lib", 1)).isEmpty();
+            assertThat(tx.nextLayerVersion("lib")).isEqualTo(3);
+            return null;
+        });
+    }
+
+    @Test
+    void layerPermissionsKeepTheirOrderMoveThePolicyRevisionAndGoWithTheirVersion() throws Exception {
+        store.transact(tx -> {
+            tx.insertLayerVersion(layerVersion("lib", tx.nextLayerVersion("lib"), "sha-l1", null));
+            tx.insertLayerPermission(new LayerPermission("lib", 1, "s2", "lambda:GetLayerVersion", "*", null), "rev-a");
+            tx.insertLayerPermission(new LayerPermission("lib", 1, "s1", "lambda:GetLayerVersion", "111111111111",
+                    "o-abcdefghij"), "rev-b");
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.layerPermissions("lib", 1)).extracting(LayerPermission::statementId).containsExactly("s2", "s1");
+            assertThat(tx.layerPermissions("lib", 1).get(1).organizationId()).isEqualTo("o-abcdefghij");
+            assertThat(tx.layerVersion("lib", 1).orElseThrow().policyRevisionId()).isEqualTo("rev-b");
+            tx.deleteLayerPermission("lib", 1, "s2", "rev-c");
+            assertThat(tx.layerPermissions("lib", 1)).extracting(LayerPermission::statementId).containsExactly("s1");
+            assertThat(tx.layerVersion("lib", 1).orElseThrow().policyRevisionId()).isEqualTo("rev-c");
+            tx.deleteLayerVersion("lib", 1);
+            assertThat(tx.layerPermissions("lib", 1)).isEmpty();
+            return null;
+        });
+    }
+
+    @Test
+    void functionVersionsKeepTheirLayersInOrderAndTheirPackagesStayReferencedAfterTheLayerIsDeleted() throws Exception {
+        insert("alpha");
+        List<FunctionLayer> layers = List.of(new FunctionLayer("arn:aws:lambda:us-east-1:000000000000:layer:b:1",
+                new CodeRef("sha-b1", 30)), new FunctionLayer("arn:aws:lambda:us-east-1:000000000000:layer:a:2",
+                new CodeRef("sha-a2", 20)));
+        store.transact(tx -> {
+            tx.insertLayerVersion(layerVersion("b", tx.nextLayerVersion("b"), "sha-b1", null));
+            FunctionVersion latest = tx.version("alpha", FunctionVersion.LATEST).orElseThrow();
+            FunctionVersion withLayers = latest.with(latest.configuration().withLayers(layers), latest.code(), T0, "rev-layers");
+            tx.putVersion(withLayers);
+            tx.putVersion(new FunctionVersion("alpha", "1", withLayers.configuration(), new CodeRef("sha-1", 100), T0, "rev-1"));
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.version("alpha", FunctionVersion.LATEST).orElseThrow().configuration().layers()).isEqualTo(layers);
+            assertThat(tx.versions("alpha")).allSatisfy(v -> assertThat(v.configuration().layers()).isEqualTo(layers));
+            assertThat(tx.latestVersions(Optional.empty(), 10).getFirst().configuration().layers()).isEqualTo(layers);
+            assertThat(tx.accountUsage().totalCodeSize()).isEqualTo(100 + 100 + 10);
+            tx.deleteLayerVersion("b", 1);
+            assertThat(tx.referencedCode()).contains("sha-b1", "sha-a2", "sha-alpha", "sha-1");
+            FunctionVersion latest = tx.version("alpha", FunctionVersion.LATEST).orElseThrow();
+            tx.putVersion(latest.with(latest.configuration().withLayers(List.of()), latest.code(), T0, "rev-none"));
+            assertThat(tx.version("alpha", FunctionVersion.LATEST).orElseThrow().configuration().layers()).isEmpty();
+            tx.deleteVersion("alpha", "1");
+            assertThat(tx.referencedCode()).doesNotContain("sha-b1", "sha-a2");
+            return null;
+        });
+    }
+
     private void insert(String name) {
         store.transact(tx -> {
             tx.insertFunction(record(name, Map.of()), latest(name, "sha-" + name));
@@ -377,6 +610,11 @@ public abstract class FunctionStoreContract {
     private static FunctionVersion published(String name, int number, String sha) {
         return new FunctionVersion(name, Integer.toString(number), configuration(), new CodeRef(sha, 100),
                 T0.plus(number, ChronoUnit.MINUTES), "rev-" + sha);
+    }
+
+    private static LayerVersion layerVersion(String name, long version, String sha, List<String> runtimes) {
+        return new LayerVersion(name, version, "layer " + name, T0, runtimes, runtimes == null ? null : List.of("x86_64"),
+                null, new CodeRef(sha, 10), "rev-" + name + version);
     }
 
     private static Alias alias(String function, String name, String version) {

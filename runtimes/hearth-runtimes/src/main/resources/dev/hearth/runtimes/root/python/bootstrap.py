@@ -393,11 +393,15 @@ def load_handler(handler):
     return function
 
 
-def prepare_sys_path(task_root):
-    layer_paths = [
-        "/opt/python/lib/python%d.%d/site-packages" % sys.version_info[:2],
-        "/opt/python",
-    ]
+def prepare_sys_path(task_root, opt_root, runtime_version):
+    # Lambda's order: the task root, then the layers' site-packages of the runtime's version, then
+    # /opt/python. The host interpreter may be another version: its site-packages follow the runtime's.
+    versions = [runtime_version] if runtime_version else []
+    interpreter_version = "%d.%d" % sys.version_info[:2]
+    if interpreter_version not in versions:
+        versions.append(interpreter_version)
+    layer_paths = ["%s/python/lib/python%s/site-packages" % (opt_root, v) for v in versions]
+    layer_paths.append("%s/python" % opt_root)
     for path in reversed([task_root] + [p for p in layer_paths if os.path.isdir(p)]):
         if path in sys.path:
             sys.path.remove(path)
@@ -449,7 +453,11 @@ def main():
     client = RuntimeApiClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     setup_logging()
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-    prepare_sys_path(task_root)
+    # argv: the layers' root as the sandbox shows it (/opt, or a host path without a mount namespace)
+    # and the runtime identifier's python version
+    opt_root = sys.argv[1] if len(sys.argv) > 1 else "/opt"
+    runtime_version = sys.argv[2] if len(sys.argv) > 2 else ""
+    prepare_sys_path(task_root, opt_root, runtime_version)
     try:
         handler_function = load_handler(os.environ.get("_HANDLER", ""))
     except FaultError as fault:
