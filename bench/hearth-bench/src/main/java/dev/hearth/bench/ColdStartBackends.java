@@ -71,15 +71,19 @@ public final class ColdStartBackends {
         try (ScratchDirectory scratch = ScratchDirectory.create("hearth-cold")) {
             try {
                 List<ColdVariant> variants = new ArrayList<>();
+                List<ColdVariant> layeredVariants = new ArrayList<>();
                 for (String backend : options.servers()) {
                     Optional<RunningHearth> running = start(backend, scratch.path(), results);
                     running.ifPresent(servers::add);
                     running.ifPresent(r -> variants.add(new ColdVariant.Hearth(backend,
                             new HearthColdStart(r.functions(), r.load(), r.endpoint()))));
                     if (running.isPresent() && options.layers() > 0) {
-                        layered(running.get(), results).ifPresent(variants::add);
+                        layered(running.get(), results).ifPresent(layeredVariants::add);
                     }
                 }
+                // after every plain variant: a backend's two variants are never sampled back to back, so
+                // the second does not find the first's stem cell (namespace) still being rebuilt
+                variants.addAll(layeredVariants);
                 BareInterpreterStart bare = new BareInterpreterStart(Files.createDirectories(scratch.path().resolve("bare")), python);
                 variants.add(new ColdVariant.BareBootstrap(bare));
                 variants.add(new ColdVariant.BarePass(bare));

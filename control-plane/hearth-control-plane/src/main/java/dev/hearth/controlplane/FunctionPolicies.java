@@ -158,6 +158,23 @@ public final class FunctionPolicies {
     }
 
     /**
+     * Whether the policy of {@code url}'s function or alias lets {@code callerAccount} invoke it through
+     * the URL, by Lambda's rule since October 2025: a statement must allow {@code lambda:InvokeFunctionUrl}
+     * and one {@code lambda:InvokeFunction}, both evaluated with the URL's {@code lambda:FunctionUrlAuthType}
+     * and {@code lambda:InvokedViaFunctionUrl} = true ({@link PolicyRequest#viaFunctionUrl}).
+     *
+     * @param callerAccount the signing account, or {@link PolicyRequest#ANONYMOUS} for an unsigned caller
+     */
+    public boolean allowsUrlInvocation(String callerAccount, FunctionUrl url) {
+        return store.transact(tx -> stored(tx, url.ref()))
+                .map(stored -> stored.document().allows(PolicyRequest.viaFunctionUrl(callerAccount, "lambda:InvokeFunctionUrl",
+                        url.authType()))
+                        && stored.document().allows(PolicyRequest.viaFunctionUrl(callerAccount, "lambda:InvokeFunction",
+                                url.authType())))
+                .orElse(false);
+    }
+
+    /**
      * Lambda's refusal of a caller of another account: "User: arn:aws:iam::CALLER:root is not authorized
      * to perform: ACTION on resource: ARN because no resource-based policy allows the ACTION action".
      */
@@ -168,12 +185,12 @@ public final class FunctionPolicies {
     }
 
     /**
-     * The IAM action of a Lambda API operation on a function: {@code lambda:InvokeFunction} for Invoke
-     * and InvokeAsync, {@code lambda:OPERATION} for the others.
+     * The IAM action of a Lambda API operation on a function: {@code lambda:InvokeFunction} for Invoke,
+     * InvokeAsync and InvokeWithResponseStream, {@code lambda:OPERATION} for the others.
      */
     public static String actionOf(String operation) {
         return switch (operation) {
-            case "Invoke", "InvokeFunction", "InvokeAsync" -> "lambda:InvokeFunction";
+            case "Invoke", "InvokeFunction", "InvokeAsync", "InvokeWithResponseStream" -> "lambda:InvokeFunction";
             default -> "lambda:" + operation;
         };
     }

@@ -117,7 +117,8 @@ public final class InvokeApi {
         return new ApiResponse(200, headers, result.payload(), ApiResponse.JSON);
     }
 
-    private static void requireJson(byte[] payload) {
+    /** Refuses a non-empty payload that is not JSON, in Lambda's words (InvalidRequestContentException). */
+    static void requireJson(byte[] payload) {
         if (payload.length == 0) {
             return;
         }

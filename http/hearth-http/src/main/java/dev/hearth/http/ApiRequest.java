@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param caller the account and region the request acts in: the region of its signing scope (or the
  *     server's for an unsigned request), the account its credentials name (or the server's)
+ * @param sourceIp the address of the client's end of the connection, as text (empty when unknown)
  */
 public record ApiRequest(
         String method,
@@ -24,11 +25,19 @@ public record ApiRequest(
         Map<String, List<String>> headers,
         byte[] body,
         String requestId,
-        AccountContext caller) {
+        AccountContext caller,
+        String sourceIp) {
+
+    /** A request whose client address is not known. */
+    public ApiRequest(String method, String rawPath, String rawQuery, Map<String, String> pathParameters,
+            Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body, String requestId,
+            AccountContext caller) {
+        this(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, caller, "");
+    }
 
     /** This request acting in {@code account} instead. */
     public ApiRequest withCaller(AccountContext account) {
-        return new ApiRequest(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, account);
+        return new ApiRequest(method, rawPath, rawQuery, pathParameters, query, headers, body, requestId, account, sourceIp);
     }
 
     public String path(String name) {

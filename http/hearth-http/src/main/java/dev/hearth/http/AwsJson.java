@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -52,6 +53,11 @@ public final class AwsJson {
             }
             throw new LambdaException(LambdaErrorType.InvalidRequestContentException,
                     "Could not parse request body into json: " + describe(e));
+        } catch (CharConversionException e) {
+            // bytes in no encoding JSON may use (e.g. a UTF-32 byte order Jackson cannot read): the
+            // client's body is at fault, not the server; reading an array fails in no other way
+            throw new LambdaException(LambdaErrorType.InvalidRequestContentException,
+                    "Could not parse request body into json: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

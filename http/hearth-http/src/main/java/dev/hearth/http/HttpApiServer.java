@@ -7,6 +7,7 @@ import dev.hearth.threads.HearthThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ public final class HttpApiServer implements AutoCloseable {
     private final RequestAuthenticator authenticator;
     private final AccountContext serverAccount;
     private final BodyBudget bodyBudget;
+    /** The one route of a {@link #catchAll} listener, else null; fixed before {@link #start()}. */
+    private ApiRouter.Match catchAll;
     /** Forwarders by the signing name of the service they forward; fixed before {@link #start()}. */
     private final Map<String, ServiceForwarder> forwarders = new ConcurrentHashMap<>();
 
@@ -92,6 +95,20 @@ public final class HttpApiServer implements AutoCloseable {
         server.setHandler(new Dispatcher());
         server.setErrorHandler(new AwsErrorHandler());
         server.setStopTimeout(10_000);
+    }
+
+    /**
+     * A listener that hands every request, whatever its method, path, headers or signature, to {@code
+     * route}'s endpoint (function URLs, whose callers choose all of these): the route's body limit
+     * applies; no authenticator runs (the endpoint checks what it needs itself), and its errors are
+     * written in REST JSON unless the endpoint answers them itself.
+     */
+    public static HttpApiServer catchAll(String host, int port, Route route, AccountContext serverAccount) {
+        Route open = route.unsigned();
+        ApiService service = ApiService.rest("lambda", List.of(open));
+        HttpApiServer server = new HttpApiServer(host, port, List.of(service), RequestAuthenticator.ACCEPT_ALL, serverAccount);
+        server.catchAll = new ApiRouter.Match(service, open, Map.of());
+        return server;
     }
 
     /**
@@ -159,7 +176,8 @@ public final class HttpApiServer implements AutoCloseable {
                 String rawQuery = request.getHttpURI().getQuery();
                 Map<String, List<String>> query = query(rawQuery);
                 Map<String, List<String>> headers = headers(request);
-                ApiRouter.Match match = router.route(method, rawPath, name -> first(headers, name), query);
+                ApiRouter.Match match = catchAll != null ? catchAll
+                        : router.route(method, rawPath, name -> first(headers, name), query);
                 Route route = match.route();
                 operation = route.operation();
                 errorProtocol = match.service().errorProtocol();
@@ -170,7 +188,7 @@ public final class HttpApiServer implements AutoCloseable {
                     authenticator.precheck(method, rawPath, rawQuery, headers);
                 }
                 ApiRequest api = new ApiRequest(method, rawPath, rawQuery, match.pathParameters(), query,
-                        headers, body(request, route, errorProtocol, reservation), requestId, region);
+                        headers, body(request, route, errorProtocol, reservation), requestId, region, sourceIp(request));
                 if (route.access() == Route.Access.SIGNED) {
                     Optional<String> account = authenticator.authenticate(api);
                     if (account.isPresent()) {
@@ -184,9 +202,54 @@ public final class HttpApiServer implements AutoCloseable {
                 }
                 answer = ErrorResponses.of(failure, errorProtocol, operation, requestId);
             }
+            if (answer.stream() != null) {
+                sendStreamed(response, callback, answer, requestId, errorProtocol, operation);
+                return true;
+            }
             send(response, callback, answer, requestId);
             return true;
         }
+    }
+
+    /**
+     * Sends a streamed answer: headers first, then whatever its writer writes, each write blocking
+     * until the connection took it. A failure before the first byte is answered as an error instead;
+     * after it, the response is aborted.
+     */
+    private static void sendStreamed(Response response, Callback callback, ApiResponse answer, String requestId,
+            ErrorResponses.Protocol errorProtocol, String operation) {
+        response.setStatus(answer.status());
+        response.getHeaders().put("x-amzn-RequestId", requestId);
+        if (answer.contentType() != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+        }
+        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+        OutputStream out = Content.Sink.asOutputStream(response);
+        try {
+            answer.stream().writeTo(out);
+            out.close();
+            callback.succeeded();
+        } catch (Throwable failure) {
+            if (failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure instanceof Error error && !(failure instanceof StackOverflowError)) {
+                callback.failed(error);
+                throw error;
+            }
+            if (!response.isCommitted()) {
+                response.reset();
+                send(response, callback, ErrorResponses.of(failure, errorProtocol, operation, requestId), requestId);
+            } else {
+                callback.failed(failure);
+            }
+        }
+    }
+
+    /** The client's address (without port), or empty when the connection does not tell it. */
+    private static String sourceIp(Request request) {
+        return Request.getRemoteAddr(request) == null ? "" : Request.getRemoteAddr(request);
     }
 
     /** The forwarder of the service a request is signed for, if that service is forwarded. */
@@ -320,6 +383,7 @@ public final class HttpApiServer implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+        answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
         response.write(true, ByteBuffer.wrap(answer.body()), callback);
     }

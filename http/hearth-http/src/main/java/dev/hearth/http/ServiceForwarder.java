@@ -15,15 +15,16 @@ import org.eclipse.jetty.server.Request;
  * {@code Via} or {@code Forwarded} header is added, so the target checks the client's SigV4
  * signature itself, exactly as if it had been called directly.
  *
- * <p>Lifecycle: started and stopped with the {@link HttpApiServer} that owns it. Thread-safe.
+ * <p>Lifecycle: started and stopped with the Jetty server that owns it (the {@link HttpApiServer}'s
+ * for a forwarded service; the worker's Runtime API server for sandboxes' calls to Hearth). Thread-safe.
  * Failure: a target that cannot be reached is a {@code 502} for that request.
  */
-final class ServiceForwarder extends ProxyHandler.Reverse {
+public final class ServiceForwarder extends ProxyHandler.Reverse {
     /**
      * @param target the target's {@code http://host:port}, asked for every request (so a target may
      *     start on first use)
      */
-    ServiceForwarder(Supplier<URI> target) {
+    public ServiceForwarder(Supplier<URI> target) {
         super(request -> rewrite(target.get(), request));
         Objects.requireNonNull(target, "target");
     }

@@ -34,6 +34,20 @@ final class TestAwsJsonErrors {
                         .startsWith("Could not parse request body into json: ").doesNotContain("dev.hearth").doesNotContain("java."));
     }
 
+    @Test
+    void bytesInNoEncodingJsonMayUseAreRefusedAsContentNotAsAServerFailure() {
+        for (byte[] body : List.of(
+                new byte[] {0, 0, (byte) 0xFF, (byte) 0xFE, 0, 0, 0, '{'},
+                new byte[] {0, 0, 0, '{', 0x7F, 0, 0, 0})) {
+            assertThatThrownBy(() -> AwsJson.read(body, Input.class))
+                    .isInstanceOfSatisfying(LambdaException.class, e -> {
+                        org.assertj.core.api.Assertions.assertThat(e.type()).isEqualTo(LambdaErrorType.InvalidRequestContentException);
+                        org.assertj.core.api.Assertions.assertThat(e.getMessage())
+                                .startsWith("Could not parse request body into json: ").doesNotContain("dev.hearth").doesNotContain("java.");
+                    });
+        }
+    }
+
     private static void assertRefused(String json, String message) {
         assertThatThrownBy(() -> AwsJson.read(json.getBytes(StandardCharsets.UTF_8), Input.class))
                 .isInstanceOfSatisfying(LambdaException.class, e -> {

@@ -15,6 +15,7 @@ import dev.hearth.store.spi.FunctionVersion;
 import dev.hearth.worker.FunctionRevision;
 import dev.hearth.worker.InvocationRequest;
 import dev.hearth.worker.InvocationResult;
+import dev.hearth.worker.ResponseChunks;
 import dev.hearth.worker.Worker;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@link #accept}: stores an asynchronous event durably (Lambda's 256 KB limit) and wakes the
  *       pollers, which later run it through {@link #invokeEvent}.
  * </ul>
- * A streamed response (InvokeWithResponseStream, function URLs) is a third way of running on the
- * same permit and worker; it belongs here when it is built.
+ * {@link #invokeStreaming} is the third way of running, on the same permit and worker: a streamed
+ * response (InvokeWithResponseStream, RESPONSE_STREAM function URLs).
  *
  * <p>Threading: thread-safe; {@link #invoke} blocks its (virtual) thread until the result and
  * {@link #accept} until the queue committed the event. Failure: throttles are {@code
@@ -105,6 +106,24 @@ public final class InvocationService implements EventInvoker {
         try (ConcurrencyPermit permit = counter.acquire(revision.functionName())) {
             return worker.invoke(revision, new InvocationRequest(requestId, payload, clientContextBase64,
                     function.invokedArn(), tailLog, traceHeader));
+        }
+    }
+
+    /**
+     * Runs one invocation whose response is streamed (InvokeWithResponseStream, RESPONSE_STREAM
+     * function URLs): the function's bytes go to {@code chunks} as the runtime makes them, and the
+     * concurrency permit is held until the stream has ended. Blocks until then; see
+     * {@link Worker#invokeStreaming} for what the result holds.
+     *
+     * @throws LambdaException {@code TooManyRequestsException} over a concurrency limit, and what
+     *     {@link Worker#invokeStreaming} throws; always before any chunk
+     */
+    public InvocationResult invokeStreaming(ResolvedFunction function, String requestId, byte[] payload,
+            Optional<String> clientContextBase64, boolean tailLog, Optional<String> traceHeader, ResponseChunks chunks) {
+        FunctionRevision revision = revisions.of(function);
+        try (ConcurrencyPermit permit = counter.acquire(revision.functionName())) {
+            return worker.invokeStreaming(revision, new InvocationRequest(requestId, payload, clientContextBase64,
+                    function.invokedArn(), tailLog, traceHeader), chunks);
         }
     }
 

@@ -4,9 +4,11 @@ import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
 import java.util.function.Function;
 import dev.hearth.frontend.CodeDownloads;
+import dev.hearth.frontend.FunctionUrlEndpoint;
 import dev.hearth.frontend.MetricsApi;
 import dev.hearth.http.ApiService;
 import dev.hearth.http.HttpApiServer;
+import dev.hearth.http.ServiceForwarder;
 import dev.hearth.http.RequestAuthenticator;
 import dev.hearth.http.Route;
 import dev.hearth.http.SigV4Authenticator;
@@ -28,6 +30,7 @@ import dev.hearth.worker.keepalive.FixedKeepAlive;
 import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -53,6 +56,7 @@ public final class EmbeddedHearth implements AutoCloseable {
     private final HearthConfig config;
     private final StartedComponents running = new StartedComponents();
     private HttpApiServer http;
+    private HttpApiServer urls;
 
     private EmbeddedHearth(HearthConfig config) {
         this.config = config;
@@ -77,7 +81,7 @@ public final class EmbeddedHearth implements AutoCloseable {
     private void startComponents() throws Exception {
         Clock clock = Clock.systemUTC();
         Optional<CredentialsFile> credentials = credentials(); // first: a bad credentials file refuses at once
-        RequestAuthenticator authenticator = authenticator(credentials, clock);
+        RequestAuthenticator callers = authenticator(credentials, clock);
         DataDirectory data = own(DataDirectory.open(config.dataDir()));
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
@@ -92,7 +96,8 @@ public final class EmbeddedHearth implements AutoCloseable {
                 .withCapacity(scaling.hostMemoryMb().isPresent()
                         ? new CapacitySettings(scaling.hostMemoryMb().getAsLong(), CapacitySettings.DEFAULT_HEADROOM_MB,
                                 scaling.capacityWait(), CapacitySettings.DEFAULT_MAX_WAITING)
-                        : CapacitySettings.forHost(hostTotalMb).withMaxWait(scaling.capacityWait()));
+                        : CapacitySettings.forHost(hostTotalMb).withMaxWait(scaling.capacityWait()))
+                .withStreaming(config.streaming());
         LOG.info("Keep-alive policy: {}; scaling rate {} new sandboxes per function per 10 s; running invocations may reserve {} MB",
                 workerConfig.keepAlive().name(), scaling.sandboxesPer10Seconds(), workerConfig.capacity().runningBudgetMb());
         // The worker writes each function's logs to its own account's and region's log store
@@ -105,7 +110,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         CodeDownloads downloads = new CodeDownloads(packages, data.secretKey(), clock, this::publicUrl);
         // S3 code from the configured store, else from the embedded one that Hearth's endpoint serves
         Optional<EmbeddedS3Store> embeddedS3 = config.codeS3().isPresent() ? Optional.empty()
-                : Optional.of(own(new EmbeddedS3Store(data.s3(), credentials, config.account())));
+                : Optional.of(own(new EmbeddedS3Store(data.s3(), credentials, config.account(), worker::sandboxCredentials)));
         Function<AccountContext, S3CodeReader> s3Code = config.codeS3().<Function<AccountContext, S3CodeReader>>map(store -> {
             LOG.info("Reading S3 code from {} (region {})", store.endpoint(), store.region());
             SdkS3CodeReader reader = own(new SdkS3CodeReader(store));
@@ -113,7 +118,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         }).orElseGet(() -> embeddedS3.orElseThrow()::readerFor);
         RegionalCell.Shared shared = new RegionalCell.Shared(config, packages, runtimes, worker, downloads, clock,
                 own(HearthThreads.perTaskVirtual("snapstart")), own(HearthThreads.perTaskVirtual("async")),
-                own(HearthThreads.scheduler("provisioned-concurrency")), s3Code);
+                own(HearthThreads.scheduler("provisioned-concurrency")), s3Code, this::functionUrlOf);
         cells[0] = own(RegionalCells.open(data, config.account(), shared));
         packages.retainOnly(cells[0].referencedCode());
 
@@ -124,9 +129,19 @@ public final class EmbeddedHearth implements AutoCloseable {
         lambda.addAll(new MetricsApi(worker, () -> cells[0].all().stream().map(RegionalCell::counter).toList()).routes());
         List<ApiService> services = List.of(ApiService.rest("lambda", lambda),
                 ApiService.json("logs", CloudWatchLogsApi.TARGET_SERVICE, List.of(cells[0].logsRoute())));
+        // a sandbox's own credentials are always verified, with or without --credentials
+        RequestAuthenticator authenticator = new SandboxKeyAuthenticator(worker::sandboxCredentials, clock, callers);
+        // Function URLs: a listener of their own, each request handed to the cell that has the URL
+        FunctionUrlEndpoint urlEndpoint = new FunctionUrlEndpoint(cells[0]::functionUrl, config.functionUrls().domain(),
+                authenticator, credentials.isPresent(), config.account().accountId(), clock);
+        urls = own(HttpApiServer.catchAll(config.host(), config.functionUrls().port(), urlEndpoint.route(), config.account()));
+        urls.start();
         http = own(new HttpApiServer(config.host(), config.port(), services, authenticator, config.account()));
         embeddedS3.ifPresent(store -> http.forward("s3", store::endpoint));
         http.start();
+        // sandboxes reach these APIs at their Runtime API address (AWS_ENDPOINT_URL), signed with their own keys
+        URI apis = URI.create(endpoint());
+        worker.forwardAwsApis(new ServiceForwarder(() -> apis));
     }
 
     private static KeepAlivePolicy keepAlivePolicy(ScalingConfig scaling) {
@@ -192,8 +207,13 @@ public final class EmbeddedHearth implements AutoCloseable {
 
     /** The URL clients use, e.g. {@code http://127.0.0.1:9400}. */
     public String endpoint() {
+        return "http://" + listenHost() + ":" + http.port();
+    }
+
+    /** The address clients reach the listeners at: the listen address, loopback for a wildcard one. */
+    private String listenHost() {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     /**
@@ -202,6 +222,23 @@ public final class EmbeddedHearth implements AutoCloseable {
      */
     public String publicUrl() {
         return config.publicUrl().map(url -> url.toString().replaceAll("/+$", "")).orElseGet(this::endpoint);
+    }
+
+    /**
+     * Where function URLs are served, e.g. {@code http://127.0.0.1:9401}: the path-style form is this
+     * followed by {@code /<url-id>/}.
+     */
+    public String functionUrlBase() {
+        return "http://" + listenHost() + ":" + urls.port();
+    }
+
+    /**
+     * The URL of function URL {@code urlId} in {@code region}: {@code
+     * http://<url-id>.lambda-url.<region>.<domain>:<port>/}, on the configured domain and the URL
+     * listener's port, never on a request's {@code Host}.
+     */
+    private String functionUrlOf(String urlId, String region) {
+        return "http://" + FunctionUrlEndpoint.hostOf(urlId, region, config.functionUrls().domain()) + ":" + urls.port() + "/";
     }
 
     public HearthConfig config() {

@@ -4,6 +4,7 @@ import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
 import dev.hearth.sigv4.AccessKey;
 import dev.hearth.sigv4.CredentialsFile;
+import dev.hearth.worker.SandboxCredentials;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -56,7 +58,9 @@ final class EmbeddedS3Store implements AutoCloseable {
     private static ClassLoader loader;
 
     private final Path root;
+    private final boolean signed;
     private final Map<String, List<String>> keys;
+    private final Function<String, Optional<SandboxCredentials>> sandboxKeys;
     private final Map<String, AwsBasicCredentials> keyOfAccount;
     private final Map<String, SdkS3CodeReader> readers = new ConcurrentHashMap<>();
     private AutoCloseable proxy;
@@ -67,9 +71,13 @@ final class EmbeddedS3Store implements AutoCloseable {
      * @param root the directory of the buckets (created 0700 on first use)
      * @param credentials the server's keys, when it checks signatures
      * @param serverAccount the account of keys that name none
+     * @param sandboxKeys the live credentials of sandboxes, which may use the store as their function's account
      */
-    EmbeddedS3Store(Path root, Optional<CredentialsFile> credentials, AccountContext serverAccount) {
+    EmbeddedS3Store(Path root, Optional<CredentialsFile> credentials, AccountContext serverAccount,
+            Function<String, Optional<SandboxCredentials>> sandboxKeys) {
         this.root = root;
+        this.signed = credentials.isPresent();
+        this.sandboxKeys = sandboxKeys;
         Map<String, List<String>> byKey = new LinkedHashMap<>();
         Map<String, AwsBasicCredentials> byAccount = new LinkedHashMap<>();
         for (AccessKey key : credentials.map(CredentialsFile::keys).orElse(List.of())) {
@@ -89,8 +97,9 @@ final class EmbeddedS3Store implements AutoCloseable {
         if (endpoint == null) {
             try {
                 Class<?> bridge = Class.forName(BRIDGE, true, loader());
-                Method start = bridge.getMethod("start", Path.class, String.class, int.class, Map.class);
-                Object started = start.invoke(null, root, "127.0.0.1", 0, keys);
+                Method start = bridge.getMethod("start", Path.class, String.class, int.class, boolean.class, Function.class);
+                Function<String, List<String>> lookup = this::secretAndAccount;
+                Object started = start.invoke(null, root, "127.0.0.1", 0, signed, lookup);
                 proxy = (AutoCloseable) started;
                 int port = (int) bridge.getMethod("port").invoke(started);
                 endpoint = URI.create("http://127.0.0.1:" + port);
@@ -99,11 +108,20 @@ final class EmbeddedS3Store implements AutoCloseable {
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("the embedded S3 store's jars in " + libraryDirectory() + " do not match this Hearth: " + e, e);
             }
-            LOG.info("Embedded S3 store started: buckets under {}, {}", root, keys.isEmpty()
+            LOG.info("Embedded S3 store started: buckets under {}, {}", root, !signed
                     ? "one namespace for all accounts (no credentials: signatures not checked)"
                     : "one namespace per account, signatures checked");
         }
         return endpoint;
+    }
+
+    /** {@code [secret, account id]} of a key of the credentials file or of a live sandbox; null for another key. */
+    private List<String> secretAndAccount(String accessKeyId) {
+        List<String> key = keys.get(accessKeyId);
+        if (key != null) {
+            return key;
+        }
+        return sandboxKeys.apply(accessKeyId).map(c -> List.of(c.secretAccessKey(), c.account().accountId())).orElse(null);
     }
 
     /**
@@ -122,7 +140,7 @@ final class EmbeddedS3Store implements AutoCloseable {
     }
 
     private SdkS3CodeReader reader(AccountContext account) throws S3CodeReader.ReadFailure {
-        AwsBasicCredentials key = keys.isEmpty() ? UNCHECKED_KEY : keyOfAccount.get(account.accountId());
+        AwsBasicCredentials key = !signed ? UNCHECKED_KEY : keyOfAccount.get(account.accountId());
         if (key == null) {
             throw new S3CodeReader.ReadFailure("AccessDenied", "Account " + account.accountId()
                     + " has no access key in Hearth's credentials file, so it owns no buckets in the embedded S3 store.", null);

@@ -1,11 +1,13 @@
 package dev.hearth.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -41,6 +43,28 @@ final class HearthApiRequest {
         });
         HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
+    }
+
+    /**
+     * Sends a signed (when credentials are available) request with extra headers and returns the
+     * answer's body as a stream, read as it arrives; the caller closes it.
+     */
+    static HttpResponse<InputStream> stream(ClientOptions client, String method, String pathAndQuery,
+            Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
+        URI uri = client.endpoint.resolve(pathAndQuery);
+        SdkHttpRequest.Builder unsignedBuilder = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method)).uri(uri)
+                .putHeader("Content-Type", "application/json");
+        headers.forEach(unsignedBuilder::putHeader);
+        SdkHttpRequest unsigned = unsignedBuilder.build();
+        SdkHttpRequest request = credentials().map(c -> signed(unsigned, body, c, client.region)).orElse(unsigned);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        request.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> builder.header(name, v));
+            }
+        });
+        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private static SdkHttpRequest signed(SdkHttpRequest request, byte[] body, AwsCredentials credentials, String region) {

@@ -2,6 +2,7 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
+import dev.hearth.worker.StreamingLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,6 +25,8 @@ import java.util.Optional;
  *     {@code Code.Location}) is built from; empty: the listen address. Never the request's Host header.
  * @param codeS3 the S3-compatible store {@code Code.S3Bucket}/{@code S3Key} are read from; empty: S3
  *     code is refused
+ * @param streaming the size limit and bandwidth cap of streamed responses (Lambda's by default)
+ * @param functionUrls the function URLs' listener: its port and the domain of their host names
  */
 public record HearthConfig(
         String host,
@@ -36,7 +39,9 @@ public record HearthConfig(
         int concurrencyLimit,
         AsyncConfig async,
         Optional<URI> publicUrl,
-        Optional<CodeS3Config> codeS3) {
+        Optional<CodeS3Config> codeS3,
+        StreamingLimits streaming,
+        FunctionUrlListenerConfig functionUrls) {
 
     public static final int DEFAULT_PORT = 9400;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -60,6 +65,8 @@ public record HearthConfig(
         Objects.requireNonNull(publicUrl, "publicUrl");
         publicUrl.ifPresent(HearthConfig::requireHttpUrl);
         Objects.requireNonNull(codeS3, "codeS3");
+        Objects.requireNonNull(streaming, "streaming");
+        Objects.requireNonNull(functionUrls, "functionUrls");
     }
 
     private static void requireHttpUrl(URI url) {
@@ -71,43 +78,57 @@ public record HearthConfig(
 
     /** This configuration handing out URLs on {@code url} (empty: the listen address). */
     public HearthConfig withPublicUrl(Optional<URI> url) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, url, codeS3);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, url, codeS3, streaming, functionUrls);
     }
 
     /** This configuration reading S3 code from {@code store} (empty: S3 code refused). */
     public HearthConfig withCodeS3(Optional<CodeS3Config> store) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, store);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, store, streaming, functionUrls);
     }
 
     /** This configuration with another account concurrency limit. */
     public HearthConfig withConcurrencyLimit(int limit) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async, publicUrl, codeS3);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async, publicUrl, codeS3, streaming, functionUrls);
     }
 
     /** This configuration with another keep-alive policy, scaling rate or host capacity. */
     public HearthConfig withScaling(ScalingConfig newScaling) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async, publicUrl, codeS3);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
     }
 
     /** This configuration with other asynchronous settings (tests use millisecond retry delays). */
     public HearthConfig withAsync(AsyncConfig newAsync) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync, publicUrl, codeS3);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync, publicUrl, codeS3, streaming, functionUrls);
     }
 
     /** This configuration with another isolation backend (empty: the strongest default). */
     public HearthConfig withSandbox(Optional<String> backend) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async, publicUrl, codeS3);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
     }
 
     /** This configuration verifying signatures against {@code file}'s keys (empty: accept any). */
     public HearthConfig withCredentials(Optional<Path> file) {
-        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3);
+        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
+    }
+
+    /** This configuration with other limits for streamed responses (tests raise the bandwidth cap). */
+    public HearthConfig withStreaming(StreamingLimits newStreaming) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl,
+                codeS3, newStreaming, functionUrls);
+    }
+
+    /** This configuration serving function URLs as {@code listener} says (tests use port 0). */
+    public HearthConfig withFunctionUrls(FunctionUrlListenerConfig listener) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl,
+                codeS3, streaming, listener);
     }
 
     /** Embedded defaults, listening on loopback, with the given data directory and port. */
     public static HearthConfig defaults(Path dataDir, int port) {
         return new HearthConfig(DEFAULT_HOST, port, dataDir, Optional.empty(), AccountContext.DEFAULT, Optional.empty(),
-                ScalingConfig.defaults(), DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults(), Optional.empty(), Optional.empty());
+                ScalingConfig.defaults(), DEFAULT_CONCURRENCY_LIMIT, AsyncConfig.defaults(), Optional.empty(), Optional.empty(),
+                StreamingLimits.LAMBDA,
+                new FunctionUrlListenerConfig(FunctionUrlListenerConfig.defaultPort(port), FunctionUrlListenerConfig.DEFAULT_DOMAIN));
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.hearth.controlplane.ControlPlaneLimits;
 import dev.hearth.controlplane.FunctionResolver;
 import dev.hearth.controlplane.FunctionPolicies;
 import dev.hearth.controlplane.FunctionService;
+import dev.hearth.controlplane.FunctionUrlAddresses;
+import dev.hearth.controlplane.FunctionUrls;
 import dev.hearth.controlplane.LayerService;
 import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
@@ -19,7 +21,10 @@ import dev.hearth.core.FunctionRef;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.CodeSigningApi;
 import dev.hearth.frontend.ConcurrencyApi;
+import dev.hearth.frontend.FunctionUrlApi;
+import dev.hearth.frontend.FunctionUrlDirectory;
 import dev.hearth.frontend.InvokeApi;
+import dev.hearth.frontend.ResponseStreamingApi;
 import dev.hearth.frontend.LayersApi;
 import dev.hearth.frontend.ManagementApi;
 import dev.hearth.frontend.PolicyApi;
@@ -70,7 +75,8 @@ final class RegionalCell implements AutoCloseable {
     /** What every cell of a server shares, and the server's settings a cell follows. */
     record Shared(HearthConfig config, PackageStore packages, RuntimeCatalog runtimes, Worker worker,
             CodeDownloads downloads, Clock clock, ExecutorService snapStartThreads, ExecutorService asyncThreads,
-            ScheduledExecutorService reconcilerThread, Function<AccountContext, S3CodeReader> s3Code) {}
+            ScheduledExecutorService reconcilerThread, Function<AccountContext, S3CodeReader> s3Code,
+            FunctionUrlAddresses urlAddresses) {}
 
     private final AccountContext scope;
     private final StartedComponents running = new StartedComponents();
@@ -79,6 +85,9 @@ final class RegionalCell implements AutoCloseable {
     private SqliteLogStore logs;
     private Map<String, Route> lambdaRoutes;
     private Route logsRoute;
+    private FunctionUrls functionUrls;
+    private InvocationService urlInvocations;
+    private FunctionPolicies urlPolicies;
 
     private RegionalCell(AccountContext scope) {
         this.scope = scope;
@@ -154,10 +163,17 @@ final class RegionalCell implements AutoCloseable {
         routes.addAll(new CodeSigningApi(functions.codeSigningConfigs(), scope).routes());
         routes.addAll(new ProvisionedConcurrencyApi(provisioned, scope, reconciler::trigger).routes());
         routes.addAll(new InvokeApi(invocations, scope).routes());
+        routes.addAll(new ResponseStreamingApi(invocations, scope).routes());
         routes.addAll(pollers.routes());
         // Resource-based policies: a caller of another account reaches this cell's functions only through them
         FunctionPolicies policies = new FunctionPolicies(store, scope);
         routes.addAll(new PolicyApi(policies, scope).routes());
+        // Function URLs: configured here, served by the server's URL listener through this cell's invocation core
+        functionUrls = new FunctionUrls(store, scope, clock, shared.urlAddresses());
+        functions.addListener(functionUrls);
+        routes.addAll(new FunctionUrlApi(functionUrls, scope).routes());
+        urlInvocations = invocations;
+        urlPolicies = policies;
         lambdaRoutes = routes.stream().map(route -> crossAccountGuarded(route, policies))
                 .collect(Collectors.toUnmodifiableMap(Route::operation, Function.identity()));
         logsRoute = new CloudWatchLogsApi(logs, scope).service().routes().getFirst();
@@ -205,6 +221,11 @@ final class RegionalCell implements AutoCloseable {
 
     CounterService counter() {
         return counter;
+    }
+
+    /** This cell's function URL of id {@code urlId}, with what serving it needs, if this cell has it. */
+    Optional<FunctionUrlDirectory.Target> functionUrl(String urlId) {
+        return functionUrls.byUrlId(urlId).map(url -> new FunctionUrlDirectory.Target(url, urlInvocations, urlPolicies));
     }
 
     /** This cell's layers (which other cells' functions may use where their policies allow). */

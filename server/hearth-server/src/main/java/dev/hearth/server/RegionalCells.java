@@ -7,6 +7,7 @@ import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import dev.hearth.frontend.FunctionUrlDirectory;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.Route;
 import java.util.ArrayList;
@@ -106,6 +107,21 @@ final class RegionalCells implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.ofNullable(cells.get(new AccountContext(region, accountId))).map(RegionalCell::layers);
+    }
+
+    /**
+     * The function URL of id {@code urlId} in whichever cell has it. Every cell with data is open from
+     * the start and a cell is opened before its first URL can be created, so asking the open cells is
+     * complete; each answers from memory.
+     */
+    Optional<FunctionUrlDirectory.Target> functionUrl(String urlId) {
+        for (RegionalCell cell : all()) {
+            Optional<FunctionUrlDirectory.Target> target = cell.functionUrl(urlId);
+            if (target.isPresent()) {
+                return target;
+            }
+        }
+        return Optional.empty();
     }
 
     synchronized List<RegionalCell> all() {

@@ -3,6 +3,7 @@ package dev.hearth.server;
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
 import dev.hearth.threads.HearthThreads;
+import dev.hearth.worker.StreamingLimits;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,6 +85,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "(env HEARTH_CAPACITY_WAIT; default ${DEFAULT-VALUE}).")
     Duration capacityWait;
 
+    @Option(names = "--stream-bandwidth", defaultValue = "${env:HEARTH_STREAM_BANDWIDTH:-2097152}",
+            description = "Bytes per second a streamed response may flow at once past its first 6 MiB "
+                    + "(env HEARTH_STREAM_BANDWIDTH; default ${DEFAULT-VALUE}, Lambda's 2 MiB/s).")
+    long streamBandwidth;
+
     @Option(names = "--concurrency-limit", defaultValue = "${env:HEARTH_CONCURRENCY_LIMIT:-" + HearthConfig.DEFAULT_CONCURRENCY_LIMIT + "}",
             description = "Account concurrency limit: invocations running at once (env HEARTH_CONCURRENCY_LIMIT; default ${DEFAULT-VALUE}).")
     int concurrencyLimit;
@@ -93,6 +99,16 @@ final class ServerCommand implements Callable<Integer> {
                     + "are built from it, never from a request's Host header (env HEARTH_PUBLIC_URL; default: the listen address, "
                     + "e.g. http://127.0.0.1:9400).")
     URI publicUrl;
+
+    @Option(names = "--url-port", defaultValue = "${env:HEARTH_URL_PORT}",
+            description = "Port function URLs are served on, a listener of their own (env HEARTH_URL_PORT; default "
+                    + FunctionUrlListenerConfig.DEFAULT_PORT + ", or a free port when --port is 0). 0 picks a free port.")
+    Integer urlPort;
+
+    @Option(names = "--url-domain", defaultValue = "${env:HEARTH_URL_DOMAIN:-" + FunctionUrlListenerConfig.DEFAULT_DOMAIN + "}",
+            description = "Domain of function URLs: http://<url-id>.lambda-url.<region>.<domain>:<url-port>/ "
+                    + "(env HEARTH_URL_DOMAIN; default ${DEFAULT-VALUE}, whose subdomains curl and browsers send to loopback).")
+    String urlDomain;
 
     @Option(names = "--code-s3-endpoint", defaultValue = "${env:HEARTH_CODE_S3_ENDPOINT}",
             description = "S3-compatible store (AWS S3, MinIO, Ceph RGW, S3Proxy) that CreateFunction's and UpdateFunctionCode's "
@@ -144,6 +160,8 @@ final class ServerCommand implements Callable<Integer> {
             }
         }));
         LOG.info("Hearth listening on {} (data dir {})", hearth.endpoint(), config.dataDir());
+        LOG.info("Function URLs on http://<url-id>.lambda-url.<region>.{}:{}/ and path-style on {}/<url-id>/",
+                config.functionUrls().domain(), hearth.functionUrlBase().replaceAll(".*:", ""), hearth.functionUrlBase());
         stopped.await();
         return 0;
     }
@@ -158,7 +176,9 @@ final class ServerCommand implements Callable<Integer> {
                     AsyncConfig.defaults(),
                     Optional.ofNullable(publicUrl),
                     Optional.ofNullable(codeS3Endpoint).map(endpoint -> new CodeS3Config(endpoint, codeS3Region,
-                            Optional.ofNullable(codeS3Credentials), Optional.ofNullable(codeS3Profile))));
+                            Optional.ofNullable(codeS3Credentials), Optional.ofNullable(codeS3Profile))),
+                    StreamingLimits.LAMBDA.withBytesPerSecond(streamBandwidth),
+                    new FunctionUrlListenerConfig(urlPort != null ? urlPort : FunctionUrlListenerConfig.defaultPort(port), urlDomain));
         } catch (IllegalArgumentException e) {
             throw new StartupRefusal(e.getMessage() + " (see: hearth server --help)", e);
         }

@@ -79,7 +79,7 @@ final class EnvironmentStarter {
             SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address(), optRoot);
             RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
             Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), f.account().region(),
-                    env.logGroup, env.logStream, env.initializationType());
+                    env.logGroup, env.logStream, env.initializationType(), env.credentials);
             SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,
                     env.scratchDir, listener.address(), ResourceLimits.forMemory(f.memoryMb(), f.ephemeralStorageMb()),
                     true, optRoot);

@@ -16,6 +16,7 @@ import dev.hearth.worker.runtimeapi.NextEvent;
 import dev.hearth.worker.runtimeapi.RuntimeApiListener;
 import dev.hearth.worker.runtimeapi.RuntimeApiReply;
 import dev.hearth.worker.runtimeapi.RuntimeApiSession;
+import dev.hearth.worker.runtimeapi.StreamedResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,8 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     final String logGroup;
     final String logStream;
     final Path scratchDir;
+    /** The sandbox's own credentials for Hearth's AWS APIs (its {@code AWS_ACCESS_KEY_ID} ...). */
+    final SandboxCredentials credentials;
     private final SandboxPool pool;
     private final InstantSource clock;
     private final LogSink logs;
@@ -107,7 +110,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
      */
     ExecutionEnvironment(String id, Origin origin, FunctionRevision function, Optional<Invocation> first,
             Duration warmKeepAlive, Path scratchDir, String logStream, SandboxPool pool, InstantSource clock,
-            LogSink logs) {
+            LogSink logs, SandboxCredentials credentials) {
         boolean forInvocation = origin == Origin.INVOCATION || origin == Origin.RESTORED;
         if (forInvocation != first.isPresent()) {
             throw new IllegalArgumentException(origin + " environments " + (forInvocation ? "need" : "take no")
@@ -124,6 +127,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         this.pool = pool;
         this.clock = clock;
         this.logs = logs;
+        this.credentials = credentials;
         this.changed = pool.lock.newCondition();
         this.state = first.<EnvironmentState>map(invocation -> new Initialising(clock.instant(), System.nanoTime(), invocation))
                 .orElseGet(() -> new Warming(clock.instant(), System.nanoTime()));
@@ -448,6 +452,11 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     // ---- Runtime API -----------------------------------------------------------------------------
 
     @Override
+    public String sandboxAccessKeyId() {
+        return credentials.accessKeyId();
+    }
+
+    @Override
     public NextOutcome awaitNext() throws InterruptedException {
         Sandbox justInitialised = null;
         pool.lock.lock();
@@ -554,6 +563,64 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     @Override
     public RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked) {
         return complete(requestId, new FunctionFailure(errorDocument(errorType, body), errorType, false), logsMarked);
+    }
+
+    @Override
+    public Optional<StreamedResponse> openStream(String requestId) {
+        pool.lock.lock();
+        try {
+            if (state instanceof Busy busy && busy.invocation().requestId().equals(requestId)
+                    && busy.invocation().openStream()) {
+                return Optional.of(new EnvironmentStream(busy.invocation()));
+            }
+            return Optional.empty();
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /** The streamed response of one invocation, passed through its {@link ResponseStreamGate}. */
+    private final class EnvironmentStream implements StreamedResponse {
+        private final Invocation invocation;
+        private boolean tooLarge;
+
+        EnvironmentStream(Invocation invocation) {
+            this.invocation = invocation;
+        }
+
+        @Override
+        public boolean write(byte[] bytes, int offset, int length) {
+            return switch (invocation.stream.pass(bytes, offset, length)) {
+                case TAKEN -> true;
+                case CLOSED -> false;
+                case TOO_LARGE -> {
+                    tooLarge = true;
+                    yield false;
+                }
+            };
+        }
+
+        @Override
+        public RuntimeApiReply end(Optional<StreamError> error, boolean logsMarked) {
+            if (tooLarge) {
+                long limit = invocation.stream.limit();
+                RuntimeApiReply reply = complete(invocation.requestId(), new PlatformFailure("Function.ResponseSizeTooLarge",
+                        "Response payload size exceeded maximum allowed payload size (" + limit + " bytes).", "error",
+                        List.of()), logsMarked);
+                return reply.isAccepted() ? RuntimeApiReply.payloadTooLarge(limit) : reply;
+            }
+            InvocationOutcome outcome = error.<InvocationOutcome>map(e -> new FunctionFailure(
+                    errorDocument(e.errorType(), e.body()), e.errorType(), false))
+                    .orElseGet(() -> new InvocationOutcome.Response(new byte[0]));
+            return complete(invocation.requestId(), outcome, logsMarked);
+        }
+
+        @Override
+        public RuntimeApiReply broken(String why) {
+            return complete(invocation.requestId(), new PlatformFailure("Runtime.TruncatedResponse",
+                    "RequestId: " + invocation.requestId() + " Error: the runtime's streamed response broke off: " + why,
+                    "error", List.of()), false);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hearth.worker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One invocation in flight: what to run, and two one-shot signals, {@link #delivered} (the runtime
@@ -29,11 +30,27 @@ final class Invocation {
     /** An outcome and when it happened ({@link System#nanoTime()}). */
     record Finished(InvocationOutcome outcome, long atNanos) {}
 
+    /** The gate to the caller's stream for a streamed invocation; null for a buffered one. */
+    final ResponseStreamGate stream;
+    /** Whether the runtime has opened its streamed response (at most once). */
+    private final AtomicBoolean streamOpened = new AtomicBoolean();
+
     Invocation(FunctionRevision function, InvocationRequest request, Optional<String> clientContext, int tailBytes) {
+        this(function, request, clientContext, tailBytes, null);
+    }
+
+    Invocation(FunctionRevision function, InvocationRequest request, Optional<String> clientContext, int tailBytes,
+            ResponseStreamGate stream) {
         this.function = function;
         this.request = request;
         this.clientContext = clientContext;
         this.tail = request.tailLog() ? new LogTail(tailBytes) : LogTail.DISCARD;
+        this.stream = stream;
+    }
+
+    /** True once, for the first streamed response of a streamed invocation. */
+    boolean openStream() {
+        return stream != null && streamOpened.compareAndSet(false, true);
     }
 
     String requestId() {

@@ -17,12 +17,13 @@ final class LambdaVariables {
             "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
             "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
             "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-            "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
+            "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "AWS_ENDPOINT_URL");
 
     private LambdaVariables() {}
 
     static Map<String, String> of(FunctionRevision function, SandboxView view, Map<String, String> runtimeVariables,
-            String region, String logGroup, String logStream, InitializationType initializationType) {
+            String region, String logGroup, String logStream, InitializationType initializationType,
+            SandboxCredentials credentials) {
         Map<String, String> env = new LinkedHashMap<>();
         // Lambda's defaults, with the layers' directories under the sandbox's view of /opt
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:" + view.optRoot() + "/bin");
@@ -51,6 +52,11 @@ final class LambdaVariables {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType.variableValue());
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
+        // Hearth's AWS APIs, reached through the Runtime API's address with the sandbox's own credentials
+        env.put("AWS_ENDPOINT_URL", "http://" + view.runtimeApi());
+        env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+        env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
         // Lambda leaves AWS_EXECUTION_ENV unset for the OS-only runtimes (provided.*)
         if (!function.runtime().startsWith("provided")) {
             env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + function.runtime());

@@ -17,6 +17,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -30,8 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The merged {@code /opt} trees of the worker's sandboxes: one directory per distinct layer list,
- * built once and shared by every sandbox of every function with that list, deleted when the last
- * sandbox using it has let go. A tree holds each layer's entries in the list's order, a later
+ * built once and shared by every sandbox of every function with that list, and deleted by
+ * {@link #deleteUnusedSince} once no sandbox has used it for a while ({@link #KEPT_UNUSED} in the
+ * worker's housekeeping), so that the next cold start of a function whose sandboxes were all reaped
+ * does not build it again. A tree holds each layer's entries in the list's order, a later
  * layer's entry replacing an earlier one of the same path (Lambda extracts layers into
  * {@code /opt} in order, later layers overriding earlier files). Regular files are hard links to the
  * layer's own files (copies only where the layer directory lies on another file system), so a tree
@@ -44,19 +50,24 @@ import org.slf4j.LoggerFactory;
  * {@link Lease} must be released exactly once (a second release is ignored).
  */
 final class OptTrees implements AutoCloseable {
+    /** How long the worker keeps a tree no sandbox uses. */
+    static final Duration KEPT_UNUSED = Duration.ofMinutes(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(OptTrees.class);
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final Path root;
+    private final InstantSource clock;
     /** Trees by key (the hash of the layer list). Guarded by {@code this}. */
     private final Map<String, Tree> trees = new HashMap<>();
     private boolean closed;
 
-    /** One shared tree: its directory, its users, and whether it has been built. */
+    /** One shared tree: its directory, its users, whether it has been built, and since when it is unused. */
     private static final class Tree {
         final Path directory;
         int users;
         boolean built;
+        Instant unusedSince;
 
         Tree(Path directory) {
             this.directory = directory;
@@ -79,7 +90,7 @@ final class OptTrees implements AutoCloseable {
             return tree.directory;
         }
 
-        /** Lets go of the tree; idempotent. */
+        /** Lets go of the tree (kept, unused, until {@link #deleteUnusedSince}); idempotent. */
         void release() {
             synchronized (OptTrees.this) {
                 if (released) {
@@ -90,7 +101,11 @@ final class OptTrees implements AutoCloseable {
                 if (tree.users > 0 || trees.get(key) != tree) {
                     return;
                 }
-                trees.remove(key);
+                if (tree.built) {
+                    tree.unusedSince = clock.instant();
+                    return;
+                }
+                trees.remove(key); // its build failed: nothing worth keeping
             }
             deleteTree(tree.directory);
         }
@@ -99,9 +114,11 @@ final class OptTrees implements AutoCloseable {
     /**
      * @param root directory the trees are made in (created, world-searchable: sandbox users bind or
      *     read from it); whatever is in it is left over from an earlier worker and deleted
+     * @param clock tells since when a tree is unused
      */
-    OptTrees(Path root) {
+    OptTrees(Path root, InstantSource clock) {
         this.root = root;
+        this.clock = clock;
         try {
             Files.createDirectories(root);
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -139,6 +156,7 @@ final class OptTrees implements AutoCloseable {
             // each tree its own directory: one being deleted never collides with its successor's build
             tree = trees.computeIfAbsent(key, k -> new Tree(root.resolve(k + "-" + BUILDS.incrementAndGet())));
             tree.users++;
+            tree.unusedSince = null;
         }
         Lease lease = new Lease(key, tree);
         try {
@@ -153,6 +171,22 @@ final class OptTrees implements AutoCloseable {
             throw e;
         }
         return lease;
+    }
+
+    /** Deletes the trees no sandbox has used since {@code cutoff} or earlier; returns how many. */
+    int deleteUnusedSince(Instant cutoff) {
+        List<Tree> unused = new ArrayList<>();
+        synchronized (this) {
+            trees.values().removeIf(tree -> {
+                boolean old = tree.users == 0 && tree.unusedSince != null && !tree.unusedSince.isAfter(cutoff);
+                if (old) {
+                    unused.add(tree);
+                }
+                return old;
+            });
+        }
+        unused.forEach(tree -> deleteTree(tree.directory));
+        return unused.size();
     }
 
     /** How many trees exist now (for tests and diagnostics). */

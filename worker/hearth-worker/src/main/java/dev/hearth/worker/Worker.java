@@ -16,6 +16,7 @@ import dev.hearth.worker.keepalive.KeepAlivePolicy;
 import dev.hearth.worker.Invocation.Finished;
 import dev.hearth.worker.InvocationOutcome.PlatformFailure;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
+import org.eclipse.jetty.server.Handler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,6 +74,8 @@ public final class Worker implements AutoCloseable {
     private final ScalingRate scaling;
     private final Optional<SnapStartImages> snapStart;
     private final RuntimeApiServer api;
+    /** The credentials of every sandbox that lives (and of SnapStart snapshots, whose restores share them), by key id. */
+    private final Map<String, SandboxCredentials> sandboxKeys = new ConcurrentHashMap<>();
     private final ExecutorService background;
     private final EnvironmentStarter starter;
     private final OptTrees optTrees;
@@ -105,7 +109,7 @@ public final class Worker implements AutoCloseable {
         this.scaling = new ScalingRate(config.scalingSandboxes(), config.scalingPeriod(), clock);
         this.api = RuntimeApiServer.start(config.maxResponseBytes());
         this.background = HearthThreads.perTaskVirtual("worker");
-        this.optTrees = new OptTrees(config.workDir().resolve("layers"));
+        this.optTrees = new OptTrees(config.workDir().resolve("layers"), clock);
         this.starter = new EnvironmentStarter(backend, runtimes, api, config, background, optTrees);
         this.snapStart = backend.snapshots().map(snapshots -> new SnapStartImages(snapshots,
                 config.workDir().resolve("snapstart"), config.initTimeout(), background));
@@ -128,6 +132,26 @@ public final class Worker implements AutoCloseable {
      *     {@code ServiceException} when no sandbox could be started or the worker is closed
      */
     public InvocationResult invoke(FunctionRevision function, InvocationRequest request) {
+        return run(function, request, null);
+    }
+
+    /**
+     * Runs one invocation whose response is streamed to {@code chunks} as the runtime makes it
+     * (response streaming), and blocks until it ended. A runtime that streams
+     * ({@code Lambda-Runtime-Function-Response-Mode: streaming}) has its chunks passed on as they
+     * arrive, within {@link WorkerConfig#streaming()}'s size limit and bandwidth cap; a response
+     * posted whole is passed on whole once it arrived. The result's payload is empty for a response
+     * (it went to {@code chunks}) and the error document for a failure, which may come after some
+     * chunks (an error in the stream's trailers, a timeout, a crash, an oversized stream).
+     * {@code chunks} is never called once this method has returned.
+     *
+     * @throws LambdaException as {@link #invoke} does, before any chunk
+     */
+    public InvocationResult invokeStreaming(FunctionRevision function, InvocationRequest request, ResponseChunks chunks) {
+        return run(function, request, new ResponseStreamGate(chunks, config.streaming()));
+    }
+
+    private InvocationResult run(FunctionRevision function, InvocationRequest request, ResponseStreamGate stream) {
         if (closed.get()) {
             throw new LambdaException(LambdaErrorType.ServiceException, "The worker is shutting down.");
         }
@@ -136,7 +160,8 @@ public final class Worker implements AutoCloseable {
             throw new LambdaException(LambdaErrorType.InvalidRuntimeException,
                     "The runtime " + function.runtime() + " cannot run on this host: " + unsupported.get());
         }
-        Invocation invocation = new Invocation(function, request, decodeClientContext(request), config.logTailBytes());
+        Invocation invocation = new Invocation(function, request, decodeClientContext(request), config.logTailBytes(),
+                stream);
         keepAlive.onArrival(SandboxPool.PoolKey.of(function).functionKey(), clock.instant());
         Optional<SnapStartImages> restoring = function.snapStart() ? snapStart : Optional.empty();
         Origin origin = restoring.isPresent() ? Origin.RESTORED : Origin.INVOCATION;
@@ -160,6 +185,13 @@ public final class Worker implements AutoCloseable {
                 env.initialised().thenRun(room::settled);
             }
             Finished finished = awaitFinish(env, invocation, claim.cold());
+            if (stream != null) {
+                stream.close();
+                if (finished.outcome() instanceof InvocationOutcome.Response whole) {
+                    stream.passWhole(whole.payload());
+                    finished = new Finished(new InvocationOutcome.Response(new byte[0]), finished.atNanos());
+                }
+            }
             return report(env, invocation, finished);
         }
     }
@@ -319,6 +351,25 @@ public final class Worker implements AutoCloseable {
         pool.retire(functionArn);
     }
 
+    /**
+     * The live credentials with access key id {@code accessKeyId}, if a sandbox of this worker holds
+     * them: Hearth's API endpoint verifies calls signed with them (and their session token) and takes
+     * them as the function's account. Credentials end with their sandbox; those of a SnapStart
+     * snapshot, which every sandbox restored from it shares, live as long as this worker.
+     */
+    public Optional<SandboxCredentials> sandboxCredentials(String accessKeyId) {
+        return Optional.ofNullable(sandboxKeys.get(accessKeyId));
+    }
+
+    /**
+     * Lets sandboxes call Hearth's own AWS APIs at their Runtime API address ({@code AWS_ENDPOINT_URL}):
+     * requests signed with a sandbox's own credentials go to {@code forwarder}, which carries them to
+     * Hearth's API endpoint; others are refused. Until this is called, sandboxes reach no API.
+     */
+    public void forwardAwsApis(Handler forwarder) {
+        api.forwardAwsApis(forwarder);
+    }
+
     /** Every sandbox this worker has, in any phase. */
     public List<SandboxInfo> sandboxes() {
         return pool.infos();
@@ -342,8 +393,9 @@ public final class Worker implements AutoCloseable {
     /**
      * One round of the worker's housekeeping, by the injected clock, in this order: shuts down
      * sandboxes idle past the keep-alive policy's decision, shuts down sandboxes stuck in Init, starts
-     * the pre-warms that are due, launches missing provisioned sandboxes and deletes SnapStart
-     * snapshots of outdated revisions. Runs every {@link WorkerConfig#reapInterval()} on the
+     * the pre-warms that are due, launches missing provisioned sandboxes, deletes SnapStart
+     * snapshots of outdated revisions and the layers' {@code /opt} trees unused for
+     * {@link OptTrees#KEPT_UNUSED}. Runs every {@link WorkerConfig#reapInterval()} on the
      * scheduler, and may be called directly (tests, benchmarks). Returns what it did.
      */
     public Housekeeping runHousekeeping() {
@@ -353,6 +405,7 @@ public final class Worker implements AutoCloseable {
         int prewarmed = closed.get() ? 0 : startDuePrewarms(now);
         int provisioned = closed.get() ? 0 : launchMissingProvisioned();
         int deleted = deleteOutdatedSnapStartImages();
+        optTrees.deleteUnusedSince(now.minus(OptTrees.KEPT_UNUSED));
         return new Housekeeping(reaped, stuck, prewarmed, provisioned, deleted);
     }
 
@@ -403,8 +456,14 @@ public final class Worker implements AutoCloseable {
         String id = "sb-" + hex.toHexDigits(random.nextLong());
         String stream = PlatformLog.logStream(clock.instant(), function.version(),
                 hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextLong()));
-        return new ExecutionEnvironment(id, origin, function, first, warmKeepAlive, config.workDir().resolve(id), stream,
-                pool, clock, logs);
+        SandboxCredentials credentials = SandboxCredentials.mint(function.account());
+        sandboxKeys.put(credentials.accessKeyId(), credentials);
+        ExecutionEnvironment env = new ExecutionEnvironment(id, origin, function, first, warmKeepAlive,
+                config.workDir().resolve(id), stream, pool, clock, logs, credentials);
+        if (origin != Origin.SNAPSHOT) {
+            env.gone().whenComplete((exit, failure) -> sandboxKeys.remove(credentials.accessKeyId()));
+        }
+        return env;
     }
 
     private Finished awaitFinish(ExecutionEnvironment env, Invocation invocation, boolean cold) {

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param hostMemory the reading of the host's available memory that decides whether a new sandbox
  *     fits (default: {@code MemAvailable} of {@code /proc/meminfo}, {@link HostMemory#procMeminfo});
  *     tests give a fake reading
+ * @param streaming the limits of a streamed response (default: Lambda's, {@link StreamingLimits#LAMBDA})
  */
 public record WorkerConfig(
         Path workDir,
@@ -37,7 +38,8 @@ public record WorkerConfig(
         CapacitySettings capacity,
         int scalingSandboxes,
         Duration scalingPeriod,
-        HostMemory hostMemory) {
+        HostMemory hostMemory,
+        StreamingLimits streaming) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(10);
@@ -58,6 +60,7 @@ public record WorkerConfig(
         Objects.requireNonNull(capacity, "capacity");
         requirePositive(scalingPeriod, "scalingPeriod");
         Objects.requireNonNull(hostMemory, "hostMemory");
+        Objects.requireNonNull(streaming, "streaming");
     }
 
     /** Lambda's defaults for this host's memory as {@code /proc/meminfo} reports it. */
@@ -73,7 +76,7 @@ public record WorkerConfig(
         return new WorkerConfig(workDir, new FixedKeepAlive(DEFAULT_IDLE_TIMEOUT), DEFAULT_REAP_INTERVAL,
                 DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_LOG_TAIL_BYTES,
                 CapacitySettings.forHost(hostTotalMb), ScalingRate.DEFAULT_SANDBOXES, ScalingRate.DEFAULT_PERIOD,
-                hostMemory);
+                hostMemory, StreamingLimits.LAMBDA);
     }
 
 
@@ -83,40 +86,46 @@ public record WorkerConfig(
     }
 
     public WorkerConfig withKeepAlive(KeepAlivePolicy newKeepAlive) {
-        return new WorkerConfig(workDir, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, newKeepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     public WorkerConfig withReapInterval(Duration newReapInterval) {
-        return new WorkerConfig(workDir, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, newReapInterval, initTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     public WorkerConfig withInitTimeout(Duration newInitTimeout) {
-        return new WorkerConfig(workDir, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, newInitTimeout, maxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     public WorkerConfig withMaxResponseBytes(long newMaxResponseBytes) {
-        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, newMaxResponseBytes, logTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     public WorkerConfig withLogTailBytes(int newLogTailBytes) {
-        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory);
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, newLogTailBytes, capacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     public WorkerConfig withCapacity(CapacitySettings newCapacity) {
         return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
-                newCapacity, scalingSandboxes, scalingPeriod, hostMemory);
+                newCapacity, scalingSandboxes, scalingPeriod, hostMemory, streaming);
     }
 
     /** At most {@code sandboxes} new sandboxes per function per {@code period}. */
     public WorkerConfig withScalingRate(int sandboxes, Duration period) {
         return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
-                capacity, sandboxes, period, hostMemory);
+                capacity, sandboxes, period, hostMemory, streaming);
     }
 
     /** Decides whether new sandboxes fit by {@code newHostMemory}'s reading of the host's available memory. */
     public WorkerConfig withHostMemory(HostMemory newHostMemory) {
         return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
-                capacity, scalingSandboxes, scalingPeriod, newHostMemory);
+                capacity, scalingSandboxes, scalingPeriod, newHostMemory, streaming);
+    }
+
+    /** Streamed responses within {@code newStreaming}'s size limit and bandwidth cap. */
+    public WorkerConfig withStreaming(StreamingLimits newStreaming) {
+        return new WorkerConfig(workDir, keepAlive, reapInterval, initTimeout, maxResponseBytes, logTailBytes,
+                capacity, scalingSandboxes, scalingPeriod, hostMemory, newStreaming);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -7,15 +7,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The merged {@code /opt} trees: layer order, sharing between users, deletion with the last user. */
+/** The merged {@code /opt} trees: layer order, links, sharing between users, deletion once unused for a while. */
 final class TestOptTrees {
     @TempDir
     Path dir;
+    private final ManualClock clock = new ManualClock();
 
     private Path layer(String name) throws IOException {
         return Files.createDirectories(dir.resolve("layers").resolve(name));
@@ -38,7 +40,7 @@ final class TestOptTrees {
         write(second, "nodejs/node_modules/lib/index.js", "2");
         write(second, "bin/tool/readme", "a directory where the first layer had a file");
 
-        try (OptTrees trees = new OptTrees(dir.resolve("trees"))) {
+        try (OptTrees trees = new OptTrees(dir.resolve("trees"), clock)) {
             OptTrees.Lease lease = trees.acquire(List.of(first, second));
             Path tree = lease.directory();
 
@@ -72,7 +74,7 @@ final class TestOptTrees {
         Path second = layer("over-the-link");
         write(second, "lib/escape/planted.txt", "must not land outside");
 
-        try (OptTrees trees = new OptTrees(dir.resolve("trees"))) {
+        try (OptTrees trees = new OptTrees(dir.resolve("trees"), clock)) {
             Path tree = trees.acquire(List.of(first)).directory();
             assertThat(Files.isSymbolicLink(tree.resolve("lib/escape"))).isTrue();
             assertThat(Files.readSymbolicLink(tree.resolve("lib/escape"))).isEqualTo(outside);
@@ -90,13 +92,13 @@ final class TestOptTrees {
     }
 
     @Test
-    void oneListIsBuiltOnceSharedByItsUsersAndDeletedWithTheLastOne() throws Exception {
+    void oneListIsBuiltOnceSharedByItsUsersAndKeptUnusedUntilItsTimeIsUp() throws Exception {
         Path first = layer("a");
         write(first, "bin/a", "a");
         Path second = layer("b");
         write(second, "bin/b", "b");
 
-        try (OptTrees trees = new OptTrees(dir.resolve("trees"))) {
+        try (OptTrees trees = new OptTrees(dir.resolve("trees"), clock)) {
             OptTrees.Lease one = trees.acquire(List.of(first, second));
             Object inode = Files.getAttribute(one.directory(), "unix:ino");
             OptTrees.Lease two = trees.acquire(List.of(first, second));
@@ -109,18 +111,30 @@ final class TestOptTrees {
 
             one.release();
             one.release(); // a second release of one lease changes nothing
-            assertThat(two.directory()).as("still used by the second lease").isDirectory();
             two.release();
+            clock.advance(Duration.ofMinutes(9));
+            assertThat(trees.deleteUnusedSince(clock.instant().minus(OptTrees.KEPT_UNUSED))).isZero();
+            OptTrees.Lease again = trees.acquire(List.of(first, second));
+            assertThat(again.directory()).as("an unused tree is taken again, not rebuilt").isEqualTo(one.directory());
+            assertThat(Files.getAttribute(again.directory(), "unix:ino")).isEqualTo(inode);
+            again.release();
+
+            clock.advance(Duration.ofMinutes(10));
+            assertThat(trees.deleteUnusedSince(clock.instant().minus(OptTrees.KEPT_UNUSED)))
+                    .as("only the tree unused for 10 minutes; the other is still held").isEqualTo(1);
             assertThat(one.directory()).doesNotExist();
             assertThat(other.directory().resolve("bin/b")).hasContent("b");
             assertThat(trees.size()).isEqualTo(1);
 
-            OptTrees.Lease again = trees.acquire(List.of(first, second));
-            assertThat(again.directory().resolve("bin/a")).hasContent("a");
-            again.release();
+            OptTrees.Lease rebuilt = trees.acquire(List.of(first, second));
+            assertThat(rebuilt.directory()).isNotEqualTo(one.directory());
+            assertThat(rebuilt.directory().resolve("bin/a")).hasContent("a");
+            rebuilt.release();
             other.release();
+            clock.advance(OptTrees.KEPT_UNUSED);
+            assertThat(trees.deleteUnusedSince(clock.instant().minus(OptTrees.KEPT_UNUSED))).isEqualTo(2);
             try (Stream<Path> left = Files.list(trees.root())) {
-                assertThat(left).as("nothing left once every lease is released").isEmpty();
+                assertThat(left).as("nothing left once every tree's time is up").isEmpty();
             }
         }
     }
@@ -130,7 +144,7 @@ final class TestOptTrees {
         Path present = layer("present");
         write(present, "bin/x", "x");
 
-        try (OptTrees trees = new OptTrees(dir.resolve("trees"))) {
+        try (OptTrees trees = new OptTrees(dir.resolve("trees"), clock)) {
             assertThatThrownBy(() -> trees.acquire(List.of(present, dir.resolve("layers/missing"))))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("missing");
@@ -148,7 +162,7 @@ final class TestOptTrees {
         Path layer = layer("l");
         write(layer, "lib/l.so", "l");
 
-        OptTrees trees = new OptTrees(root);
+        OptTrees trees = new OptTrees(root, clock);
         assertThat(root.resolve("stale-1")).doesNotExist();
         Path tree = trees.acquire(List.of(layer)).directory();
         trees.close();

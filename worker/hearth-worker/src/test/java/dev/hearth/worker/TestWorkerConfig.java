@@ -29,6 +29,7 @@ final class TestWorkerConfig {
         assertThat(defaults.capacity()).isEqualTo(CapacitySettings.forHost(HostMemory.totalMb()));
         assertThat(defaults.capacity().headroomMb()).isEqualTo(1024);
         assertThat(defaults.hostMemory()).isSameAs(WorkerConfig.PROC_MEMINFO);
+        assertThat(defaults.streaming()).isEqualTo(new StreamingLimits(209_715_200L, 6_291_456L, 2_097_152L));
     }
 
     @Test
@@ -51,11 +52,13 @@ final class TestWorkerConfig {
                 .withReapInterval(Duration.ofSeconds(1)).withInitTimeout(Duration.ofSeconds(2))
                 .withMaxResponseBytes(1000).withLogTailBytes(100)
                 .withCapacity(new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5))
-                .withScalingRate(10, Duration.ofSeconds(1)).withHostMemory(fakeMemory);
+                .withScalingRate(10, Duration.ofSeconds(1)).withHostMemory(fakeMemory)
+                .withStreaming(StreamingLimits.LAMBDA.withBytesPerSecond(1).withMaxBytes(5));
 
         assertThat(changed).isEqualTo(new WorkerConfig(Path.of("/var/lib/hearth/work"), keepAlive, Duration.ofSeconds(1),
                 Duration.ofSeconds(2), 1000, 100,
-                new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1), fakeMemory));
+                new CapacitySettings(2048, 100, Duration.ofSeconds(1), 5), 10, Duration.ofSeconds(1), fakeMemory,
+                new StreamingLimits(5, 6_291_456L, 1)));
         assertThat(defaults.withIdleTimeout(Duration.ofSeconds(7)).keepAlive()).isInstanceOfSatisfying(FixedKeepAlive.class,
                 fixed -> assertThat(fixed.idleTimeout()).isEqualTo(Duration.ofSeconds(7)));
     }

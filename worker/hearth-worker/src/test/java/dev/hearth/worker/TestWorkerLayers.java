@@ -3,6 +3,7 @@ package dev.hearth.worker;
 import static dev.hearth.worker.TestFunctions.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -33,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * from {@code python/lib/python3.12/site-packages}), a node handler requires a package only a layer
  * has, a {@code provided.al2023} bootstrap runs a program from the layers' {@code bin} through
  * {@code PATH}; the later layer overrides the earlier one's files; sandboxes of one layer list share
- * one merged tree, which goes once they have.
+ * one merged tree, kept while unused until the housekeeping finds it unused for 10 minutes.
  */
 final class TestWorkerLayers {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,12 +126,12 @@ final class TestWorkerLayers {
     }
 
     private Path workDir;
+    private final ManualClock clock = new ManualClock();
 
     private Worker worker(String backend) throws IOException {
         SandboxBackend chosen = backend(backend);
         workDir = directory("work-" + backend + "-" + System.nanoTime());
-        return new Worker(chosen, runtimes, new RecordingLogSink(), WorkerConfig.defaults(workDir),
-                new ManualClock());
+        return new Worker(chosen, runtimes, new RecordingLogSink(), WorkerConfig.defaults(workDir), clock);
     }
 
 
@@ -194,7 +196,7 @@ final class TestWorkerLayers {
 
     @ParameterizedTest
     @ValueSource(strings = {"process", "namespace"})
-    void withoutLayersNothingIsBuiltAndTheTreeGoesWithItsLastSandbox(String backend) throws Exception {
+    void withoutLayersNothingIsBuiltAndAnUnusedTreeGoesAfterTenMinutes(String backend) throws Exception {
         Path trees;
         try (Worker worker = worker(backend)) {
             trees = workDir.resolve("layers");
@@ -217,6 +219,21 @@ final class TestWorkerLayers {
             invoke(worker, function("py-layered", "python3.12", "app.handler", pythonCode, List.of(firstLayer, secondLayer)));
             try (Stream<Path> built = Files.list(trees)) {
                 assertThat(built).hasSize(1);
+            }
+
+            clock.advance(WorkerConfig.DEFAULT_IDLE_TIMEOUT.plusMinutes(1));
+            worker.runHousekeeping();
+            await("the idle sandboxes to be reaped").atMost(Duration.ofSeconds(30)).until(() -> worker.sandboxes().isEmpty());
+            try (Stream<Path> built = Files.list(trees)) {
+                assertThat(built).as("kept while unused, for the next cold start").hasSize(1);
+            }
+            clock.advance(OptTrees.KEPT_UNUSED);
+            worker.runHousekeeping();
+            assertThat(trees).as("unused for 10 minutes: deleted").isEmptyDirectory();
+            invoke(worker, function("py-layered-later", "python3.12", "app.handler", pythonCode,
+                    List.of(firstLayer, secondLayer)));
+            try (Stream<Path> built = Files.list(trees)) {
+                assertThat(built).as("built again when needed again").hasSize(1);
             }
         }
         assertThat(trees).as("the worker's close ends the sandboxes and deletes their trees").isEmptyDirectory();

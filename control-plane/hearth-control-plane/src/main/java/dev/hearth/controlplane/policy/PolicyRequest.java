@@ -15,6 +15,9 @@ import java.util.Optional;
 public record PolicyRequest(String callerAccount, String action, Optional<String> sourceAccount, Optional<String> sourceArn,
         Optional<String> principalOrgId, Optional<String> eventSourceToken, Optional<String> functionUrlAuthType,
         boolean invokedViaFunctionUrl) {
+    /** The caller of a function URL of auth type {@code NONE}: nobody's account. */
+    public static final String ANONYMOUS = "anonymous";
+
     public PolicyRequest {
         Objects.requireNonNull(callerAccount, "callerAccount");
         Objects.requireNonNull(action, "action");
@@ -33,5 +36,18 @@ public record PolicyRequest(String callerAccount, String action, Optional<String
     public static PolicyRequest direct(String callerAccount, String action) {
         return new PolicyRequest(callerAccount, action, Optional.of(callerAccount), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), false);
+    }
+
+    /**
+     * A call through a function URL of auth type {@code authType} ({@code NONE} or {@code AWS_IAM}): it
+     * carries {@code lambda:FunctionUrlAuthType} and {@code lambda:InvokedViaFunctionUrl} = true, which
+     * no API call carries.
+     *
+     * @param callerAccount the signing account for {@code AWS_IAM}; {@link #ANONYMOUS} for an unsigned
+     *     call, whom only a {@code "*"} principal admits
+     */
+    public static PolicyRequest viaFunctionUrl(String callerAccount, String action, String authType) {
+        return new PolicyRequest(callerAccount, action, callerAccount.equals(ANONYMOUS) ? Optional.empty() : Optional.of(callerAccount),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(authType), true);
     }
 }

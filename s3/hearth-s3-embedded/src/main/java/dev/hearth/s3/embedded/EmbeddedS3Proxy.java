@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -21,10 +22,10 @@ import org.jclouds.filesystem.reference.FilesystemConstants;
  * S3Proxy serving S3's API from files under one directory: the S3-compatible store of Hearth's
  * one-command server.
  *
- * <p>Stores: with keys, every account has a bucket namespace of its own ({@code ROOT/ACCOUNT/BUCKET/
+ * <p>Stores: when signatures are checked, every account has a bucket namespace of its own ({@code ROOT/ACCOUNT/BUCKET/
  * KEY}), a request reaches the store of the account its access key belongs to, and SigV4 (or SigV2)
  * signatures are checked with that key's secret, chunk signatures of streamed uploads included.
- * Without keys nothing is checked and every caller shares one namespace ({@code ROOT/shared}), as
+ * Otherwise nothing is checked and every caller shares one namespace ({@code ROOT/shared}), as
  * Hearth itself checks no signature then. An unsigned request sees only the (empty) anonymous store.
  *
  * <p>Class loading: the server loads this class and S3Proxy's jar in a class loader of their own
@@ -41,22 +42,22 @@ public final class EmbeddedS3Proxy implements AutoCloseable {
     private final S3Proxy proxy;
     private final Map<String, BlobStoreContext> contexts = new ConcurrentHashMap<>();
 
-    private EmbeddedS3Proxy(Path root, URI endpoint, Map<String, List<String>> keys) throws IOException {
-        boolean signed = !keys.isEmpty();
+    private EmbeddedS3Proxy(Path root, URI endpoint, boolean signed, Function<String, List<String>> keys) throws IOException {
         BlobStore defaultStore = store(root, signed ? ANONYMOUS_STORE : SHARED_STORE);
-        S3Proxy.Builder builder = S3Proxy.builder().blobStore(defaultStore).endpoint(endpoint);
+        // unknown x-amz-* headers are ignored rather than NotImplemented: sandboxes sign with a session
+        // token (x-amz-security-token), which S3Proxy does not know
+        S3Proxy.Builder builder = S3Proxy.builder().blobStore(defaultStore).endpoint(endpoint).ignoreUnknownHeaders(true);
         if (signed) {
-            // the identity given here is replaced by the locator below, which knows every key
-            Map.Entry<String, List<String>> any = keys.entrySet().iterator().next();
-            builder.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, any.getKey(), any.getValue().getFirst());
+            // the identity given here is never used: the locator below knows every key
+            builder.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unused", "unused");
         } else {
             builder.awsAuthentication(AuthenticationType.NONE, null, null);
         }
         proxy = builder.build();
         if (signed) {
             proxy.setBlobStoreLocator((identity, container, blob) -> {
-                List<String> key = identity == null ? null : keys.get(identity);
-                if (key == null) {
+                List<String> key = identity == null ? null : keys.apply(identity);
+                if (key == null || key.size() != 2) {
                     return null; // S3Proxy answers InvalidAccessKeyId
                 }
                 try {
@@ -72,17 +73,15 @@ public final class EmbeddedS3Proxy implements AutoCloseable {
      * Starts S3Proxy on {@code host:port} (0: a free port).
      *
      * @param root directory of the stores; created 0700 when missing
-     * @param keys access key id to {@code [secret key, account id]}; empty: no signature checks, one
-     *     shared namespace
+     * @param signed whether signatures are checked; if not, every caller shares one namespace
+     * @param keys access key id to {@code [secret key, account id]}, or null for an unknown key; asked
+     *     per request (keys may come and go); thread-safe
      * @throws Exception when the stores cannot be opened or the address cannot be bound
      */
-    public static EmbeddedS3Proxy start(Path root, String host, int port, Map<String, List<String>> keys) throws Exception {
+    public static EmbeddedS3Proxy start(Path root, String host, int port, boolean signed, Function<String, List<String>> keys)
+            throws Exception {
         Objects.requireNonNull(root, "root");
-        for (Map.Entry<String, List<String>> key : keys.entrySet()) {
-            if (key.getValue().size() != 2) {
-                throw new IllegalArgumentException("key " + key.getKey() + ": expected [secret, account id]");
-            }
-        }
+        Objects.requireNonNull(keys, "keys");
         privateDirectory(root);
         // jclouds finds its providers, and S3Proxy's threads their classes, through the context class
         // loader: this class's own while the store starts (S3Proxy's threads inherit it)
@@ -90,7 +89,7 @@ public final class EmbeddedS3Proxy implements AutoCloseable {
         ClassLoader callers = thread.getContextClassLoader();
         thread.setContextClassLoader(EmbeddedS3Proxy.class.getClassLoader());
         try {
-            EmbeddedS3Proxy s3 = new EmbeddedS3Proxy(root, URI.create("http://" + host + ":" + port), Map.copyOf(keys));
+            EmbeddedS3Proxy s3 = new EmbeddedS3Proxy(root, URI.create("http://" + host + ":" + port), signed, keys);
             try {
                 s3.proxy.start(); // returns once bound and started, or throws
             } catch (Exception | Error e) {

@@ -244,7 +244,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        StemCells.Key key = new StemCells.Key(spec.runtimeRoot(), spec.limits().ephemeralStorageMb(), spec.networkAccess());
+        StemCells.Key key = new StemCells.Key(spec.runtimeRoot(), spec.limits().ephemeralStorageMb(), spec.networkAccess(),
+                spec.optRoot());
         Optional<NamespaceSandbox> started = fromStemCell(ready.cells(), key, spec, limits, socket, command);
         if (started.isEmpty()) {
             started = launchPooled(ready.pool(), spec.sandboxId(), limits, request, command);
@@ -273,7 +274,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             return Optional.empty();
         }
         StemCells.Cell cell = taken.get();
-        if (!cells.claim(cell, spec.taskRoot(), spec.optRoot(), socket)) {
+        if (!cells.claim(cell, spec.taskRoot(), socket)) {
             cells.putBack(cell);
             return Optional.empty();
         }
@@ -424,9 +425,9 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private StemCells.CellBuilder cellBuilder(BackendFiles files) {
         return new StemCells.CellBuilder() {
             @Override
-            public List<String> sandbox(StemCells.Key key, Path task, Path opt, Path run) throws IOException {
+            public List<String> sandbox(StemCells.Key key, Path task, Path run) throws IOException {
                 return BwrapCommand.sandbox(tools, user, files, new BwrapCommand.Layout(task, key.runtimeRoot(), run, true,
-                        key.ephemeralStorageMb(), key.networkAccess(), Optional.of(opt)));
+                        key.ephemeralStorageMb(), key.networkAccess(), key.optRoot()));
             }
 
             @Override

@@ -30,15 +30,16 @@ import org.slf4j.LoggerFactory;
  * namespaces, mounts, seccomp, slirp4netns and the Runtime API forwarder listening on
  * {@code 127.0.0.1:9001}, in a cgroup of their own, with the {@link RuntimeApiLauncher} waiting on
  * stdin for the runtime's command and environment. A cell is made for one {@link Key} — what
- * bubblewrap fixes at start: the runtime root, the {@code /tmp} size and network access.
+ * bubblewrap fixes at start: the runtime root, the {@code /tmp} size, network access and the layers'
+ * tree bound at {@code /opt} (the worker shares one tree per layer list, so functions with the same
+ * layers share cells, and a cell's {@code /opt} costs its launch nothing).
  *
  * <p>What a function adds comes in through two directories of the cell, bind-mounted read-only when
  * it was built: {@code task/} at {@code /var/task}, into which {@link #claim} hard-links the
- * function's code tree, {@code opt/} at {@code /opt}, into which it hard-links the function's merged
- * layers (if any), and {@code run/} at {@code /run/hearth}, into which it hard-links the worker's
- * Runtime API socket. A cold start that finds a cell thus skips the whole sandbox set-up:
+ * function's code tree, and {@code run/} at {@code /run/hearth}, into which it hard-links the
+ * worker's Runtime API socket. A cold start that finds a cell thus skips the whole sandbox set-up:
  * what is left is writing the limits into the cell's cgroup and the interpreter's own start.
- * Code or layer trees of more than {@link #MAX_LINKED_ENTRIES} entries each, or on another file system, are not
+ * Code trees of more than {@link #MAX_LINKED_ENTRIES} entries, or on another file system, are not
  * linked (the caller launches afresh; the cell stays for the next launch).
  *
  * <p>Cells are kept for the {@link #MAX_KEYS} most recently launched keys, {@code perKey} of each;
@@ -50,8 +51,13 @@ import org.slf4j.LoggerFactory;
  */
 final class StemCells implements AutoCloseable {
 
-    /** What bubblewrap fixes when a cell is built. */
-    record Key(Path runtimeRoot, long ephemeralStorageMb, boolean networkAccess) {}
+    /** What bubblewrap fixes when a cell is built; {@code optRoot} is bound at {@code /opt} (empty: no {@code /opt}). */
+    record Key(Path runtimeRoot, long ephemeralStorageMb, boolean networkAccess, Optional<Path> optRoot) {
+        /** A key without layers. */
+        Key(Path runtimeRoot, long ephemeralStorageMb, boolean networkAccess) {
+            this(runtimeRoot, ephemeralStorageMb, networkAccess, Optional.empty());
+        }
+    }
 
     /** One built cell: its directory, its launch process (stdin still open) and its cgroup. */
     record Cell(Key key, Path directory, Process process, SandboxCgroup cgroup) {
@@ -61,10 +67,6 @@ final class StemCells implements AutoCloseable {
 
         Path run() {
             return directory.resolve("run");
-        }
-
-        Path opt() {
-            return directory.resolve("opt");
         }
     }
 
@@ -93,11 +95,8 @@ final class StemCells implements AutoCloseable {
 
     /** Builds the argv (steps 2 to 5) and the launch process of a cell. */
     interface CellBuilder {
-        /**
-         * The sandbox argv for a cell of {@code key} whose directories are {@code task} (at
-         * {@code /var/task}), {@code opt} (at {@code /opt}) and {@code run}.
-         */
-        List<String> sandbox(Key key, Path task, Path opt, Path run) throws IOException;
+        /** The sandbox argv for a cell of {@code key} whose directories are {@code task} and {@code run}. */
+        List<String> sandbox(Key key, Path task, Path run) throws IOException;
 
         /** Starts a launch process in {@code cgroup} (step 1). */
         Process start(SandboxCgroup cgroup) throws IOException;
@@ -155,15 +154,13 @@ final class StemCells implements AutoCloseable {
 
     /**
      * Makes {@code cell} the sandbox of a function: hard-links {@code codeTree} into its task
-     * directory, {@code optTree} (the merged layers) into its opt directory and {@code socket} into
-     * its run directory. False (and nothing linked) when a tree is too big or cannot be linked; the
-     * cell may then be {@link #putBack}.
+     * directory and {@code socket} into its run directory. False (and nothing linked) when the tree
+     * is too big or cannot be linked; the cell may then be {@link #putBack}.
      */
-    boolean claim(Cell cell, Path codeTree, Optional<Path> optTree, Path socket) {
+    boolean claim(Cell cell, Path codeTree, Path socket) {
         try {
-            if (!linkTree(codeTree, cell.task()) || (optTree.isPresent() && !linkTree(optTree.get(), cell.opt()))) {
+            if (!linkTree(codeTree, cell.task())) {
                 clear(cell.task());
-                clear(cell.opt());
                 return false;
             }
             Files.createLink(cell.run().resolve("runtime-api.sock"), socket);
@@ -172,7 +169,6 @@ final class StemCells implements AutoCloseable {
             LOG.debug("cannot link {} into stem cell {}: {}", codeTree, cell.directory(), e.toString());
             try {
                 clear(cell.task());
-                clear(cell.opt());
                 clear(cell.run());
             } catch (IOException cleanup) {
                 LOG.warn("stem cell {} not reusable; discarded", cell.directory(), cleanup);
@@ -276,14 +272,13 @@ final class StemCells implements AutoCloseable {
         Cell cell = null;
         try {
             Files.createDirectories(cellDir.resolve("task"));
-            Files.createDirectories(cellDir.resolve("opt"));
             Files.createDirectories(cellDir.resolve("run"));
-            for (Path dir : List.of(cellDir, cellDir.resolve("task"), cellDir.resolve("opt"), cellDir.resolve("run"))) {
+            for (Path dir : List.of(cellDir, cellDir.resolve("task"), cellDir.resolve("run"))) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
             byte[] request = LaunchProgram.request(key.networkAccess(), builder.slirp4netns(),
-                    builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("opt"), cellDir.resolve("run")));
+                    builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("run")));
             Process process = builder.start(cgroup);
             cell = new Cell(key, cellDir, process, cgroup);
             OutputStream stdin = process.getOutputStream();

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stem cells: after a first launch of a (runtime, {@code /tmp} size, network) key, the backend keeps
- * sandboxes of that key built; the next launch takes one and sees only its own code, layers, limits,
- * environment and Runtime API, and the cell's directory is gone once the sandbox has ended.
+ * sandboxes of that key (which includes the layers' tree at {@code /opt}) built; the next launch
+ * takes one and sees only its own code, its layers, limits, environment and Runtime API, and the cell's directory is gone once the sandbox has ended.
  */
 final class TestNamespaceStemCells {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,32 +60,40 @@ final class TestNamespaceStemCells {
 
     @TempDir
     private Path work;
+    /** The layers' tree both launches share, as the worker shares one per layer list. */
+    private Path layers;
 
     @Test
     void aLaunchAfterTheFirstOfItsKeyTakesAStemCellAndSeesOnlyItsOwnCodeLayersAndRuntimeApi() throws Exception {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path runtime = directory(work.resolve("runtime"));
         Path state = work.resolve("state");
+        layers = directory(work.resolve("layers"));
+        Path lib = directory(layers.resolve("lib"));
+        Files.writeString(lib.resolve("layer.txt"), "layers of both");
+        Files.setPosixFilePermissions(lib.resolve("layer.txt"), PosixFilePermissions.fromString("rw-r--r--"));
         ResourceLimits limits = new ResourceLimits(256, 0.25, 50, 32);
         try (NamespaceSandboxBackend backend = new NamespaceSandboxBackend(
                 NamespaceSandboxSettings.defaults(state).withLaunchPoolSize(1))) {
             Launched first = launch(backend, "first", runtime, limits);
             assertThat(first.sandbox().cgroup().directories().getFirst().getFileName().toString()).doesNotStartWith("_cell-");
             assertThat(first.exit()).succeedsWithin(WAIT).isEqualTo(new SandboxExit(0, false, false));
-            StemCells.Key key = new StemCells.Key(runtime, 32, false);
+            StemCells.Key key = new StemCells.Key(runtime, 32, false, Optional.of(layers));
             await().atMost(WAIT).until(() -> backend.readyStemCells(key) == 1);
 
             Launched second = launch(backend, "second", runtime, limits);
             Path memory = second.sandbox().cgroup().directories().getFirst();
 
             assertThat(memory.getFileName().toString()).startsWith("_cell-");
+            assertThat(backend.readyStemCells(new StemCells.Key(runtime, 32, false)))
+                    .as("cells are per layer tree: none were built for functions without layers").isZero();
             assertThat(memory.resolve("memory.limit_in_bytes")).content().isEqualToIgnoringNewLines("268435456");
             assertThat(second.exit()).succeedsWithin(WAIT).isEqualTo(new SandboxExit(0, false, false));
             assertThat(second.output()).succeedsWithin(WAIT).isEqualTo("""
                     ['second.txt', 'sub/c.txt']
                     code of second /var/task True second
                     read-only 30
-                    ['lib'] layer of second
+                    ['lib'] layers of both
                     layers not writable
                     pong second
                     """);
@@ -116,9 +124,6 @@ final class TestNamespaceStemCells {
         for (Path file : List.of(task.resolve(name + ".txt"), task.resolve("sub/c.txt"))) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         }
-        Path opt = directory(directory(dir.resolve("opt")).resolve("lib"));
-        Files.writeString(opt.resolve("layer.txt"), "layer of " + name);
-        Files.setPosixFilePermissions(opt.resolve("layer.txt"), PosixFilePermissions.fromString("rw-r--r--"));
         Path socket = dir.resolve("api.sock");
         ServerSocketChannel api = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         api.bind(UnixDomainSocketAddress.of(socket));
@@ -126,7 +131,7 @@ final class TestNamespaceStemCells {
         NamespaceSandbox sandbox = (NamespaceSandbox) backend.launch(new SandboxSpec(name + "-" + ProcessHandle.current().pid(),
                 List.of("/usr/bin/python3", "-c", PROGRAM), Map.of("FUNCTION", name, "PATH", "/usr/bin:/bin"), task, runtime,
                 directory(dir.resolve("scratch")), new RuntimeApiAddress.UnixSocket(socket), limits, false,
-                Optional.of(dir.resolve("opt"))));
+                Optional.of(layers)));
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try (var in = sandbox.output()) {
                 return new String(in.readAllBytes(), UTF_8);

@@ -139,6 +139,26 @@ public interface StoreTransaction {
     /** Removes a policy; does nothing when there is none. */
     void deletePolicy(String functionName, String qualifier);
 
+    // --- function URLs ---
+
+    /** The function URL of a function ({@code qualifier} {@code $LATEST}) or of an alias, when one is stored. */
+    Optional<FunctionUrlConfig> functionUrlConfig(String functionName, String qualifier);
+
+    /** The function URLs of a function, ordered by qualifier. */
+    List<FunctionUrlConfig> functionUrlConfigs(String functionName);
+
+    /** Every function URL of the store (to index them by URL id). */
+    List<FunctionUrlConfig> allFunctionUrlConfigs();
+
+    /**
+     * Sets (or replaces) the URL of an existing function and qualifier; it goes with the function, and
+     * with the alias its qualifier names ({@link #deleteAlias}). Its URL id must be unused by any other.
+     */
+    void putFunctionUrlConfig(FunctionUrlConfig config);
+
+    /** Removes a function URL; does nothing when there is none. */
+    void deleteFunctionUrlConfig(String functionName, String qualifier);
+
     // --- layers ---
 
     /**

@@ -501,6 +501,59 @@ public abstract class FunctionStoreContract {
     }
 
     @Test
+    void functionUrlsAreKeptPerQualifierReplacedAndGoWithTheirFunctionOrAlias() throws Exception {
+        insert("alpha");
+        insert("beta");
+        FunctionUrlConfig latest = new FunctionUrlConfig("alpha", FunctionVersion.LATEST, "a".repeat(32), "NONE", null,
+                "BUFFERED", T0, T0);
+        FunctionUrlConfig live = new FunctionUrlConfig("alpha", "live", "b".repeat(32), "AWS_IAM",
+                "{\"AllowOrigins\":[\"*\"]}", "RESPONSE_STREAM", T0, T0.plusSeconds(1));
+        FunctionUrlConfig ofBeta = new FunctionUrlConfig("beta", FunctionVersion.LATEST, "c".repeat(32), "NONE", null,
+                "BUFFERED", T0, T0);
+        store.transact(tx -> {
+            tx.putVersion(published("alpha", 1, "sha-1"));
+            tx.putAlias(alias("alpha", "live", "1"));
+            assertThat(tx.functionUrlConfig("alpha", FunctionVersion.LATEST)).isEmpty();
+            tx.putFunctionUrlConfig(latest);
+            tx.putFunctionUrlConfig(live);
+            tx.putFunctionUrlConfig(ofBeta);
+            return null;
+        });
+        FunctionUrlConfig updated = new FunctionUrlConfig("alpha", FunctionVersion.LATEST, "a".repeat(32), "AWS_IAM", null,
+                "BUFFERED", T0, T0.plusSeconds(5));
+        store.transact(tx -> {
+            tx.putFunctionUrlConfig(updated);
+            // replacing an alias keeps its URL: only deleting it removes the URL
+            tx.putAlias(alias("alpha", "live", "1"));
+            return null;
+        });
+        store = reopen(store);
+        store.transact(tx -> {
+            assertThat(tx.functionUrlConfig("alpha", FunctionVersion.LATEST)).contains(updated);
+            assertThat(tx.functionUrlConfigs("alpha")).containsExactly(updated, live);
+            assertThat(tx.allFunctionUrlConfigs()).containsExactly(updated, live, ofBeta);
+            tx.deleteAlias("alpha", "live");
+            tx.deleteFunctionUrlConfig("beta", FunctionVersion.LATEST);
+            tx.deleteFunctionUrlConfig("beta", FunctionVersion.LATEST);
+            return null;
+        });
+        store.transact(tx -> {
+            assertThat(tx.functionUrlConfigs("alpha")).containsExactly(updated);
+            assertThat(tx.functionUrlConfig("beta", FunctionVersion.LATEST)).isEmpty();
+            tx.deleteFunction("alpha");
+            return null;
+        });
+        insert("alpha");
+        List<FunctionUrlConfig> afterDeletion = store.transact(StoreTransaction::allFunctionUrlConfigs);
+        assertThat(afterDeletion).as("nothing of the deleted function").isEmpty();
+        assertThatThrownBy(() -> store.transact(tx -> {
+            tx.putFunctionUrlConfig(new FunctionUrlConfig("missing", FunctionVersion.LATEST, "d".repeat(32), "NONE", null,
+                    "BUFFERED", T0, T0));
+            return null;
+        })).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void layerVersionsAreNumberedFromOneListedNewestFirstAndNeverRenumberedAfterDeletion() throws Exception {
         store.transact(tx -> {
             tx.insertLayerVersion(layerVersion("lib", tx.nextLayerVersion("lib"), "sha-l1", List.of("python3.12")));

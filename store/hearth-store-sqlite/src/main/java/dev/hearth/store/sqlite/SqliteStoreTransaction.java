@@ -11,6 +11,7 @@ import dev.hearth.store.spi.FunctionConfiguration;
 import dev.hearth.store.spi.FunctionLayer;
 import dev.hearth.store.spi.FunctionPolicy;
 import dev.hearth.store.spi.FunctionRecord;
+import dev.hearth.store.spi.FunctionUrlConfig;
 import dev.hearth.store.spi.FunctionVersion;
 import dev.hearth.store.spi.LayerPermission;
 import dev.hearth.store.spi.LayerVersion;
@@ -163,6 +164,7 @@ final class SqliteStoreTransaction implements StoreTransaction {
     public void deleteAlias(String functionName, String aliasName) {
         update("DELETE FROM alias WHERE function_name = ? AND name = ?", functionName, aliasName);
         deletePolicy(functionName, aliasName);
+        deleteFunctionUrlConfig(functionName, aliasName);
     }
 
     @Override
@@ -309,6 +311,47 @@ final class SqliteStoreTransaction implements StoreTransaction {
     @Override
     public void deletePolicy(String functionName, String qualifier) {
         update("DELETE FROM function_policy WHERE function_name = ? AND qualifier = ?", functionName, qualifier);
+    }
+
+    private static final String URL_COLUMNS =
+            "function_name, qualifier, url_id, auth_type, cors, invoke_mode, creation_time, last_modified_time";
+
+    @Override
+    public Optional<FunctionUrlConfig> functionUrlConfig(String functionName, String qualifier) {
+        return queryOne("SELECT " + URL_COLUMNS + " FROM function_url WHERE function_name = ? AND qualifier = ?",
+                SqliteStoreTransaction::functionUrl, functionName, qualifier);
+    }
+
+    @Override
+    public List<FunctionUrlConfig> functionUrlConfigs(String functionName) {
+        return query("SELECT " + URL_COLUMNS + " FROM function_url WHERE function_name = ? ORDER BY qualifier",
+                SqliteStoreTransaction::functionUrl, functionName);
+    }
+
+    @Override
+    public List<FunctionUrlConfig> allFunctionUrlConfigs() {
+        return query("SELECT " + URL_COLUMNS + " FROM function_url ORDER BY function_name, qualifier",
+                SqliteStoreTransaction::functionUrl);
+    }
+
+    @Override
+    public void putFunctionUrlConfig(FunctionUrlConfig c) {
+        if (function(c.functionName()).isEmpty()) {
+            throw new IllegalStateException("no function " + c.functionName());
+        }
+        update("INSERT OR REPLACE INTO function_url (" + URL_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", c.functionName(),
+                c.qualifier(), c.urlId(), c.authType(), c.cors(), c.invokeMode(), c.creationTime().toString(),
+                c.lastModifiedTime().toString());
+    }
+
+    @Override
+    public void deleteFunctionUrlConfig(String functionName, String qualifier) {
+        update("DELETE FROM function_url WHERE function_name = ? AND qualifier = ?", functionName, qualifier);
+    }
+
+    private static FunctionUrlConfig functionUrl(ResultSet rs) throws SQLException {
+        return new FunctionUrlConfig(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), Instant.parse(rs.getString(7)), Instant.parse(rs.getString(8)));
     }
 
     private static ProvisionedConcurrency provisioned(ResultSet rs) throws SQLException {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
@@ -25,6 +26,11 @@ final class RuntimeApiHandler extends Handler.Abstract {
     private static final String NEXT = INVOCATION + "next";
     private static final String INIT_ERROR = PREFIX + "init/error";
     private static final String JSON = "application/json";
+    private static final String RESPONSE_MODE = "Lambda-Runtime-Function-Response-Mode";
+    private static final String ERROR_TYPE = "Lambda-Runtime-Function-Error-Type";
+    private static final String ERROR_BODY = "Lambda-Runtime-Function-Error-Body";
+    /** The most bytes of a streamed response read (and passed on) at once. */
+    private static final int STREAM_CHUNK_BYTES = 64 * 1024;
 
     private final Map<Connector, RuntimeApiSession> sessions;
     private final long maxBodyBytes;
@@ -68,8 +74,12 @@ final class RuntimeApiHandler extends Handler.Abstract {
                     if (!method.equals("POST")) {
                         return methodNotAllowed(response, callback);
                     }
-                    Body body = readBody(request);
                     boolean logsMarked = requestId.equals(request.getHeaders().get(RuntimeApiSession.LOG_MARKER_HEADER));
+                    if (action.equals("response") && isStreamingMode(request)) {
+                        reply(response, callback, streamedResponse(session, request, requestId, logsMarked));
+                        return true;
+                    }
+                    Body body = readBody(request);
                     RuntimeApiReply reply;
                     if (body.size() > maxBodyBytes) {
                         if (action.equals("response")) {
@@ -111,6 +121,64 @@ final class RuntimeApiHandler extends Handler.Abstract {
                 response.write(true, ByteBuffer.wrap(event.payload()), callback);
             }
         }
+    }
+
+    /**
+     * A response posted in streaming mode: passed on chunk by chunk when the invocation's caller takes
+     * a stream; otherwise read whole (as Lambda buffers a streamed response for a buffered Invoke),
+     * with the runtime's error trailers turning it into the invocation's error.
+     */
+    private RuntimeApiReply streamedResponse(RuntimeApiSession session, Request request, String requestId,
+            boolean logsMarked) throws IOException {
+        Optional<StreamedResponse> opened = session.openStream(requestId);
+        if (opened.isEmpty()) {
+            Body body = readBody(request);
+            Optional<StreamedResponse.StreamError> error = trailerError(request);
+            if (body.size() > maxBodyBytes) {
+                return session.responseTooLarge(requestId, body.size(), maxBodyBytes, logsMarked);
+            }
+            return error.isPresent()
+                    ? session.error(requestId, error.get().errorType(), error.get().body(), logsMarked)
+                    : session.response(requestId, body.bytes(), logsMarked);
+        }
+        StreamedResponse stream = opened.get();
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[STREAM_CHUNK_BYTES];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (n > 0 && !stream.write(buffer, 0, n)) {
+                    return stream.end(Optional.empty(), logsMarked);
+                }
+            }
+        } catch (IOException e) {
+            return stream.broken(String.valueOf(e.getMessage()));
+        }
+        return stream.end(trailerError(request), logsMarked);
+    }
+
+    private static boolean isStreamingMode(Request request) {
+        return "streaming".equalsIgnoreCase(request.getHeaders().get(RESPONSE_MODE));
+    }
+
+    /** The error a runtime reported in its chunked body's trailers, once the body has been read. */
+    private static Optional<StreamedResponse.StreamError> trailerError(Request request) {
+        HttpFields trailers = request.getTrailers();
+        if (trailers == null) {
+            return Optional.empty();
+        }
+        String type = trailers.get(ERROR_TYPE);
+        String body = trailers.get(ERROR_BODY);
+        if (type == null && body == null) {
+            return Optional.empty();
+        }
+        byte[] decoded = new byte[0];
+        if (body != null) {
+            try {
+                decoded = Base64.getDecoder().decode(body.strip());
+            } catch (IllegalArgumentException e) {
+                decoded = body.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        return Optional.of(new StreamedResponse.StreamError(type == null ? "" : type, decoded));
     }
 
     private byte[] errorTooLarge(long size) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -52,6 +53,7 @@ public final class RuntimeApiServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService virtualThreads;
     private final Map<Connector, RuntimeApiSession> sessions = new ConcurrentHashMap<>();
+    private final AwsApiPassage passage;
 
     private RuntimeApiServer(long maxResponseBytes) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
@@ -60,7 +62,18 @@ public final class RuntimeApiServer implements AutoCloseable {
         virtualThreads = HearthThreads.perTaskVirtual("runtime-api");
         threads.setVirtualThreadsExecutor(virtualThreads);
         server = new Server(threads);
-        server.setHandler(new RuntimeApiHandler(sessions, maxResponseBytes));
+        passage = new AwsApiPassage(new RuntimeApiHandler(sessions, maxResponseBytes), sessions);
+        server.setHandler(passage);
+    }
+
+    /**
+     * Lets sandboxes reach Hearth's own AWS APIs at their Runtime API address: every request that is
+     * not for the Runtime API and is signed with the sandbox's own key ({@link
+     * RuntimeApiSession#sandboxAccessKeyId()}) goes to {@code forwarder}; until this is called such
+     * requests are refused. The forwarder is started and stopped with this server.
+     */
+    public void forwardAwsApis(Handler forwarder) {
+        passage.forwardTo(forwarder);
     }
 
     /**

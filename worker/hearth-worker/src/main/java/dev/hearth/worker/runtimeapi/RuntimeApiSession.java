@@ -1,5 +1,7 @@
 package dev.hearth.worker.runtimeapi;
 
+import java.util.Optional;
+
 /**
  * What the runtime in one sandbox may do, as the Runtime API server sees it. The worker implements
  * it once per sandbox; the server calls it from the virtual thread that handles each request.
@@ -20,6 +22,9 @@ public interface RuntimeApiSession {
 
     /** {@code GET /invocation/next}: blocks until an event is due, or refuses the call. */
     NextOutcome awaitNext() throws InterruptedException;
+
+    /** The access key id of the sandbox's own credentials: the one key its calls to Hearth's APIs may be signed with. */
+    String sandboxAccessKeyId();
 
     /**
      * Called after {@link #awaitNext()} delivered {@code event} and before its bytes are written to
@@ -44,6 +49,17 @@ public interface RuntimeApiSession {
      * may be empty; {@code logsMarked} as for {@link #response}.
      */
     RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked);
+
+    /**
+     * {@code POST /invocation/{id}/response} in streaming mode: the stream to pass the body into, when
+     * {@code requestId} is the invocation in hand and its caller takes the response as a stream;
+     * empty otherwise (the body is then read whole and posted through {@link #response} or
+     * {@link #error}, which also refuse a wrong request id). At most one stream per invocation. By
+     * default, sessions take no streams.
+     */
+    default Optional<StreamedResponse> openStream(String requestId) {
+        return Optional.empty();
+    }
 
     /** {@code POST /init/error}. */
     RuntimeApiReply initError(String errorType, byte[] body);

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +41,8 @@ final class TestRuntimeApiServer {
     }
 
     /** A session that serves queued events and records what the runtime posted. */
+    private static final String SANDBOX_KEY = "ASIASCRIPTEDSESSION1";
+
     private static final class ScriptedSession implements RuntimeApiSession {
         final LinkedBlockingQueue<NextOutcome> next = new LinkedBlockingQueue<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
@@ -44,6 +50,11 @@ final class TestRuntimeApiServer {
         @Override
         public NextOutcome awaitNext() throws InterruptedException {
             return next.take();
+        }
+
+        @Override
+        public String sandboxAccessKeyId() {
+            return SANDBOX_KEY;
         }
 
         @Override
@@ -84,6 +95,42 @@ final class TestRuntimeApiServer {
 
     private String base(RuntimeApiListener listener) {
         return "http://" + ((RuntimeApiAddress.Tcp) listener.address()).hostPort() + "/2018-06-01/runtime/";
+    }
+
+    @Test
+    void otherPathsReachTheInstalledForwarderOnlyWhenSignedWithTheSandboxsOwnKey() throws Exception {
+        try (RuntimeApiListener listener = server.open(RuntimeApiTransport.TCP_LOOPBACK, dir.resolve("unused"), new ScriptedSession())) {
+            String api = "http://" + ((RuntimeApiAddress.Tcp) listener.address()).hostPort() + "/2015-03-31/functions/";
+            String signedBySandbox = "AWS4-HMAC-SHA256 Credential=" + SANDBOX_KEY
+                    + "/20261207/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=00";
+            HttpResponse<String> beforeForwarding = http.send(HttpRequest.newBuilder(URI.create(api))
+                    .header("Authorization", signedBySandbox).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(beforeForwarding.statusCode()).isEqualTo(503);
+
+            server.forwardAwsApis(new Handler.Abstract() {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) {
+                    response.setStatus(200);
+                    response.write(true, ByteBuffer.wrap(("forwarded " + request.getHttpURI().getPath())
+                            .getBytes(StandardCharsets.UTF_8)), callback);
+                    return true;
+                }
+            });
+            HttpResponse<String> unsigned = http.send(HttpRequest.newBuilder(URI.create(api)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unsigned.statusCode()).isEqualTo(403);
+            assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).contains("AccessDeniedException");
+            assertThat(unsigned.body()).contains("must be signed with the sandbox's credentials");
+            HttpResponse<String> otherKey = http.send(HttpRequest.newBuilder(URI.create(api))
+                    .header("Authorization", signedBySandbox.replace(SANDBOX_KEY, "AKIAOTHERKEY00000000")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(otherKey.statusCode()).isEqualTo(403);
+            assertThat(otherKey.body()).contains("not with access key AKIAOTHERKEY00000000");
+            HttpResponse<String> own = http.send(HttpRequest.newBuilder(URI.create(api))
+                    .header("Authorization", signedBySandbox).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(own.statusCode()).isEqualTo(200);
+            assertThat(own.body()).isEqualTo("forwarded /2015-03-31/functions/");
+        }
     }
 
     @Test

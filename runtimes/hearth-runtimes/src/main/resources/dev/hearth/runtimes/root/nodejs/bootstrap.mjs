@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import util from 'node:util';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -250,6 +251,122 @@ function makeContext(headers, done) {
   return context;
 }
 
+// ------------------------------------------------------------------ response streaming
+
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGH_WATER_MARK = Symbol.for('aws.lambda.runtime.handler.highWaterMark');
+const HTTP_INTEGRATION_RESPONSE = 'application/vnd.awslambda.http-integration-response';
+
+// Lambda's node runtime offers these as the global `awslambda`: a handler wrapped by
+// streamifyResponse is called as (event, responseStream, context) and its bytes reach the caller as
+// it writes them; HttpResponseStream.from writes a function URL's response metadata (status, headers,
+// cookies) as JSON, then 8 NUL bytes, before the body.
+globalThis.awslambda = {
+  streamifyResponse(handler, options) {
+    handler[HANDLER_STREAMING] = 'response';
+    if (options && Number.isInteger(options.highWaterMark)) handler[HANDLER_HIGH_WATER_MARK] = options.highWaterMark;
+    return handler;
+  },
+  HttpResponseStream: class HttpResponseStream {
+    static from(underlyingStream, prelude) {
+      underlyingStream.setContentType(HTTP_INTEGRATION_RESPONSE);
+      underlyingStream.write(JSON.stringify(prelude));
+      underlyingStream.write(new Uint8Array(8));
+      return underlyingStream;
+    }
+  },
+};
+
+// The response stream of one invocation: a Writable over a chunked POST in streaming mode. A write
+// completes once the bytes went to the socket, so a handler that respects back-pressure (pipeline,
+// or waiting for 'drain') is slowed down by a slow caller. An error ends the POST with Lambda's
+// error trailers.
+function openResponseStream(invocation, highWaterMark) {
+  const id = invocation.id;
+  let failure = null;
+  const req = http.request({
+    host: apiHost, port: apiPort, method: 'POST', path: `${API_PREFIX}/invocation/${id}/response`, agent,
+    headers: {
+      'Lambda-Runtime-Function-Response-Mode': 'streaming',
+      'Transfer-Encoding': 'chunked',
+      'Trailer': 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      'Content-Type': 'application/octet-stream',
+      'Hearth-Log-Marker': id,
+    },
+  });
+  const answered = new Promise((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  const stream = new Writable({
+    highWaterMark,
+    write(chunk, encoding, callback) {
+      req.write(chunk, callback);
+    },
+    final(callback) {
+      markEndOfLogs(id).then(() => {
+        if (failure) {
+          req.addTrailers({
+            'Lambda-Runtime-Function-Error-Type': failure.errorType,
+            'Lambda-Runtime-Function-Error-Body': Buffer.from(JSON.stringify(failure)).toString('base64'),
+          });
+        }
+        req.end(callback);
+      });
+    },
+  });
+  stream.setContentType = (type) => {
+    if (!req.headersSent) req.setHeader('Content-Type', type);
+  };
+  stream.fail = (payload) => {
+    failure = payload;
+    if (!stream.writableEnded) stream.end();
+  };
+  stream.done = new Promise((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  }).then(() => answered);
+  return stream;
+}
+
+// Runs a streamified handler: the invocation ends when its promise settles (a stream it left open
+// is ended for it) or, for a handler that returns no promise, when it ends the stream.
+function runStreamingInvocation(handler, invocation, context, event, reject) {
+  const stream = openResponseStream(invocation, handler[HANDLER_HIGH_WATER_MARK]);
+  const end = async (error) => {
+    if (invocation.finished) return;
+    invocation.finished = true;
+    process.removeListener('beforeExit', invocation.onBeforeExit);
+    if (error !== null && error !== undefined) {
+      const payload = errorPayload(error);
+      logError('Invoke Error', payload);
+      stream.fail(payload);
+    } else if (!stream.writableEnded) {
+      stream.end();
+    }
+    await stream.done;
+    invocation.resolve();
+  };
+  const finish = (error) => end(error).catch(reject);
+  invocation.fail = (error) => finish(error);
+  invocation.onBeforeExit = () => finish(null);
+  process.on('beforeExit', invocation.onBeforeExit);
+  try {
+    const returned = handler(event, stream, context);
+    if (returned && typeof returned.then === 'function') {
+      returned.then(() => finish(null), (error) => finish(error ?? new Error('handler rejected')));
+    } else {
+      stream.on('finish', () => finish(null));
+    }
+  } catch (error) {
+    finish(error);
+  }
+}
+
 // ------------------------------------------------------------------ the loop
 
 let initialised = false;
@@ -309,6 +426,11 @@ function runInvocation(handler, res) {
       event = res.body.length ? JSON.parse(res.body.toString('utf8')) : null;
     } catch (error) {
       finish(new RuntimeFault('Runtime.UnmarshalError', `Unable to parse event: ${error.message}`, error));
+      return;
+    }
+    if (handler[HANDLER_STREAMING] === 'response') {
+      process.removeListener('beforeExit', invocation.onBeforeExit);
+      runStreamingInvocation(handler, invocation, context, event, reject);
       return;
     }
     try {
