@@ -56,10 +56,11 @@ hearth_require_packages() {
 # Packages the server needs on this host: the runtimes' interpreters, util-linux for the process
 # backend, and the default namespace backend's tools (bubblewrap; perl runs the launcher that carries
 # the Runtime API in; python3-seccomp compiles the seccomp filter; slirp4netns gives sandboxes outbound
-# network), plus socat, which carries the Runtime API into gVisor and microVM sandboxes.
+# network and nftables, through util-linux's nsenter, its outbound rules), plus socat, which carries the
+# Runtime API into gVisor and microVM sandboxes.
 HEARTH_SERVER_PACKAGES=(python3:/usr/bin/python3 nodejs:/usr/bin/node util-linux:/usr/bin/setsid util-linux:/usr/bin/prlimit
   bubblewrap:/usr/bin/bwrap perl-base:/usr/bin/perl socat:/usr/bin/socat python3-seccomp:/usr/share/doc/python3-seccomp
-  slirp4netns:/usr/bin/slirp4netns)
+  slirp4netns:/usr/bin/slirp4netns nftables:/usr/sbin/nft util-linux:/usr/bin/nsenter)
 # Packages the microvm backend needs: QEMU, a Debian guest kernel, busybox for the guest's init,
 # tools to build its images, socat to carry the Runtime API into the guest.
 HEARTH_MICROVM_PACKAGES=(qemu-system-x86:/usr/bin/qemu-system-x86_64 linux-image-amd64:/usr/share/doc/linux-image-amd64

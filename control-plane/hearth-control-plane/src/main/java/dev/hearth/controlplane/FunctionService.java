@@ -614,25 +614,19 @@ public final class FunctionService {
         if (code.imageUri() != null) {
             throw ConfigurationRules.unsupportedCodeLocation();
         }
-        byte[] zip;
+        StoredPackage stored;
         if (code.s3Bucket() != null || code.s3Key() != null || code.s3ObjectVersion() != null) {
             if (code.zipFile() != null) {
                 throw invalidParameter("Please do not provide other FunctionCode parameters when providing a ZipFile.");
             }
-            zip = readS3Code(code);
+            stored = CodeFromS3.store(s3Code, packages, code.s3Bucket(), code.s3Key(), code.s3ObjectVersion(), signing::verify);
         } else if (code.zipFile() == null) {
             throw invalidParameter("Please provide a source for function code: Code.ZipFile (--zip-file fileb://function.zip).");
         } else {
-            zip = code.zipFile();
+            signing.verify();
+            stored = packages.put(code.zipFile());
         }
-        signing.verify();
-        StoredPackage stored = packages.put(zip);
         return new CodeRef(stored.codeSha256(), stored.codeSize());
-    }
-
-    /** The object {@code code}'s S3 members name, or Lambda's InvalidParameterValueException quoting S3's error. */
-    private byte[] readS3Code(FunctionCodeInput code) {
-        return CodeFromS3.read(s3Code, code.s3Bucket(), code.s3Key(), code.s3ObjectVersion());
     }
 
     private void checkCodeStorage(StoreTransaction tx, long adding) {

@@ -463,19 +463,18 @@ public final class LayerService {
     }
 
     private CodeRef storeContent(LayerVersionContentInput content) {
-        byte[] zip;
+        StoredPackage stored;
         if (content.s3Bucket() != null || content.s3Key() != null || content.s3ObjectVersion() != null) {
             if (content.zipFile() != null) {
                 throw invalidParameter("Please do not provide other LayerVersionContentInput parameters when providing a ZipFile.");
             }
-            zip = CodeFromS3.read(s3Code, content.s3Bucket(), content.s3Key(), content.s3ObjectVersion());
+            stored = CodeFromS3.store(s3Code, packages, content.s3Bucket(), content.s3Key(), content.s3ObjectVersion(), () -> {});
         } else if (content.zipFile() == null) {
             throw invalidParameter("Please provide a source for the layer content: Content.ZipFile (--zip-file fileb://layer.zip)"
                     + " or Content.S3Bucket and Content.S3Key.");
         } else {
-            zip = content.zipFile();
+            stored = packages.put(content.zipFile());
         }
-        StoredPackage stored = packages.put(zip);
         return new CodeRef(stored.codeSha256(), stored.codeSize());
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.controlplane;
 
+import java.io.InputStream;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,13 +16,15 @@ import java.util.Optional;
 public interface S3CodeReader {
 
     /**
-     * The object's bytes.
+     * Opens the object for reading; the caller reads it to its end and closes it. Packages may be as
+     * large as Lambda's unzipped limit (250 MB), so they are streamed, never read whole into memory.
      *
      * @param version the object version to read; empty for the current one
      * @throws ReadFailure when the store answers with an S3 error (NoSuchBucket, NoSuchKey,
-     *     NoSuchVersion, AccessDenied, ...) or cannot be reached
+     *     NoSuchVersion, AccessDenied, ...) or cannot be reached; an error after the first byte is an
+     *     {@link java.io.IOException} of the stream
      */
-    byte[] read(String bucket, String key, Optional<String> version) throws ReadFailure;
+    InputStream open(String bucket, String key, Optional<String> version) throws ReadFailure;
 
     /**
      * The store's answer to a failed GetObject: S3's error code (e.g. {@code NoSuchKey}) and message,

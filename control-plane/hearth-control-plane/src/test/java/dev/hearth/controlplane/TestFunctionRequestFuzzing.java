@@ -1,6 +1,7 @@
 package dev.hearth.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -16,11 +17,13 @@ import dev.hearth.controlplane.api.UpdateFunctionConfigurationInput;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import dev.hearth.http.AwsJson;
 import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,7 +84,7 @@ final class TestFunctionRequestFuzzing {
         store.close();
     }
 
-    @FuzzTest(maxDuration = "150s")
+    @FuzzTest(maxDuration = "10s")
     void requestsSucceedOrFailWithA4xxAndFailuresChangeNothing(FuzzedDataProvider data) {
         List<Object> before = state();
         try {
@@ -90,6 +94,30 @@ final class TestFunctionRequestFuzzing {
             assertThat(state()).as("state after a refused request").isEqualTo(before);
         }
         state();
+    }
+
+    /** Found by the fuzz test: an {@code Architectures} list holding null was a NullPointerException (a 500). */
+    @Test
+    void architecturesHoldingNullAreAConstraintViolation() {
+        List<Object> before = state();
+        String violation = "1 validation error detected: Value '[null]' at 'architectures' failed to satisfy constraint:"
+                + " Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]";
+        byte[] create = ("{\"FunctionName\":\"f\",\"Runtime\":\"python3.12\",\"Role\":\"" + HostileRequests.ROLE
+                + "\",\"Handler\":\"app.handler\",\"Code\":{\"ZipFile\":\"" + HostileRequests.ZIP_BASE64
+                + "\"},\"Architectures\":[null]}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> functions.createFunction(AwsJson.read(create, CreateFunctionInput.class)))
+                .isInstanceOfSatisfying(LambdaException.class, e -> {
+                    assertThat(e.type()).isEqualTo(LambdaErrorType.ValidationException);
+                    assertThat(e.getMessage()).isEqualTo(violation);
+                });
+        byte[] update = ("{\"ZipFile\":\"" + HostileRequests.ZIP_BASE64 + "\",\"Architectures\":[null]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> functions.updateFunctionCode(ref(BASE), AwsJson.read(update, UpdateFunctionCodeInput.class)))
+                .isInstanceOfSatisfying(LambdaException.class, e -> {
+                    assertThat(e.type()).isEqualTo(LambdaErrorType.ValidationException);
+                    assertThat(e.getMessage()).isEqualTo(violation);
+                });
+        assertThat(state()).isEqualTo(before);
     }
 
     /** One operation, as {@code ManagementApi} performs it; undoes what a success added. */

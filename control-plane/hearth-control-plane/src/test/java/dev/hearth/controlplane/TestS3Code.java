@@ -15,6 +15,7 @@ import dev.hearth.packages.PackageLimits;
 import dev.hearth.packages.PackageStore;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
 import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
  */
 final class TestS3Code {
     private static final String ROLE = "arn:aws:iam::000000000000:role/r";
+    private static final long ZIPPED_LIMIT = 2_000;
+    private static final long UNZIPPED_LIMIT = 200_000;
 
     private final Map<String, byte[]> objects = new HashMap<>();
     private final S3CodeReader reader = (bucket, key, version) -> {
@@ -52,7 +55,7 @@ final class TestS3Code {
         if (object == null) {
             throw new S3CodeReader.ReadFailure("NoSuchKey", "key missing (the store's own words)", null);
         }
-        return object;
+        return new ByteArrayInputStream(object);
     };
     private SqliteFunctionStore store;
     private PackageStore packages;
@@ -62,7 +65,9 @@ final class TestS3Code {
     void setUp() throws IOException {
         Path dir = Files.createTempDirectory("s3code");
         store = SqliteFunctionStore.open(dir.resolve("functions.db"));
-        packages = PackageStore.open(dir.resolve("packages"), PackageLimits.defaults());
+        // a small zipped limit: what Lambda limits to 50 MB sent inline, 250 MB from S3
+        packages = PackageStore.open(dir.resolve("packages"), PackageLimits.defaults().withMaxZippedBytes(ZIPPED_LIMIT)
+                .withMaxUnzippedBytes(UNZIPPED_LIMIT));
         functions = new FunctionService(store, packages, AccountContext.DEFAULT, "python3.12"::equals,
                 ControlPlaneLimits.LAMBDA_DEFAULTS, Clock.systemUTC());
     }
@@ -94,6 +99,33 @@ final class TestS3Code {
         String updated = functions.updateFunctionCode(ref("f"),
                 new UpdateFunctionCodeInput(null, "code-bucket", "g.zip", null, null, null, null, null, null)).codeSha256();
         assertThat(updated).isNotEqualTo(sha);
+    }
+
+    @Test
+    void aPackageFromS3MayExceedTheInlineLimitUpToTheUnzippedOne() throws IOException {
+        functions.useS3Code(reader);
+        byte[] large = zip(randomText(20_000));
+        assertThat((long) large.length).isGreaterThan(ZIPPED_LIMIT);
+        assertThatThrownBy(() -> functions.createFunction(create("inline", new FunctionCodeInput(large, null, null, null, null))))
+                .isInstanceOfSatisfying(LambdaException.class,
+                        e -> assertThat(e.type()).isEqualTo(LambdaErrorType.RequestEntityTooLargeException));
+        objects.put("large.zip", large);
+        String sha = functions.createFunction(create("from-s3", s3("code-bucket", "large.zip", null))).codeSha256();
+        assertThat(packages.zipFile(sha)).hasValueSatisfying(p -> assertThat(read(p)).isEqualTo(large));
+
+        objects.put("huge.zip", zip(randomText(300_000)));
+        assertError(() -> functions.createFunction(create("huge", s3("code-bucket", "huge.zip", null))),
+                "Unzipped size must be smaller than " + UNZIPPED_LIMIT + " bytes");
+        assertThatThrownBy(() -> functions.getFunctionConfiguration(ref("huge"))).isInstanceOf(LambdaException.class);
+    }
+
+    private static String randomText(int length) {
+        java.util.Random random = new java.util.Random(42);
+        StringBuilder text = new StringBuilder("# ");
+        while (text.length() < length) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
     }
 
     @Test

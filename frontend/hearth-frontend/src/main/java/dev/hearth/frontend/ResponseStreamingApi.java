@@ -76,10 +76,8 @@ public final class ResponseStreamingApi {
         return ApiResponse.streaming(200, headers, EVENT_STREAM, out -> {
             InvocationResult result = invocations.invokeStreaming(resolved, request.requestId(), payload,
                     request.header("X-Amz-Client-Context"), tail, request.header("X-Amzn-Trace-Id"),
-                    (bytes, offset, length) -> {
-                        out.write(EventStreamMessage.event("PayloadChunk", "application/octet-stream", bytes, offset, length));
-                        out.flush();
-                    });
+                    (bytes, offset, length) -> out.write(
+                            EventStreamMessage.event("PayloadChunk", "application/octet-stream", bytes, offset, length)));
             byte[] complete = invokeComplete(result);
             out.write(EventStreamMessage.event("InvokeComplete", "application/json", complete, 0, complete.length));
         });

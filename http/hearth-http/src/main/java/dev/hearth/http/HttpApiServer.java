@@ -225,7 +225,11 @@ public final class HttpApiServer implements AutoCloseable {
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
-        OutputStream out = Content.Sink.asOutputStream(response);
+        // an end-of-connection body framed as chunks here (see ChunkFramingOutputStream): Jetty must
+        // neither chunk it again nor know the header, hence a field without its HttpHeader
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.getHeaders().add(new HttpField((HttpHeader) null, "Transfer-Encoding", "chunked"));
+        OutputStream out = new ChunkFramingOutputStream(Content.Sink.asOutputStream(response));
         try {
             answer.stream().writeTo(out);
             out.close();

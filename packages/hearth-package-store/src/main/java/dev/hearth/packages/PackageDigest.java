@@ -16,13 +16,20 @@ record PackageDigest(String base64, String hex) {
     private static final HexFormat HEX = HexFormat.of();
 
     static PackageDigest of(byte[] zip) {
-        MessageDigest sha256;
+        return fromBytes(newSha256().digest(zip));
+    }
+
+    /** The digest of everything {@code sha256} (from {@link #newSha256()}) was fed; finishes it. */
+    static PackageDigest of(MessageDigest sha256) {
+        return fromBytes(sha256.digest());
+    }
+
+    static MessageDigest newSha256() {
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
-        return fromBytes(sha256.digest(zip));
     }
 
     /**

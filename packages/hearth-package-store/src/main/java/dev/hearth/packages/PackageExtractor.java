@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -81,16 +84,25 @@ final class PackageExtractor {
      * @throws IOException if writing the tree fails
      */
     static long extract(byte[] zip, Path taskRoot, PackageLimits limits) throws IOException {
-        return new PackageExtractor(limits).run(zip, taskRoot);
+        return new PackageExtractor(limits).run(new SeekableInMemoryByteChannel(zip), taskRoot);
     }
 
-    private long run(byte[] zipBytes, Path taskRoot) throws IOException {
+    /** As {@link #extract(byte[], Path, PackageLimits)}, reading the zip from a file (never all of it into memory). */
+    static long extract(Path zipFile, Path taskRoot, PackageLimits limits) throws IOException {
+        try (FileChannel channel = FileChannel.open(zipFile, StandardOpenOption.READ)) {
+            return new PackageExtractor(limits).run(channel, taskRoot);
+        }
+    }
+
+    private long run(SeekableByteChannel zipBytes, Path taskRoot) throws IOException {
+        long length = zipBytes.size();
         if (countCentralHeaderSignatures(zipBytes) > limits.maxEntries()) {
             throw PackageRejections.tooManyEntries(limits.maxEntries());
         }
+        zipBytes.position(0);
         try (ZipFile zip = open(zipBytes)) {
             List<ZipArchiveEntry> entries = listEntries(zip);
-            checkPhysicalLayout(entries, zipBytes.length);
+            checkPhysicalLayout(entries, length);
             PackageTree tree = plan(zip, entries);
             Map<EntryPath, String> targets = readLinkTargets(zip, tree);
             new SymlinkCheck(tree, targets, limits).verifyAll();
@@ -107,19 +119,28 @@ final class PackageExtractor {
      * count too, so the bound can refuse a zip whose own entries are within the limit; with the
      * default of 100,000 that needs very large stored jars.)
      */
-    private static int countCentralHeaderSignatures(byte[] zip) {
+    private static int countCentralHeaderSignatures(SeekableByteChannel zip) throws IOException {
         int count = 0;
-        for (int i = 0; i + 3 < zip.length; i++) {
-            if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
-                count++;
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        zip.position(0);
+        // the last three bytes of each block stay in front of the next: no signature is split or counted twice
+        while (zip.read(buffer) > 0) {
+            buffer.flip();
+            int limit = buffer.limit();
+            for (int i = 0; i + 3 < limit; i++) {
+                if (buffer.get(i) == 'P' && buffer.get(i + 1) == 'K' && buffer.get(i + 2) == 1 && buffer.get(i + 3) == 2) {
+                    count++;
+                }
             }
+            buffer.position(Math.max(0, limit - 3));
+            buffer.compact();
         }
         return count;
     }
 
-    private static ZipFile open(byte[] zip) {
+    private static ZipFile open(SeekableByteChannel zip) {
         try {
-            return ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(zip)).get();
+            return ZipFile.builder().setSeekableByteChannel(zip).get();
         } catch (IOException | RuntimeException e) {
             throw PackageRejections.couldNotUnzip(e);
         }

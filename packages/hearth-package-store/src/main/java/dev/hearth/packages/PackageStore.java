@@ -1,6 +1,9 @@
 package dev.hearth.packages;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -172,28 +176,65 @@ public final class PackageStore implements AutoCloseable {
      */
     public StoredPackage put(byte[] zip) {
         Objects.requireNonNull(zip, "zip");
+        if (zip.length > limits.maxZippedBytes()) {
+            throw PackageRejections.zippedTooLarge(limits.maxZippedBytes());
+        }
+        return put(new ByteArrayInputStream(zip), limits.maxZippedBytes());
+    }
+
+    /**
+     * As {@link #put(byte[])} for a zip read from a stream (an S3 object, say), which is staged on
+     * disk while it is read and hashed, never held in memory whole.
+     *
+     * @param zip the zip; read to its end, not closed
+     * @param maxZippedBytes the most bytes the zip may have (a package from S3 may be as large as the
+     *     unzipped limit, one sent inline only as the zipped limit)
+     * @throws dev.hearth.core.LambdaException as {@link #put(byte[])}, and {@code
+     *     RequestEntityTooLargeException} when the stream is longer than {@code maxZippedBytes}
+     * @throws UncheckedIOException if reading the stream or the store's disk fails
+     */
+    public StoredPackage put(InputStream zip, long maxZippedBytes) {
+        Objects.requireNonNull(zip, "zip");
         return whileOpen(() -> {
-            if (zip.length > limits.maxZippedBytes()) {
-                throw PackageRejections.zippedTooLarge(limits.maxZippedBytes());
-            }
-            PackageDigest digest = PackageDigest.of(zip);
-            ReentrantLock stripe = stripeOf(digest);
-            stripe.lock();
+            Path incoming = layout.staging().resolve("incoming-" + UUID.randomUUID() + ".zip");
             try {
-                Optional<StoredPackage> existing = read(digest);
-                StoredPackage stored;
-                if (existing.isPresent()) {
-                    stored = existing.get();
-                    if (stored.unzippedSize() > limits.maxUnzippedBytes()) {
-                        throw PackageRejections.unzippedTooLarge(limits.maxUnzippedBytes());
+                long size;
+                PackageDigest digest;
+                try (OutputStream out = Files.newOutputStream(incoming, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    MessageDigest sha256 = PackageDigest.newSha256();
+                    byte[] buffer = new byte[64 * 1024];
+                    size = 0;
+                    int n;
+                    while ((n = zip.read(buffer)) > 0) {
+                        size += n;
+                        if (size > maxZippedBytes) {
+                            throw PackageRejections.zippedTooLarge(maxZippedBytes);
+                        }
+                        sha256.update(buffer, 0, n);
+                        out.write(buffer, 0, n);
                     }
-                } else {
-                    stored = write(digest, zip);
+                    digest = PackageDigest.of(sha256);
                 }
-                lastPut.put(digest.hex(), clock.instant());
-                return stored;
+                ReentrantLock stripe = stripeOf(digest);
+                stripe.lock();
+                try {
+                    Optional<StoredPackage> existing = read(digest);
+                    StoredPackage stored;
+                    if (existing.isPresent()) {
+                        stored = existing.get();
+                        if (stored.unzippedSize() > limits.maxUnzippedBytes()) {
+                            throw PackageRejections.unzippedTooLarge(limits.maxUnzippedBytes());
+                        }
+                    } else {
+                        stored = write(digest, incoming, size);
+                    }
+                    lastPut.put(digest.hex(), clock.instant());
+                    return stored;
+                } finally {
+                    stripe.unlock();
+                }
             } finally {
-                stripe.unlock();
+                Files.deleteIfExists(incoming);
             }
         });
     }
@@ -319,15 +360,19 @@ public final class PackageStore implements AutoCloseable {
     }
 
     /** Stages, validates and extracts a new package, then renames it into place. Holds the stripe. */
-    private StoredPackage write(PackageDigest digest, byte[] zip) throws IOException {
+    private StoredPackage write(PackageDigest digest, Path incoming, long size) throws IOException {
         Path staging = layout.staging().resolve(digest.hex() + "-" + UUID.randomUUID());
         Files.createDirectory(staging);
         try {
             Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path zipFile = StoreLayout.zipFile(staging);
-            writeDurably(zipFile, zip);
-            long unzippedSize = PackageExtractor.extract(zip, StoreLayout.taskRoot(staging), limits);
-            var stored = new StoredPackage(digest.base64(), zip.length, unzippedSize);
+            Files.move(incoming, zipFile);
+            try (FileChannel channel = FileChannel.open(zipFile, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            Files.setPosixFilePermissions(zipFile, PosixFilePermissions.fromString("r--r--r--"));
+            long unzippedSize = PackageExtractor.extract(zipFile, StoreLayout.taskRoot(staging), limits);
+            var stored = new StoredPackage(digest.base64(), size, unzippedSize);
             writeDurably(StoreLayout.metadataFile(staging), PackageMetadata.encode(stored));
             Files.move(staging, layout.packageDirectory(digest), StandardCopyOption.ATOMIC_MOVE);
             forceDirectory(layout.packages());

@@ -54,7 +54,7 @@ final class TestPackageFuzzing {
         store.close();
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void putStoresOnlySafePackagesAndLeavesNothingBehindOtherwise(FuzzedDataProvider data) throws IOException {
         byte[] zip = data.consumeInt(0, 4) == 0 ? data.consumeRemainingAsBytes() : HostileZips.from(data);
         Set<String> before = store.codeSha256s();

@@ -170,6 +170,11 @@ final class DataDirectory implements AutoCloseable {
         Path eventInvokeConfigDatabase() {
             return ownerOnlyFile(dir.resolve("event-invoke-configs.db"));
         }
+
+        /** The account's SQS-compatible queues in this region. */
+        Path sqsDatabase() {
+            return ownerOnlyFile(dir.resolve("sqs.db"));
+        }
     }
 
     /** {@code file} (and SQLite's journal files beside it) made 0600, the file created empty if absent. */

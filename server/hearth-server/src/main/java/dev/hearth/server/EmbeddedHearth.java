@@ -22,6 +22,7 @@ import dev.hearth.sandbox.spi.RuntimeApiTransport;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
+import dev.hearth.sqs.api.SqsApi;
 import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.Worker;
 import dev.hearth.worker.WorkerConfig;
@@ -86,7 +87,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         RuntimeCatalog runtimes = RuntimeCatalog.open(data.runtimes());
         PackageStore packages = own(PackageStore.open(data.packages(), PackageLimits.defaults()));
 
-        SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends()));
+        SandboxBackend backend = own(SandboxBackends.choose(config.sandbox(), data.backends(), config.sandboxOutbound()));
         requireShortSocketPaths(backend, data);
         ScalingConfig scaling = config.scaling();
         long hostTotalMb = HostMemory.totalMb();
@@ -127,7 +128,9 @@ public final class EmbeddedHearth implements AutoCloseable {
         List<Route> lambda = new ArrayList<>(cells[0].lambdaRoutes());
         lambda.add(downloads.route());
         lambda.addAll(new MetricsApi(worker, () -> cells[0].all().stream().map(RegionalCell::counter).toList()).routes());
+        // SQS-compatible queues: before logs, so that an unsigned query-protocol POST / (no X-Amz-Target) reaches it
         List<ApiService> services = List.of(ApiService.rest("lambda", lambda),
+                new SqsApi(cells[0]::messageQueues, this::publicUrl, clock).service(),
                 ApiService.json("logs", CloudWatchLogsApi.TARGET_SERVICE, List.of(cells[0].logsRoute())));
         // a sandbox's own credentials are always verified, with or without --credentials
         RequestAuthenticator authenticator = new SandboxKeyAuthenticator(worker::sandboxCredentials, clock, callers);

@@ -135,7 +135,7 @@ final class EmbeddedS3Store implements AutoCloseable {
             if (version.isPresent() && !version.get().equals(UNVERSIONED)) {
                 throw new S3CodeReader.ReadFailure("InvalidArgument", "Invalid version id specified", null);
             }
-            return reader(account).read(bucket, key, Optional.empty());
+            return reader(account).open(bucket, key, Optional.empty());
         };
     }
 

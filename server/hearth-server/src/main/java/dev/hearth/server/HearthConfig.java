@@ -2,6 +2,7 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.worker.StreamingLimits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Optional;
  *     code is refused
  * @param streaming the size limit and bandwidth cap of streamed responses (Lambda's by default)
  * @param functionUrls the function URLs' listener: its port and the domain of their host names
+ * @param sandboxOutbound the private ranges sandboxes may reach besides the internet
+ *     ({@code --sandbox-allow-network}); the host's own addresses are refused regardless
  */
 public record HearthConfig(
         String host,
@@ -41,7 +44,8 @@ public record HearthConfig(
         Optional<URI> publicUrl,
         Optional<CodeS3Config> codeS3,
         StreamingLimits streaming,
-        FunctionUrlListenerConfig functionUrls) {
+        FunctionUrlListenerConfig functionUrls,
+        OutboundPolicy sandboxOutbound) {
 
     public static final int DEFAULT_PORT = 9400;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -67,6 +71,21 @@ public record HearthConfig(
         Objects.requireNonNull(codeS3, "codeS3");
         Objects.requireNonNull(streaming, "streaming");
         Objects.requireNonNull(functionUrls, "functionUrls");
+        Objects.requireNonNull(sandboxOutbound, "sandboxOutbound");
+    }
+
+    /** A configuration whose sandboxes follow {@link OutboundPolicy#DEFAULT} (no private range). */
+    public HearthConfig(String host, int port, Path dataDir, Optional<Path> credentialsFile, AccountContext account,
+            Optional<String> sandbox, ScalingConfig scaling, int concurrencyLimit, AsyncConfig async, Optional<URI> publicUrl,
+            Optional<CodeS3Config> codeS3, StreamingLimits streaming, FunctionUrlListenerConfig functionUrls) {
+        this(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3,
+                streaming, functionUrls, OutboundPolicy.DEFAULT);
+    }
+
+    /** This configuration letting sandboxes reach {@code policy}'s private ranges. */
+    public HearthConfig withSandboxOutbound(OutboundPolicy policy) {
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl,
+                codeS3, streaming, functionUrls, policy);
     }
 
     private static void requireHttpUrl(URI url) {
@@ -78,49 +97,49 @@ public record HearthConfig(
 
     /** This configuration handing out URLs on {@code url} (empty: the listen address). */
     public HearthConfig withPublicUrl(Optional<URI> url) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, url, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, url, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration reading S3 code from {@code store} (empty: S3 code refused). */
     public HearthConfig withCodeS3(Optional<CodeS3Config> store) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, store, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl, store, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration with another account concurrency limit. */
     public HearthConfig withConcurrencyLimit(int limit) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async, publicUrl, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, limit, async, publicUrl, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration with another keep-alive policy, scaling rate or host capacity. */
     public HearthConfig withScaling(ScalingConfig newScaling) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, newScaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration with other asynchronous settings (tests use millisecond retry delays). */
     public HearthConfig withAsync(AsyncConfig newAsync) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync, publicUrl, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, newAsync, publicUrl, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration with another isolation backend (empty: the strongest default). */
     public HearthConfig withSandbox(Optional<String> backend) {
-        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, credentialsFile, account, backend, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration verifying signatures against {@code file}'s keys (empty: accept any). */
     public HearthConfig withCredentials(Optional<Path> file) {
-        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls);
+        return new HearthConfig(host, port, dataDir, file, account, sandbox, scaling, concurrencyLimit, async, publicUrl, codeS3, streaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration with other limits for streamed responses (tests raise the bandwidth cap). */
     public HearthConfig withStreaming(StreamingLimits newStreaming) {
         return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl,
-                codeS3, newStreaming, functionUrls);
+                codeS3, newStreaming, functionUrls, sandboxOutbound);
     }
 
     /** This configuration serving function URLs as {@code listener} says (tests use port 0). */
     public HearthConfig withFunctionUrls(FunctionUrlListenerConfig listener) {
         return new HearthConfig(host, port, dataDir, credentialsFile, account, sandbox, scaling, concurrencyLimit, async, publicUrl,
-                codeS3, streaming, listener);
+                codeS3, streaming, listener, sandboxOutbound);
     }
 
     /** Embedded defaults, listening on loopback, with the given data directory and port. */

@@ -40,6 +40,8 @@ import dev.hearth.packages.PackageStore;
 import dev.hearth.queue.sqlite.SqliteEventQueue;
 import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sqs.spi.MessageQueues;
+import dev.hearth.sqs.sqlite.SqliteMessageQueues;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
 import dev.hearth.worker.ProvisionedCapacity;
 import dev.hearth.worker.Worker;
@@ -83,6 +85,7 @@ final class RegionalCell implements AutoCloseable {
     private FunctionService functions;
     private CounterService counter;
     private SqliteLogStore logs;
+    private MessageQueues messageQueues;
     private Map<String, Route> lambdaRoutes;
     private Route logsRoute;
     private FunctionUrls functionUrls;
@@ -114,6 +117,7 @@ final class RegionalCell implements AutoCloseable {
         Clock clock = shared.clock();
         Worker worker = shared.worker();
         logs = own(SqliteLogStore.open(dir.logsDatabase()));
+        messageQueues = own(SqliteMessageQueues.open(dir.sqsDatabase(), clock));
         SqliteFunctionStore store = own(SqliteFunctionStore.open(dir.functionsDatabase()));
         functions = new FunctionService(store, shared.packages(), scope, shared.runtimes()::isKnown,
                 ControlPlaneLimits.LAMBDA_DEFAULTS, clock);
@@ -212,6 +216,11 @@ final class RegionalCell implements AutoCloseable {
     /** This cell's CloudWatch Logs endpoint ({@code POST /}, dispatching on {@code X-Amz-Target}). */
     Route logsRoute() {
         return logsRoute;
+    }
+
+    /** This cell's SQS-compatible queues (served by the endpoint's {@code sqs} service). */
+    MessageQueues messageQueues() {
+        return messageQueues;
     }
 
     /** Where the worker writes this cell's functions' logs. */

@@ -10,6 +10,7 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.frontend.FunctionUrlDirectory;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.Route;
+import dev.hearth.sqs.spi.MessageQueues;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -145,6 +146,11 @@ final class RegionalCells implements AutoCloseable {
             routes.add(delegating(template, cell -> cell.lambdaRoutes().get(template.operation())));
         }
         return routes;
+    }
+
+    /** The SQS-compatible queues of the caller's account and region (its cell opened on first use). */
+    MessageQueues messageQueues(AccountContext caller) {
+        return get(caller).messageQueues();
     }
 
     /** The CloudWatch Logs endpoint, handing each request to the caller's cell's logs. */

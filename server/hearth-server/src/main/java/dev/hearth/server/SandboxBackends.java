@@ -10,6 +10,7 @@ import dev.hearth.sandbox.namespace.NamespaceSandboxSettings;
 import dev.hearth.sandbox.process.ProcessSandboxBackend;
 import dev.hearth.sandbox.process.ProcessSandboxSettings;
 import dev.hearth.sandbox.spi.HostSupport;
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,20 +57,21 @@ final class SandboxBackends {
     private SandboxBackends() {}
 
     /** Strongest first. */
-    private static List<Candidate> candidates(Map<String, String> environment) {
+    private static List<Candidate> candidates(Map<String, String> environment, OutboundPolicy outbound) {
         String qemu = Optional.ofNullable(environment.get(QEMU_VARIABLE)).filter(s -> !s.isBlank()).orElse(null);
         return List.of(
-                new Candidate("microvm", false, dir -> microvm(dir, qemu), Optional.empty()),
+                new Candidate("microvm", false, dir -> microvm(dir, qemu, outbound), Optional.empty()),
                 new Candidate("gvisor", false, dir -> new GvisorSandboxBackend(GvisorSandboxSettings.defaults(dir)),
                         Optional.empty()),
-                new Candidate("namespace", true, dir -> new NamespaceSandboxBackend(NamespaceSandboxSettings.defaults(dir)),
+                new Candidate("namespace", true, dir -> new NamespaceSandboxBackend(
+                        NamespaceSandboxSettings.defaults(dir).withOutbound(outbound)),
                         Optional.of(new SandboxUserReach.User(NamespaceSandboxSettings.NOBODY, NamespaceSandboxSettings.NOBODY))),
                 new Candidate("process", true, dir -> new ProcessSandboxBackend(PROCESS),
                         Optional.of(new SandboxUserReach.User(PROCESS.unprivilegedUid(), PROCESS.unprivilegedGid()))));
     }
 
     static List<String> names() {
-        return candidates(Map.of()).stream().map(Candidate::name).toList();
+        return candidates(Map.of(), OutboundPolicy.DEFAULT).stream().map(Candidate::name).toList();
     }
 
     /**
@@ -78,15 +80,25 @@ final class SandboxBackends {
      * @param requested the backend's name, or empty for the strongest usable default
      * @param stateDir a directory directly below the data directory, where the backend may keep
      *     images and state (one folder per backend)
+     * @param outbound where sandboxes may connect (private ranges allowed besides the internet)
      * @throws StartupRefusal for an unknown backend, one that cannot run on this host, or a data
      *     directory its sandbox user cannot reach
      */
-    static SandboxBackend choose(Optional<String> requested, Path stateDir) {
-        return choose(requested, stateDir, System.getenv(), SandboxUserReach.hearthRunsAsRoot());
+    static SandboxBackend choose(Optional<String> requested, Path stateDir, OutboundPolicy outbound) {
+        return choose(requested, stateDir, System.getenv(), SandboxUserReach.hearthRunsAsRoot(), outbound);
     }
 
     static SandboxBackend choose(Optional<String> requested, Path stateDir, Map<String, String> environment, boolean root) {
-        List<Candidate> candidates = candidates(environment);
+        return choose(requested, stateDir, environment, root, OutboundPolicy.DEFAULT);
+    }
+
+    /**
+     * @param outbound where sandboxes with network access may connect, for the backends that
+     *     enforce it (namespace; the process backend isolates nothing)
+     */
+    static SandboxBackend choose(Optional<String> requested, Path stateDir, Map<String, String> environment, boolean root,
+            OutboundPolicy outbound) {
+        List<Candidate> candidates = candidates(environment, outbound);
         Path dataDir = stateDir.toAbsolutePath().getParent();
         if (requested.isPresent()) {
             Candidate candidate = candidates.stream().filter(c -> c.name().equals(requested.get())).findFirst()
@@ -135,15 +147,15 @@ final class SandboxBackends {
         }
     }
 
-    private static SandboxBackend microvm(Path dir, String qemuBinary) {
+    private static SandboxBackend microvm(Path dir, String qemuBinary, OutboundPolicy outbound) {
         GuestContents contents;
         try {
             contents = GuestContents.python();
         } catch (IOException e) {
             throw new StartupRefusal("the microvm sandbox backend cannot run on this host; missing: " + e.getMessage(), e);
         }
-        MicrovmConfig defaults = MicrovmConfig.defaults(dir, contents);
+        MicrovmConfig defaults = MicrovmConfig.defaults(dir, contents).withOutbound(outbound);
         return new MicrovmSandboxBackend(qemuBinary == null ? defaults : new MicrovmConfig(defaults.cacheDir(),
-                defaults.memoryDir(), defaults.contents(), defaults.accelerator(), qemuBinary));
+                defaults.memoryDir(), defaults.contents(), defaults.accelerator(), qemuBinary, outbound));
     }
 }

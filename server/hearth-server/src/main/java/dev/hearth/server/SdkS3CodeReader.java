@@ -1,13 +1,13 @@
 package dev.hearth.server;
 
 import dev.hearth.controlplane.S3CodeReader;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -16,7 +16,6 @@ import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Reads function packages with the AWS SDK's S3 client from the store of a {@link CodeS3Config},
@@ -57,12 +56,11 @@ final class SdkS3CodeReader implements S3CodeReader, AutoCloseable {
     }
 
     @Override
-    public byte[] read(String bucket, String key, Optional<String> version) throws ReadFailure {
+    public InputStream open(String bucket, String key, Optional<String> version) throws ReadFailure {
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
         version.ifPresent(request::versionId);
         try {
-            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(request.build());
-            return object.asByteArrayUnsafe();
+            return s3.getObject(request.build());
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
                     ? "HTTP" + e.statusCode() : e.awsErrorDetails().errorCode();

@@ -2,6 +2,7 @@ package dev.hearth.server;
 
 import dev.hearth.async.AsyncConfig;
 import dev.hearth.core.AccountContext;
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.StreamingLimits;
 import java.net.BindException;
@@ -58,6 +59,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Isolation backend: process, namespace, gvisor, microvm (env HEARTH_SANDBOX; default: the strongest this host supports). "
                     + "microvm runs the QEMU named by env HEARTH_QEMU (default qemu-system-x86_64 on PATH).")
     String sandbox;
+
+    @Option(names = "--sandbox-allow-network", defaultValue = "${env:HEARTH_SANDBOX_ALLOW_NETWORK}",
+            description = "Private address ranges (CIDR, comma-separated, e.g. 10.1.0.0/16,fd00::/8) that functions may "
+                    + "reach besides the internet (env HEARTH_SANDBOX_ALLOW_NETWORK; default none). The host's own "
+                    + "addresses stay unreachable.")
+    String sandboxAllowNetwork;
 
     @Option(names = "--idle-timeout", defaultValue = "${env:HEARTH_IDLE_TIMEOUT:-PT10M}",
             description = "How long an idle warm sandbox is kept, ISO-8601 (env HEARTH_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
@@ -178,7 +185,8 @@ final class ServerCommand implements Callable<Integer> {
                     Optional.ofNullable(codeS3Endpoint).map(endpoint -> new CodeS3Config(endpoint, codeS3Region,
                             Optional.ofNullable(codeS3Credentials), Optional.ofNullable(codeS3Profile))),
                     StreamingLimits.LAMBDA.withBytesPerSecond(streamBandwidth),
-                    new FunctionUrlListenerConfig(urlPort != null ? urlPort : FunctionUrlListenerConfig.defaultPort(port), urlDomain));
+                    new FunctionUrlListenerConfig(urlPort != null ? urlPort : FunctionUrlListenerConfig.defaultPort(port), urlDomain),
+                    sandboxAllowNetwork == null ? OutboundPolicy.DEFAULT : OutboundPolicy.parse(sandboxAllowNetwork));
         } catch (IllegalArgumentException e) {
             throw new StartupRefusal(e.getMessage() + " (see: hearth server --help)", e);
         }

@@ -20,12 +20,20 @@ final class Boto3 {
 
     private Boto3() {}
 
+    /** Debian's Python with its boto3 1.26, whose SQS client speaks the query protocol (newer ones speak JSON). */
+    static final String DEBIAN_PYTHON = "/usr/bin/python3";
+
     /** Runs {@code script} and returns its standard output; fails the test when the script fails. */
     static String run(String endpoint, String script) throws IOException, InterruptedException {
+        return run(PYTHON, endpoint, script);
+    }
+
+    /** Runs {@code script} with the Python interpreter {@code python} (with its own boto3). */
+    static String run(String python, String endpoint, String script) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("boto3");
         try {
             Path file = Files.writeString(dir.resolve("script.py"), script);
-            ProcessBuilder builder = new ProcessBuilder(PYTHON, file.toString())
+            ProcessBuilder builder = new ProcessBuilder(python, file.toString())
                     .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
             builder.environment().put("HEARTH", endpoint);

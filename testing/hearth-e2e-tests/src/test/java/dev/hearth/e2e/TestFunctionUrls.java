@@ -149,7 +149,16 @@ final class TestFunctionUrls {
 
         owner.publishVersion(r -> r.functionName("config"));
         owner.createAlias(r -> r.functionName("config").name("live").functionVersion("1"));
-        owner.createFunctionUrlConfig(r -> r.functionName("config:live").authType(FunctionUrlAuthType.NONE));
+        // the AWS CLI v2 creates and reads the same configurations
+        AwsCli cli = new AwsCli(server.endpoint(), OWNER_KEY, "owner-secret");
+        AwsCli.Result createdByCli = cli.run("lambda", "create-function-url-config", "--function-name", "config", "--qualifier", "live",
+                "--auth-type", "NONE", "--cors", "AllowOrigins=https://a.example,AllowMethods=GET");
+        assertThat(createdByCli.exitCode()).as(createdByCli.stderr()).isZero();
+        JsonNode cliConfig = JSON.readTree(createdByCli.stdout());
+        assertThat(cliConfig.path("FunctionArn").asText()).isEqualTo(arn("config") + ":live");
+        assertThat(cliConfig.path("FunctionUrl").asText()).matches("http://[a-z0-9]{32}\\.lambda-url\\.us-east-1\\.localhost:\\d+/")
+                .isNotEqualTo(created.functionUrl());
+        assertThat(cliConfig.path("Cors").path("AllowMethods")).extracting(JsonNode::asText).containsExactly("GET");
         assertThat(owner.listFunctionUrlConfigs(r -> r.functionName("config")).functionUrlConfigs())
                 .extracting(c -> c.functionArn()).containsExactly(arn("config"), arn("config") + ":live");
         var firstPage = owner.listFunctionUrlConfigs(r -> r.functionName("config").maxItems(1));
@@ -157,8 +166,6 @@ final class TestFunctionUrls {
         assertThat(owner.listFunctionUrlConfigs(r -> r.functionName("config").marker(firstPage.nextMarker())).functionUrlConfigs())
                 .extracting(c -> c.functionArn()).containsExactly(arn("config") + ":live");
 
-        // the AWS CLI v2 reads the same configuration
-        AwsCli cli = new AwsCli(server.endpoint(), OWNER_KEY, "owner-secret");
         AwsCli.Result get = cli.run("lambda", "get-function-url-config", "--function-name", "config", "--qualifier", "live");
         assertThat(get.exitCode()).as(get.stderr()).isZero();
         assertThat(JSON.readTree(get.stdout()).path("FunctionArn").asText()).isEqualTo(arn("config") + ":live");
@@ -237,6 +244,34 @@ final class TestFunctionUrls {
 
         Answer unknown = curl(url.replace(urlId, "0".repeat(32)) + "echo");
         assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aThrottledInvocationIs429() throws Exception {
+        create("throttled");
+        String url = owner.createFunctionUrlConfig(r -> r.functionName("throttled").authType(FunctionUrlAuthType.NONE)).functionUrl();
+        allowPublic("throttled", Optional.empty());
+        owner.putFunctionConcurrency(r -> r.functionName("throttled").reservedConcurrentExecutions(0));
+        Answer throttled = curl(url + "object");
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.body()).isEqualTo("{\"Message\":\"Rate Exceeded.\"}");
+    }
+
+    @Test
+    void withoutCredentialsAnAwsIamUrlStillNeedsAWellFormedSignatureAndSaysSo() throws Exception {
+        try (HearthTestServer open = HearthTestServer.start(); LambdaClient client = open.client("111122223333", "any-secret")) {
+            client.createFunction(HearthTestServer.pythonFunction("iam", HearthTestServer.pythonZip(HANDLER)).build());
+            String url = client.createFunctionUrlConfig(r -> r.functionName("iam").authType(FunctionUrlAuthType.AWS_IAM)).functionUrl();
+            Answer unsigned = curl(url + "object");
+            assertThat(unsigned.status()).isEqualTo(403);
+            assertThat(JSON.readTree(unsigned.body()).path("Message").asText())
+                    .contains("Signature Version 4 for the service 'lambda'").contains("without --credentials");
+            Answer forged = curl(url + "object", "-H", "Authorization: AWS4-HMAC-SHA256 Credential=111122223333/20260101/us-east-1/lambda");
+            assertThat(forged.status()).as("a signature without SignedHeaders and Signature is not well-formed").isEqualTo(403);
+            Answer signed = curl(url + "object", "--aws-sigv4", "aws:amz:us-east-1:lambda", "--user", "111122223333:whatever");
+            assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+            assertThat(JSON.readTree(signed.body()).path("hello").asText()).isEqualTo("world");
+        }
     }
 
     @Test

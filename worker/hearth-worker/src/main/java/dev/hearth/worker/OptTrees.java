@@ -66,7 +66,8 @@ final class OptTrees implements AutoCloseable {
     private static final class Tree {
         final Path directory;
         int users;
-        boolean built;
+        /** Set under the tree's own lock, read under the trees' lock. */
+        volatile boolean built;
         Instant unusedSince;
 
         Tree(Path directory) {
@@ -74,7 +75,7 @@ final class OptTrees implements AutoCloseable {
         }
     }
 
-    /** One user's hold on a tree; {@link #release()} lets go (the tree is deleted with its last user). */
+    /** One user's hold on a tree; {@link #release()} lets go (the tree stays until {@link #deleteUnusedSince}). */
     final class Lease {
         private final String key;
         private final Tree tree;
@@ -137,7 +138,7 @@ final class OptTrees implements AutoCloseable {
 
     /**
      * A hold on the merged tree of {@code layers} (host directories, in the function's order),
-     * building it if no sandbox holds one.
+     * building it unless it exists (held or kept unused).
      *
      * @throws IOException when a layer directory cannot be read or the tree cannot be built (nothing
      *     is held then)

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.core.AccountContext;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.sandbox.gvisor.GvisorSandboxBackend;
+import dev.hearth.sandbox.gvisor.GvisorSandboxSettings;
 import dev.hearth.sandbox.namespace.NamespaceSandboxBackend;
 import dev.hearth.sandbox.namespace.NamespaceSandboxSettings;
 import dev.hearth.sandbox.process.ProcessSandboxBackend;
@@ -29,9 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A function's layers at {@code /opt} through the whole worker, on the {@code process} backend (the
- * layers seen at their host path, search paths rewritten) and the {@code namespace} backend (a
- * read-only bind at {@code /opt}, through stem cells from the second sandbox on; skipped where the
- * host cannot run it): a python handler imports modules only a layer has (from {@code python} and
+ * layers seen at their host path, search paths rewritten), the {@code namespace} backend (a
+ * read-only bind at {@code /opt}, through stem cells from the second sandbox on) and the
+ * {@code gvisor} backend (an OCI bind mount); each skipped where the host cannot run it. The
+ * {@code microvm} backend's {@code /opt} is checked by the SPI's contract tests: a python handler imports modules only a layer has (from {@code python} and
  * from {@code python/lib/python3.12/site-packages}), a node handler requires a package only a layer
  * has, a {@code provided.al2023} bootstrap runs a program from the layers' {@code bin} through
  * {@code PATH}; the later layer overrides the earlier one's files; sandboxes of one layer list share
@@ -44,6 +47,7 @@ final class TestWorkerLayers {
     static Path root;
     private static ProcessSandboxBackend process;
     private static NamespaceSandboxBackend namespace;
+    private static GvisorSandboxBackend gvisor;
     private static RuntimeCatalog runtimes;
     private static Path firstLayer;
     private static Path secondLayer;
@@ -56,6 +60,7 @@ final class TestWorkerLayers {
         TestFunctions.openUp(root);
         process = new ProcessSandboxBackend();
         namespace = new NamespaceSandboxBackend(NamespaceSandboxSettings.defaults(root.resolve("namespace-state")));
+        gvisor = new GvisorSandboxBackend(GvisorSandboxSettings.defaults(root.resolve("gvisor-state")));
         runtimes = RuntimeCatalog.open(root.resolve("runtimes"));
         firstLayer = directory("layers/first");
         write(firstLayer, "python/layermod.py", "VALUE = 'layermod from the first layer'\n");
@@ -103,6 +108,7 @@ final class TestWorkerLayers {
     static void close() {
         process.close();
         namespace.close();
+        gvisor.close();
     }
 
     private static Path directory(String relative) throws IOException {
@@ -118,11 +124,13 @@ final class TestWorkerLayers {
     }
 
     private static SandboxBackend backend(String name) {
-        if (name.equals("namespace")) {
-            assumeThat(namespace.probe().usable()).as("namespace backend usable here: %s", namespace.probe()).isTrue();
-            return namespace;
-        }
-        return process;
+        SandboxBackend backend = switch (name) {
+            case "namespace" -> namespace;
+            case "gvisor" -> gvisor;
+            default -> process;
+        };
+        assumeThat(backend.probe().usable()).as("%s backend usable here: %s", name, backend.probe()).isTrue();
+        return backend;
     }
 
     private Path workDir;
@@ -147,7 +155,7 @@ final class TestWorkerLayers {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"process", "namespace"})
+    @ValueSource(strings = {"process", "namespace", "gvisor"})
     void pythonImportsModulesOnlyALayerHasAndTheLaterLayerWins(String backend) throws Exception {
         try (Worker worker = worker(backend)) {
             FunctionRevision f = function("py-layers", "python3.12", "app.handler", pythonCode,
@@ -171,7 +179,7 @@ final class TestWorkerLayers {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"process", "namespace"})
+    @ValueSource(strings = {"process", "namespace", "gvisor"})
     void nodeRequiresAPackageOnlyALayerHas(String backend) throws Exception {
         try (Worker worker = worker(backend)) {
             FunctionRevision f = function("node-layers", "nodejs20.x", "index.handler", nodeCode, List.of(firstLayer));
@@ -181,7 +189,7 @@ final class TestWorkerLayers {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"process", "namespace"})
+    @ValueSource(strings = {"process", "namespace", "gvisor"})
     void aCustomRuntimeRunsProgramsFromTheLayersBinThroughPath(String backend) throws Exception {
         try (Worker worker = worker(backend)) {
             FunctionRevision f = function("provided-layers", "provided.al2023", "unused", providedCode,
@@ -195,7 +203,7 @@ final class TestWorkerLayers {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"process", "namespace"})
+    @ValueSource(strings = {"process", "namespace", "gvisor"})
     void withoutLayersNothingIsBuiltAndAnUnusedTreeGoesAfterTenMinutes(String backend) throws Exception {
         Path trees;
         try (Worker worker = worker(backend)) {

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * the guest's root.
  *
  * <p>Network: with {@link SandboxSpec#networkAccess()} (Lambda's default) the guest reaches outside
- * networks over IPv4, but never the host's loopback services: QEMU runs in a network namespace of
+ * networks over IPv4 under {@link MicrovmConfig#outbound()} (nftables rules in QEMU's namespace:
+ * no address of the host, no private range the policy does not allow; {@link OutboundNetwork}),
+ * and never the host's loopback services: QEMU runs in a network namespace of
  * its own ({@code unshare --net} as root, else in a new user namespace too), which slirp4netns
  * ({@code --disable-host-loopback}) connects to the host's stack, and QEMU's user network runs
  * unrestricted inside it. QEMU maps the guest's gateway 10.0.2.2 to the loopback of the namespace
@@ -116,6 +118,7 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
                 missing.add(tool.getValue() + " (" + e.getMessage() + ")");
             }
         }
+        missing.addAll(OutboundNetwork.missingTools());
         if (!Files.isRegularFile(Path.of("/bin/busybox"))) {
             missing.add("static busybox: apt-get install busybox-static");
         }
@@ -437,7 +440,8 @@ public final class MicrovmSandboxBackend implements SandboxBackend {
             // ready before the guest runs; it ends when QEMU does, however QEMU ends
             OutboundNetwork network = null;
             if (shape.networkAccess()) {
-                network = OutboundNetwork.attach(process, HOST_ROOT, scratch.resolve("slirp4netns.log"), START_TIMEOUT);
+                network = OutboundNetwork.attach(process, HOST_ROOT, scratch.resolve("slirp4netns.log"), START_TIMEOUT,
+                        OutboundNetwork.ruleset(config.outbound()));
                 process.onExit().thenRun(network::close);
             }
             SocketChannel qmpChannel = UnixSockets.connectWhenReady(files.qmpSocket(), process, START_TIMEOUT);

@@ -1,12 +1,19 @@
 package dev.hearth.sandbox.microvm;
 
+import dev.hearth.sandbox.spi.AddressRange;
+import dev.hearth.sandbox.spi.HostAddresses;
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.threads.HearthThreads;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * guest → QEMU's user network → sockets in QEMU's namespace → {@code tap0} → slirp4netns → the host's
  * stack. QEMU's user network maps its whole virtual network 10.0.2.0/24 (the gateway 10.0.2.2
  * included) to the loopback of the namespace QEMU runs in, which is now this namespace's own, where
- * nothing listens; slirp4netns refuses the host's 127.0.0.0/8. The Runtime API forward is unaffected:
- * unix socket paths are not network-namespaced.
+ * nothing listens; slirp4netns refuses the host's 127.0.0.0/8. Before slirp4netns starts, the
+ * backend's {@link OutboundPolicy} is installed in that namespace as nftables rules ({@link #ruleset}):
+ * QEMU's sockets, which carry every guest connection, cannot reach any address of the host, nor a
+ * private range the policy does not allow. The Runtime API forward is unaffected: unix socket paths
+ * are not network-namespaced.
  *
  * <p>slirp4netns runs in its own mount namespace with a seccomp filter ({@code --enable-sandbox
  * --enable-seccomp}); it reports readiness on a pipe this class reads, and ends when its stdin (its
@@ -38,6 +48,12 @@ final class OutboundNetwork implements AutoCloseable {
     /** slirp4netns with its readiness on stdout (fd 3 → the pipe), its messages on stderr, its exit fd on stdin. */
     private static final String SLIRP = "exec slirp4netns --configure --mtu=65520 --disable-host-loopback"
             + " --enable-sandbox --enable-seccomp --ready-fd=3 --exit-fd=4 \"$1\" tap0 3>&1 1>&2 4<&0";
+
+    private static final List<Path> TOOL_DIRECTORIES = List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"), Path.of("/sbin"),
+            Path.of("/bin"));
+    private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
+    private static final InetAddress SLIRP_GATEWAY = AddressRange.parse("10.0.2.2").network();
+    private static final InetAddress SLIRP_DNS = AddressRange.parse("10.0.2.3").network();
 
     private final Process slirp;
     private final Path log;
@@ -80,19 +96,82 @@ final class OutboundNetwork implements AutoCloseable {
     }
 
     /**
-     * Starts slirp4netns for the network namespace of {@code qemu} (started with
-     * {@link #namespaceCommand} for the same {@code hostRoot}) once the process has entered it; does
-     * not wait for slirp4netns to be ready ({@link #awaitReady}).
+     * Once {@code qemu} (started with {@link #namespaceCommand} for the same {@code hostRoot}) has
+     * entered its network namespace, installs {@code ruleset} there ({@link #ruleset}; before any
+     * interface but loopback exists) and starts slirp4netns for it; does not wait for slirp4netns to
+     * be ready ({@link #awaitReady}).
      *
      * @throws IOException when the process dies or does not enter its namespace within
-     *     {@code timeout}, or slirp4netns cannot be started
+     *     {@code timeout}, the rules cannot be installed, or slirp4netns cannot be started
      */
-    static OutboundNetwork attach(Process qemu, boolean hostRoot, Path log, Duration timeout) throws IOException {
+    static OutboundNetwork attach(Process qemu, boolean hostRoot, Path log, Duration timeout, String ruleset)
+            throws IOException {
         awaitOwnNamespace(qemu, !hostRoot, timeout);
+        installRules(qemu.pid(), hostRoot, ruleset, timeout);
         Process slirp = new ProcessBuilder("/bin/sh", "-c", SLIRP, "sh", Long.toString(qemu.pid()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new OutboundNetwork(slirp, log);
+    }
+
+    /**
+     * The {@link OutboundPolicy}'s rules for QEMU's namespace, with the host's addresses as they are
+     * now: slirp4netns's gateway 10.0.2.2 (the host) refused; DNS allowed to slirp4netns's
+     * forwarder 10.0.2.3 and to the host's {@code /etc/resolv.conf} name servers, to which QEMU's
+     * own DNS forwarder (the guest's 10.0.2.3) sends from inside the namespace.
+     */
+    static String ruleset(OutboundPolicy policy) {
+        List<InetAddress> dns = new ArrayList<>(List.of(SLIRP_DNS));
+        dns.addAll(HostAddresses.nameservers(RESOLV_CONF));
+        return policy.nftRuleset(HostAddresses.read(), List.of(SLIRP_GATEWAY), dns);
+    }
+
+    /** Where nft and nsenter are, or what to install. */
+    static List<String> missingTools() {
+        List<String> missing = new ArrayList<>();
+        if (tool("nft").isEmpty()) {
+            missing.add("nft (outbound rules of functions: no host address, no private range): apt-get install nftables");
+        }
+        if (tool("nsenter").isEmpty()) {
+            missing.add("nsenter (sets the outbound rules of functions): apt-get install util-linux");
+        }
+        return missing;
+    }
+
+    /**
+     * Runs {@code nft -f -} in the network namespace of process {@code pid} through nsenter (as
+     * root: that namespace only; otherwise its user namespace too, whose owner Hearth is).
+     */
+    private static void installRules(long pid, boolean hostRoot, String ruleset, Duration timeout) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(tool("nsenter").orElseThrow(() -> new IOException("nsenter is missing"))
+                .toString()));
+        if (!hostRoot) {
+            argv.addAll(List.of("--user=/proc/" + pid + "/ns/user", "--preserve-credentials"));
+        }
+        argv.addAll(List.of("--net=/proc/" + pid + "/ns/net", "--",
+                tool("nft").orElseThrow(() -> new IOException("nft is missing")).toString(), "-f", "-"));
+        Process nft = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        try (var stdin = nft.getOutputStream()) {
+            stdin.write(ruleset.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            String output = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!nft.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                nft.destroyForcibly();
+                throw new IOException("nft did not install the outbound rules within " + timeout);
+            }
+            if (nft.exitValue() != 0) {
+                throw new IOException("nft could not install the outbound rules: " + output);
+            }
+        } catch (InterruptedException e) {
+            nft.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted installing the outbound rules", e);
+        }
+    }
+
+    private static Optional<Path> tool(String name) {
+        return TOOL_DIRECTORIES.stream().map(dir -> dir.resolve(name)).filter(Files::isExecutable).findFirst();
     }
 
     /**

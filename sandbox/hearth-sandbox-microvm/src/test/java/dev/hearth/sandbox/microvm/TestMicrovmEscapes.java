@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.microvm;
 
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sandbox.spi.SandboxEscapeContract;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ final class TestMicrovmEscapes extends SandboxEscapeContract {
     @Override
     protected SandboxBackend createBackend(Path workDir) {
         return new MicrovmSandboxBackend(TestGuests.config());
+    }
+
+    @Override
+    protected SandboxBackend createBackend(Path workDir, OutboundPolicy outbound) {
+        return new MicrovmSandboxBackend(TestGuests.config().withOutbound(outbound));
     }
 
     @Override

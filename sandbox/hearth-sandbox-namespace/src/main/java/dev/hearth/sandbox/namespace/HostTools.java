@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param perl runs {@link RuntimeApiLauncher} inside the sandbox (from the host's {@code /usr}, which the sandbox sees)
  * @param python3 runs libseccomp's python binding once, to compile the seccomp filter
  * @param slirp4netns gives sandboxes with network access their outbound network
+ * @param nsenter util-linux: runs {@code nft} in a sandbox's network namespace
+ * @param nft nftables: installs the outbound policy's rules there ({@link SandboxNetwork})
  */
 record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> perl, Optional<Path> python3,
-        Optional<Path> slirp4netns) {
+        Optional<Path> slirp4netns, Optional<Path> nsenter, Optional<Path> nft) {
 
     /** {@code /bin/sh} of the host (and of the sandbox: {@code /usr} is shared), runs the launch scripts. */
     static final Path SH = Path.of("/bin/sh");
@@ -25,7 +27,8 @@ record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> pe
     private static final List<Path> DIRECTORIES = List.of(Path.of("/usr/bin"), Path.of("/usr/sbin"), Path.of("/bin"));
 
     static HostTools find() {
-        return new HostTools(find("bwrap"), find("setpriv"), find("perl"), find("python3"), find("slirp4netns"));
+        return new HostTools(find("bwrap"), find("setpriv"), find("perl"), find("python3"), find("slirp4netns"),
+                find("nsenter"), find("nft"));
     }
 
     private static Optional<Path> find(String name) {
@@ -49,6 +52,12 @@ record HostTools(Optional<Path> bwrap, Optional<Path> setpriv, Optional<Path> pe
         }
         if (slirp4netns.isEmpty()) {
             missing.add("slirp4netns (outbound network of functions): apt-get install slirp4netns");
+        }
+        if (nsenter.isEmpty()) {
+            missing.add("nsenter (sets the outbound rules of functions): apt-get install util-linux");
+        }
+        if (nft.isEmpty()) {
+            missing.add("nft (outbound rules of functions: no host address, no private range): apt-get install nftables");
         }
         if (!Files.isExecutable(SH)) {
             missing.add("/bin/sh: apt-get install dash");

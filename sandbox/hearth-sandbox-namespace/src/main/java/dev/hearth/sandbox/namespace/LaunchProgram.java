@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The program every launch process runs once it has joined its sandbox's cgroup (step 1 of
@@ -26,6 +27,9 @@ import java.util.List;
  *   <li>waits (in-process, at most ~2 s) until bubblewrap has given the sandbox's loopback its
  *       address: slirp4netns {@code --configure} brings {@code lo} up too, and had it done so
  *       first, bubblewrap's own {@code RTM_NEWADDR} would fail and the sandbox die;</li>
+ *   <li>installs the {@link SandboxNetwork}'s nftables rules in the sandbox's network namespace
+ *       ({@code nsenter --net=/proc/PID/ns/net nft -f -}, the rules on stdin), killing the sandbox
+ *       if that fails: the rules are in place before any interface but loopback exists;</li>
  *   <li>starts slirp4netns on the sandbox's network namespace ({@code tap0}, 10.0.2.0/24, the
  *       host's loopback unreachable, slirp4netns in its own mount namespace under its own seccomp
  *       filter), which ends when this process does (its exit pipe closes);</li>
@@ -78,7 +82,7 @@ final class LaunchProgram {
             sub run { my @argv = @_; { exec { $argv[0] } @argv; } fail("cannot execute $argv[0]: $!") }
             sub status { my ($s) = @_; return ($s & 127) ? 128 + ($s & 127) : $s >> 8 }
 
-            my ($mode, $slirp, @argv) = split /\\0/, take(take(10, 1) + 0), -1;
+            my ($mode, $slirp, $nsenter, $nft, $rules, @argv) = split /\\0/, take(take(10, 1) + 0), -1;
             pop @argv;
             run(@argv) if $mode eq 'exec';
             fail("unknown launch mode '$mode'") unless $mode eq 'network';
@@ -104,6 +108,24 @@ final class LaunchProgram {
             $SIG{PIPE} = 'IGNORE';
             syswrite($block_w, "go\\n");
             close $block_w;
+            pipe(my $rules_r, my $rules_w) or fail("cannot create pipes: $!");
+            defined(my $filter = fork) or fail("cannot fork: $!");
+            if ($filter == 0) {
+                close $rules_w;
+                place($rules_r, 0);
+                open(STDOUT, '>', '/dev/null');
+                run($nsenter, "--net=/proc/$pid/ns/net", '--', $nft, '-f', '-');
+            }
+            close $rules_r;
+            syswrite($rules_w, $rules);
+            close $rules_w;
+            waitpid($filter, 0);
+            if ($? != 0) {
+                print STDERR "hearth: nft could not install the sandbox's outbound rules\\n";
+                kill 'KILL', $pid;
+                waitpid($sandbox, 0);
+                exit %1$d;
+            }
             for (my $tries = 0; $tries < 4000 && -d "/proc/$pid"; $tries++) {
                 if (open(my $trie, '<', "/proc/$pid/net/fib_trie")) {
                     local $/;
@@ -142,18 +164,21 @@ final class LaunchProgram {
 
     /**
      * What the program reads from stdin: ten ASCII digits giving the length of the rest, then the mode
-     * ({@code exec} or {@code network}), slirp4netns's path (empty without network) and the sandbox's
-     * argv, each followed by a NUL byte.
+     * ({@code exec} or {@code network}), the paths of slirp4netns, nsenter and nft and the nft
+     * ruleset (all four empty without network) and the sandbox's argv, each followed by a NUL byte.
      *
-     * @param slirp4netns the host's slirp4netns, required with {@code networkAccess}
-     * @param sandbox the sandbox's argv ({@link BwrapCommand#sandbox}); with {@code networkAccess} its
+     * @param network the sandbox's outbound network; empty: none
+     * @param sandbox the sandbox's argv ({@link BwrapCommand#sandbox}); with a network its
      *     bubblewrap must take {@code --info-fd 4 --block-fd 5}
      * @throws IllegalArgumentException when an argument holds a NUL byte
      */
-    static byte[] request(boolean networkAccess, Path slirp4netns, List<String> sandbox) {
+    static byte[] request(Optional<SandboxNetwork> network, List<String> sandbox) {
         List<String> fields = new ArrayList<>();
-        fields.add(networkAccess ? NETWORK : EXEC);
-        fields.add(networkAccess ? slirp4netns.toString() : "");
+        fields.add(network.isPresent() ? NETWORK : EXEC);
+        fields.add(network.map(n -> n.slirp4netns().toString()).orElse(""));
+        fields.add(network.map(n -> n.nsenter().toString()).orElse(""));
+        fields.add(network.map(n -> n.nft().toString()).orElse(""));
+        fields.add(network.map(SandboxNetwork::ruleset).orElse(""));
         fields.addAll(sandbox);
         return encode(fields);
     }

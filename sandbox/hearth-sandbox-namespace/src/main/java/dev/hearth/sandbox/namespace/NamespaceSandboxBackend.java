@@ -57,9 +57,12 @@ import org.slf4j.LoggerFactory;
  *       by {@link Sandbox#initialised()}: Init runs with the host's CPU.</li>
  *   <li>Network: a loopback interface only; with {@code networkAccess = true} also {@code tap0} from
  *       slirp4netns (user-mode TCP/IP: outbound connections are made by the slirp4netns process
- *       on the host's stack), with the host's loopback unreachable ({@code --disable-host-loopback}).
- *       Services the host offers on its <em>other</em> addresses are reachable like any server on
- *       the network. Sandboxes can never reach each other: nothing listens for them on the host.
+ *       on the host's stack), with the host's loopback unreachable ({@code --disable-host-loopback}),
+ *       under {@link NamespaceSandboxSettings#outbound()}: nftables rules in the sandbox's network
+ *       namespace, installed before {@code tap0} exists ({@link SandboxNetwork}), refuse every
+ *       address of the host (read at each launch and stem-cell build) and slirp4netns's gateway
+ *       10.0.2.2, allow DNS to its forwarder 10.0.2.3, and refuse private ranges the policy does
+ *       not allow. Sandboxes can never reach each other: nothing listens for them on the host.
  *       slirp4netns runs in the sandbox's cgroup, so its memory counts against the sandbox.</li>
  *   <li>Runtime API: {@link RuntimeApiTransport#UNIX_SOCKET}: the worker's socket is bind-mounted
  *       at {@link BwrapCommand#RUNTIME_API_SOCKET} and a forwarder ({@link RuntimeApiLauncher})
@@ -240,7 +243,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             }
             handOver(socket);
             sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), BwrapCommand.Layout.of(spec, socket));
-            request = LaunchProgram.request(spec.networkAccess(), tools.slirp4netns().orElseThrow(), sandboxArgv);
+            request = LaunchProgram.request(spec.networkAccess() ? Optional.of(SandboxNetwork.now(tools, settings.outbound()))
+                    : Optional.empty(), sandboxArgv);
         } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
@@ -436,8 +440,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             }
 
             @Override
-            public Path slirp4netns() {
-                return tools.slirp4netns().orElseThrow();
+            public SandboxNetwork network() {
+                return SandboxNetwork.now(tools, settings.outbound());
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.namespace;
 
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -18,9 +19,11 @@ import java.util.regex.Pattern;
  *     launches (0: none; every launch then joins its cgroup itself, which costs 6–9 ms on cgroup v1),
  *     and how many stem cells (sandboxes built ahead of need, {@link StemCells}) are kept for each
  *     recently launched (runtime, {@code /tmp} size, network) key (0: none)
+ * @param outbound where sandboxes with network access may connect (enforced by nftables rules in
+ *     each sandbox's network namespace, {@link SandboxNetwork})
  */
 public record NamespaceSandboxSettings(Path stateDir, int sandboxUid, int sandboxGid, String cgroupParentName,
-        int launchPoolSize) {
+        int launchPoolSize, OutboundPolicy outbound) {
 
     /** The uid and gid of {@code nobody} on Debian. */
     public static final int NOBODY = 65534;
@@ -38,15 +41,24 @@ public record NamespaceSandboxSettings(Path stateDir, int sandboxUid, int sandbo
         if (launchPoolSize < 0) {
             throw new IllegalArgumentException("launchPoolSize must not be negative: " + launchPoolSize);
         }
+        Objects.requireNonNull(outbound, "outbound");
     }
 
-    /** Sandboxes as {@code nobody:nogroup}, cgroups under {@code hearth}, two pooled launch processes. */
+    /**
+     * Sandboxes as {@code nobody:nogroup}, cgroups under {@code hearth}, two pooled launch processes,
+     * {@link OutboundPolicy#DEFAULT}.
+     */
     public static NamespaceSandboxSettings defaults(Path stateDir) {
-        return new NamespaceSandboxSettings(stateDir, NOBODY, NOBODY, "hearth", 2);
+        return new NamespaceSandboxSettings(stateDir, NOBODY, NOBODY, "hearth", 2, OutboundPolicy.DEFAULT);
     }
 
     /** These settings with another {@link #launchPoolSize()}. */
     public NamespaceSandboxSettings withLaunchPoolSize(int size) {
-        return new NamespaceSandboxSettings(stateDir, sandboxUid, sandboxGid, cgroupParentName, size);
+        return new NamespaceSandboxSettings(stateDir, sandboxUid, sandboxGid, cgroupParentName, size, outbound);
+    }
+
+    /** These settings with another {@link #outbound()} policy. */
+    public NamespaceSandboxSettings withOutbound(OutboundPolicy policy) {
+        return new NamespaceSandboxSettings(stateDir, sandboxUid, sandboxGid, cgroupParentName, launchPoolSize, policy);
     }
 }

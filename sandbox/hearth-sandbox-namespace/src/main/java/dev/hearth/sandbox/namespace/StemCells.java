@@ -101,8 +101,8 @@ final class StemCells implements AutoCloseable {
         /** Starts a launch process in {@code cgroup} (step 1). */
         Process start(SandboxCgroup cgroup) throws IOException;
 
-        /** slirp4netns's path for the launch request. */
-        Path slirp4netns();
+        /** The outbound network of a cell with network access, made now (it holds the host's current addresses). */
+        SandboxNetwork network();
     }
 
     /**
@@ -277,7 +277,7 @@ final class StemCells implements AutoCloseable {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
-            byte[] request = LaunchProgram.request(key.networkAccess(), builder.slirp4netns(),
+            byte[] request = LaunchProgram.request(key.networkAccess() ? Optional.of(builder.network()) : Optional.empty(),
                     builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("run")));
             Process process = builder.start(cgroup);
             cell = new Cell(key, cellDir, process, cgroup);

@@ -2,6 +2,8 @@ package dev.hearth.sandbox.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.sandbox.spi.SandboxBackendContract.Launched;
 import dev.hearth.sandbox.spi.SandboxBackendContract.OutputCollector;
@@ -9,11 +11,14 @@ import dev.hearth.sandbox.spi.SandboxBackendContract.Prepared;
 import dev.hearth.sandbox.spi.SandboxBackendContract.RuntimeApiListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,6 +57,12 @@ import org.junit.jupiter.api.io.TempDir;
  *       other sandbox and the host's files survive, the host service accepted nothing;</li>
  *   <li>{@link #hostLoopbackIsUnreachableEvenWithNetworkAccess}: the same loopback probe with the
  *       outside network allowed;</li>
+ *   <li>{@link #hostNonLoopbackAddressesAreUnreachableWithNetworkAccess}: a service on the host's
+ *       {@code 0.0.0.0} is unreachable at every non-loopback IPv4 address of the host;</li>
+ *   <li>{@link #publicPeerIsReachablePrivatePeerOnlyWhenAllowedHostNever}: with a {@link PeerNetwork}
+ *       (root only), its public TEST-NET address answers, its private one only on a backend whose
+ *       {@link OutboundPolicy} allows that range, and the host's own addresses on the same ranges
+ *       never;</li>
  *   <li>{@link #exceedingMemoryKillsTheSandboxAndReportsOutOfMemory};</li>
  *   <li>{@link #forkBombIsContained}: the host's process table grows by at most the process limit,
  *       the host can still fork, the sandbox is killed cleanly;</li>
@@ -61,7 +72,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       sandbox remains.</li>
  * </ul>
  * Probes that cannot harm each other share one sandbox, so that backends with slow starts (emulated
- * microVMs) pay for few boots: the whole suite launches seven sandboxes.
+ * microVMs) pay for few boots: the whole suite launches ten sandboxes.
  *
  * <p>Backend differences are declared, not skipped: {@link #traits()} says e.g. that a microVM's
  * root file system is the guest's own memory (writes there succeed but never reach the host) or that
@@ -126,6 +137,14 @@ public abstract class SandboxEscapeContract {
      * @param workDir an empty directory the backend may use for its own files
      */
     protected abstract SandboxBackend createBackend(Path workDir);
+
+    /**
+     * Creates a second backend of the kind under test whose sandboxes follow {@code outbound} (the
+     * first follows {@link OutboundPolicy#DEFAULT}).
+     *
+     * @param workDir an empty directory the backend may use for its own files
+     */
+    protected abstract SandboxBackend createBackend(Path workDir, OutboundPolicy outbound);
 
     /** The backend's differences; {@link EscapeTraits#CONTAINER} unless overridden. */
     protected EscapeTraits traits() {
@@ -346,7 +365,7 @@ public abstract class SandboxEscapeContract {
                 ResourceLimits.forMemory(128, 16), victimMarker);
         awaitOutput(victim, "victim ready");
 
-        try (LoopbackService service = LoopbackService.open()) {
+        try (HostService service = HostService.open()) {
             Prepared prepared = prepare();
             SandboxView view = prepared.view();
             List<String> rootWrites = List.of("/escape-" + mark + ".txt", "/etc/passwd");
@@ -400,7 +419,7 @@ public abstract class SandboxEscapeContract {
 
     @Test
     protected void hostLoopbackIsUnreachableEvenWithNetworkAccess() throws Exception {
-        try (LoopbackService service = LoopbackService.open()) {
+        try (HostService service = HostService.open()) {
             Launched run = launchPython(true, """
                     import socket, sys
                     for host in ['127.0.0.1', '10.0.2.2']:
@@ -416,6 +435,88 @@ public abstract class SandboxEscapeContract {
                     .contains("connect 127.0.0.1 failed", "connect 10.0.2.2 failed");
             assertThat(service.accepted()).as("connections the host's loopback service accepted").isZero();
         }
+    }
+
+    /** What each target of {@link #NETWORK_PROBE} answered: {@code connect HOST CONNECTED GREETING} or {@code connect HOST failed ERROR}. */
+    private static final String NETWORK_PROBE = """
+            import socket, sys
+            for target in sys.argv[1:]:
+                host, port = target.rsplit(':', 1)
+                try:
+                    c = socket.create_connection((host, int(port)), timeout=5)
+                    c.settimeout(5)
+                    greeting = c.recv(64).decode().strip()
+                    c.close()
+                    print('connect', host, 'CONNECTED', greeting, flush=True)
+                except OSError as e:
+                    print('connect', host, 'failed', type(e).__name__, flush=True)
+            print('probe done', flush=True)
+            """;
+
+    @Test
+    protected void hostNonLoopbackAddressesAreUnreachableWithNetworkAccess() throws Exception {
+        List<String> hostAddresses = HostAddresses.read().stream()
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .map(InetAddress::getHostAddress).toList();
+        assumeFalse(hostAddresses.isEmpty(), "needs a non-loopback IPv4 address on this host");
+        try (HostService service = HostService.open(InetAddress.getByName("0.0.0.0"))) {
+            List<String> targets = new ArrayList<>();
+            for (String address : hostAddresses) {
+                targets.add(address + ":" + service.port());
+            }
+            Launched run = launch(prepare(), view -> probeArgv(targets), ResourceLimits.forMemory(128, 16), true);
+
+            assertThat(awaitExit(run).status()).isZero();
+            String out = awaitAllOutput(run);
+            assertThat(out).as("the first host address %s, then the others", hostAddresses.getFirst())
+                    .contains("connect " + hostAddresses.getFirst() + " failed", "probe done").doesNotContain("CONNECTED");
+            assertThat(service.accepted()).as("connections the host's 0.0.0.0 service accepted").isZero();
+        }
+    }
+
+    @Test
+    protected void publicPeerIsReachablePrivatePeerOnlyWhenAllowedHostNever() throws Exception {
+        List<String> unsupported = PeerNetwork.unsupportedBecause();
+        assumeTrue(unsupported.isEmpty(), String.join("; ", unsupported));
+        try (PeerNetwork peer = PeerNetwork.start();
+                HostService service = HostService.open(InetAddress.getByName("0.0.0.0"))) {
+            List<String> targets = List.of(peer.peerPublic() + ":" + PeerNetwork.PORT,
+                    peer.peerPrivate() + ":" + PeerNetwork.PORT, peer.hostPublic() + ":" + service.port(),
+                    peer.hostPrivate() + ":" + service.port());
+
+            Launched byDefault = launch(prepare(), view -> probeArgv(targets), ResourceLimits.forMemory(128, 16), true);
+            assertThat(awaitExit(byDefault).status()).isZero();
+            assertThat(awaitAllOutput(byDefault)).as("with the default outbound policy")
+                    .contains("connect " + peer.peerPublic() + " CONNECTED peer-hello",
+                            "connect " + peer.peerPrivate() + " failed", "connect " + peer.hostPublic() + " failed",
+                            "connect " + peer.hostPrivate() + " failed");
+
+            SandboxBackend allowing = createBackend(Files.createDirectories(workDir.resolve("allowing-backend")),
+                    OutboundPolicy.parse(peer.privateRange()));
+            try {
+                Prepared prepared = prepare();
+                SandboxSpec spec = new SandboxSpec(prepared.sandboxId(), probeArgv(targets), ENVIRONMENT,
+                        prepared.taskRoot(), prepared.runtimeRoot(), prepared.scratchDir(), prepared.runtimeApi().address(),
+                        ResourceLimits.forMemory(128, 16), true);
+                Sandbox sandbox = allowing.launch(spec);
+                Launched allowed = new Launched(prepared, sandbox, OutputCollector.start(sandbox));
+                launched.add(allowed);
+                assertThat(awaitExit(allowed).status()).isZero();
+                assertThat(awaitAllOutput(allowed)).as("with %s allowed", peer.privateRange())
+                        .contains("connect " + peer.peerPublic() + " CONNECTED peer-hello",
+                                "connect " + peer.peerPrivate() + " CONNECTED peer-hello",
+                                "connect " + peer.hostPublic() + " failed", "connect " + peer.hostPrivate() + " failed");
+            } finally {
+                allowing.close();
+            }
+            assertThat(service.accepted()).as("connections the host's 0.0.0.0 service accepted").isZero();
+        }
+    }
+
+    private static List<String> probeArgv(List<String> targets) {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/python3", "-c", NETWORK_PROBE));
+        argv.addAll(targets);
+        return argv;
     }
 
     @Test
@@ -564,19 +665,27 @@ public abstract class SandboxEscapeContract {
         }
     }
 
-    /** A service on the host's loopback (port 0) that counts the connections it accepts. */
-    private static final class LoopbackService implements AutoCloseable {
+    /**
+     * A service on the host (port 0) that counts the connections it accepts and greets each with
+     * {@code host-hello}.
+     */
+    private static final class HostService implements AutoCloseable {
         private final ServerSocketChannel channel;
         private final AtomicInteger accepted = new AtomicInteger();
 
-        private LoopbackService(ServerSocketChannel channel) {
+        private HostService(ServerSocketChannel channel) {
             this.channel = channel;
         }
 
-        static LoopbackService open() throws IOException {
+        static HostService open() throws IOException {
+            return open(InetAddress.getLoopbackAddress());
+        }
+
+        /** Listens on {@code address} ({@code 0.0.0.0}: every IPv4 address of the host). */
+        static HostService open(InetAddress address) throws IOException {
             ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.INET);
-            channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            LoopbackService service = new LoopbackService(channel);
+            channel.bind(new InetSocketAddress(address, 0));
+            HostService service = new HostService(channel);
             Thread.ofVirtual().name("escape-loopback-service").start(service::acceptAll);
             return service;
         }
@@ -585,6 +694,7 @@ public abstract class SandboxEscapeContract {
             while (channel.isOpen()) {
                 try (SocketChannel client = channel.accept()) {
                     accepted.incrementAndGet();
+                    client.write(ByteBuffer.wrap("host-hello\n".getBytes(StandardCharsets.US_ASCII)));
                     client.shutdownOutput();
                 } catch (IOException e) {
                     if (channel.isOpen()) {

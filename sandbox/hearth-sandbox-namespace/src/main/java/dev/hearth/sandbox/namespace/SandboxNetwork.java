@@ -1,0 +1,44 @@
+package dev.hearth.sandbox.namespace;
+
+import dev.hearth.sandbox.spi.HostAddresses;
+import dev.hearth.sandbox.spi.OutboundPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a launch process needs to give a sandbox its outbound network ({@link LaunchProgram}):
+ * slirp4netns, and the {@link OutboundPolicy}'s nftables rules, which it installs in the sandbox's
+ * network namespace (through {@code nsenter}, as Hearth's user, which holds {@code CAP_NET_ADMIN}
+ * over that namespace) <em>before</em> slirp4netns creates {@code tap0}: no packet ever leaves
+ * the sandbox unfiltered. Function code cannot change them: it has no capabilities at all. Immutable.
+ *
+ * @param ruleset the rules for {@code nft -f}, with the host's addresses as they were when this was made
+ */
+record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset) {
+
+    /** slirp4netns's gateway: the host itself, seen from the sandbox. */
+    static final InetAddress GATEWAY = literal(10, 0, 2, 2);
+    /** slirp4netns's DNS forwarder (to the host's resolvers): reachable on port 53 only. */
+    static final InetAddress DNS = literal(10, 0, 2, 3);
+
+    /**
+     * The network of a sandbox launched now: reads the host's addresses ({@link HostAddresses#read()},
+     * about a millisecond), so that a stem cell built later sees an address added since.
+     *
+     * @param tools host tools with slirp4netns, nsenter and nft present
+     */
+    static SandboxNetwork now(HostTools tools, OutboundPolicy policy) {
+        return new SandboxNetwork(tools.slirp4netns().orElseThrow(), tools.nsenter().orElseThrow(), tools.nft().orElseThrow(),
+                policy.nftRuleset(HostAddresses.read(), List.of(GATEWAY), List.of(DNS)));
+    }
+
+    private static InetAddress literal(int a, int b, int c, int d) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
