@@ -21,8 +21,9 @@ import java.util.Map;
  * body, and to its last; samples of the two alternate.
  *
  * <pre>
- * ./mvnw -B -q -o -pl bench/hearth-bench exec:java -Dexec.mainClass=dev.hearth.bench.StreamingFirstByte \
- *     -Dexec.args="--samples 30 --work-ms 200"
+ * ./mvnw -B -q -o -pl bench/hearth-bench dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp
+ * $JAVA_HOME/bin/java -cp bench/hearth-bench/target/classes:$(cat /tmp/bench.cp) dev.hearth.bench.StreamingFirstByte \
+ *     --samples 30 --work-ms 200 [--server-jar server/hearth-server/target/hearth-server.jar]
  * </pre>
  */
 public final class StreamingFirstByte {

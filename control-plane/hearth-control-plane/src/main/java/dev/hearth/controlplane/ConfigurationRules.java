@@ -213,7 +213,7 @@ final class ConfigurationRules {
             violations.add(architectures, "architectures", "Member must have length less than or equal to 1");
         } else if (architectures.isEmpty()) {
             violations.add(architectures, "architectures", "Member must have length greater than or equal to 1");
-        } else if (!ARCHITECTURES.contains(architectures.getFirst())) {
+        } else if (architectures.getFirst() == null || !ARCHITECTURES.contains(architectures.getFirst())) {
             violations.add(architectures, "architectures",
                     "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]");
         }

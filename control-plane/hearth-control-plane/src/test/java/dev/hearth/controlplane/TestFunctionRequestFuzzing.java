@@ -92,8 +92,9 @@ final class TestFunctionRequestFuzzing {
         } catch (LambdaException refused) {
             assertThat(refused.httpStatus()).as("%s: %s", refused.type(), refused.getMessage()).isBetween(400, 499);
             assertThat(state()).as("state after a refused request").isEqualTo(before);
+            return;
         }
-        state();
+        state(); // whatever succeeded left the account readable
     }
 
     /** Found by the fuzz test: an {@code Architectures} list holding null was a NullPointerException (a 500). */
@@ -122,7 +123,7 @@ final class TestFunctionRequestFuzzing {
 
     /** One operation, as {@code ManagementApi} performs it; undoes what a success added. */
     private void perform(FuzzedDataProvider data) {
-        switch (data.consumeInt(0, 7)) {
+        switch (data.consumeInt(0, 8)) {
             case 0 -> {
                 byte[] body = HostileRequests.body(data, List.of("FunctionName", "Runtime", "Role", "Handler", "Code",
                         "Description", "Timeout", "MemorySize", "Publish", "PackageType", "Environment", "EphemeralStorage",
@@ -154,6 +155,16 @@ final class TestFunctionRequestFuzzing {
             case 6 -> functions.tagResource(HostileRequests.pathParameter(data,
                             "arn:aws:lambda:us-east-1:000000000000:function:base", "arn:aws:lambda:us-east-1:000000000000:function:x"),
                     AwsJson.read(HostileRequests.body(data, List.of("Tags")), TagsInput.class).tags());
+            case 7 -> {
+                Optional<String> marker = optional(data, "1", "live", "base", "$LATEST");
+                Integer maxItems = data.consumeBoolean() ? null : data.consumeInt();
+                switch (data.consumeInt(0, 2)) {
+                    case 0 -> functions.listFunctions(optional(data, "us-east-1", "ALL"), optional(data, "ALL", "1"), marker, maxItems);
+                    case 1 -> functions.listVersions(FunctionRef.parse(HostileRequests.pathParameter(data, FUNCTION_NAMES),
+                            ACCOUNT, FunctionNameMember.NAMESPACED_FUNCTION_NAME), marker, maxItems);
+                    default -> functions.listAliases(pathRef(data), optional(data, "1", "$LATEST"), marker, maxItems);
+                }
+            }
             default -> functions.getFunction(FunctionRef.parse(HostileRequests.pathParameter(data, FUNCTION_NAMES),
                     optionalQualifier(data), ACCOUNT, FunctionNameMember.NAMESPACED_FUNCTION_NAME), v -> "location");
         }
@@ -166,6 +177,11 @@ final class TestFunctionRequestFuzzing {
 
     private static Optional<String> optionalQualifier(FuzzedDataProvider data) {
         return data.consumeInt(0, 3) == 0 ? Optional.of(HostileRequests.pathParameter(data, QUALIFIERS)) : Optional.empty();
+    }
+
+    /** A query parameter: absent, plausible or anything. */
+    private static Optional<String> optional(FuzzedDataProvider data, String... plausible) {
+        return data.consumeBoolean() ? Optional.empty() : Optional.of(HostileRequests.pathParameter(data, plausible));
     }
 
     private static FunctionRef ref(String nameOrArn) {

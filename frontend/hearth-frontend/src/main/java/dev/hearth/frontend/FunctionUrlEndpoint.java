@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  * <p>Answers of the URL's own: 404 {@code {"Message":"Not Found"}} for an unknown URL, 403 {@code
  * {"Message":"Forbidden"}} when the caller is not allowed (with the reason for a missing or bad
  * signature), 429 when the invocation is throttled, 502 {@code {"Message":"Internal Server Error"}} for
- * a function error or an invocation that could not run. {@code RESPONSE_STREAM} URLs are answered
- * buffered, as {@code BUFFERED} ones ({@link #answer} is where a streamed result plugs in).
+ * a function error or an invocation that could not run. {@code RESPONSE_STREAM} URLs are answered as
+ * the function streams ({@link FunctionUrlStream}), chunked.
  *
  * <p>Thread-safe; each request runs on its own virtual thread and blocks for its invocation.
  */
@@ -125,18 +125,20 @@ public final class FunctionUrlEndpoint {
     }
 
     /**
-     * Runs the invocation and reads its result. Both invoke modes are answered buffered here; a
-     * streamed {@code RESPONSE_STREAM} answer replaces the {@code RESPONSE_STREAM} branch.
+     * Runs the invocation and reads its result: {@code BUFFERED} once it ended, {@code RESPONSE_STREAM}
+     * as the function streams it ({@link FunctionUrlStream}).
      */
     private static ApiResponse answer(ApiRequest request, FunctionUrlDirectory.Target target, byte[] event) {
         try {
             ResolvedFunction resolved = target.invocations().resolve(target.url().ref());
             return switch (target.url().invokeMode()) {
-                case FunctionUrl.BUFFERED, FunctionUrl.RESPONSE_STREAM -> {
+                case FunctionUrl.BUFFERED -> {
                     InvocationResult result = target.invocations().invoke(resolved, request.requestId(), event, Optional.empty(),
                             false, request.header("x-amzn-trace-id"));
                     yield FunctionUrlAnswer.of(result);
                 }
+                case FunctionUrl.RESPONSE_STREAM -> ApiResponse.streaming(200, java.util.Map.of(), null,
+                        new FunctionUrlStream(target, resolved, request, event));
                 default -> throw new IllegalStateException("an invoke mode the control plane refuses: " + target.url().invokeMode());
             };
         } catch (LambdaException failed) {

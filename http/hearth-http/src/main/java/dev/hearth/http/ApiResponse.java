@@ -1,7 +1,6 @@
 package dev.hearth.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,9 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body, 
     /**
      * A streamed answer: the status and headers are sent, then {@code writer} writes the body (sent
      * chunked, without a {@code Content-Length}) on the request's thread. Each write blocks until the
-     * client's connection took the bytes (so a slow client slows the writer down); {@code flush()}
-     * sends what was written so far. A {@link dev.hearth.core.LambdaException} thrown before the first
+     * client's connection took the bytes (so a slow client slows the writer down), as one whole HTTP
+     * chunk; until the first write, {@link StreamedBody#head} may still change the status and headers.
+     * A {@link dev.hearth.core.LambdaException} thrown before the first
      * byte is written is answered as the error it is; after that, a failure ends the response
      * abruptly (the client sees a truncated body).
      */
@@ -50,7 +50,7 @@ public record ApiResponse(int status, Map<String, String> headers, byte[] body, 
     @FunctionalInterface
     public interface BodyWriter {
         /** Writes the whole body to {@code out} (which the caller closes). */
-        void writeTo(OutputStream out) throws IOException, InterruptedException;
+        void writeTo(StreamedBody out) throws IOException, InterruptedException;
     }
 
     public static ApiResponse json(int status, byte[] body) {

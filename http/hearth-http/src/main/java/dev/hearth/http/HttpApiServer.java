@@ -7,7 +7,6 @@ import dev.hearth.threads.HearthThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -225,11 +224,11 @@ public final class HttpApiServer implements AutoCloseable {
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
-        // an end-of-connection body framed as chunks here (see ChunkFramingOutputStream): Jetty must
+        // an end-of-connection body framed as chunks by StreamedBody (see there): Jetty must
         // neither chunk it again nor know the header, hence a field without its HttpHeader
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.getHeaders().add(new HttpField((HttpHeader) null, "Transfer-Encoding", "chunked"));
-        OutputStream out = new ChunkFramingOutputStream(Content.Sink.asOutputStream(response));
+        StreamedBody out = new StreamedBody(response);
         try {
             answer.stream().writeTo(out);
             out.close();

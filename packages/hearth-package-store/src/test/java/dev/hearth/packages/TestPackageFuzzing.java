@@ -76,9 +76,9 @@ final class TestPackageFuzzing {
     }
 
     private void assertNothingLeftBehind() throws IOException {
-        for (String transient_ : List.of("staging", "trash")) {
-            try (Stream<Path> children = Files.list(store.root().resolve(transient_))) {
-                assertThat(children).as(transient_).isEmpty();
+        for (String transientDirectory : List.of("staging", "trash")) {
+            try (Stream<Path> children = Files.list(store.root().resolve(transientDirectory))) {
+                assertThat(children).as(transientDirectory).isEmpty();
             }
         }
     }

@@ -2,7 +2,10 @@ package dev.hearth.placement;
 
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Two rules, both exact under any number of threads:
  * <ol>
- *   <li>Running invocations reserve their function's MemorySize; together they never exceed
- *       {@link CapacitySettings#runningBudgetMb()} (a busy sandbox may use all of its memory).
+ *   <li>Running invocations reserve their function's MemorySize (or, with overcommit, what the
+ *       function was seen to use, while the host's measured free memory stays above the headroom);
+ *       together they never exceed {@link CapacitySettings#runningBudgetMb()}.
  *   <li>A new sandbox starts only when the host's measured available memory ({@link HostMemory}),
  *       less the MemorySize of sandboxes started but not yet settled, leaves
  *       {@link CapacitySettings#headroomMb()}. Idle sandboxes count by what they really use; when
@@ -24,19 +28,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * others; then it is throttled with 429 {@code TooManyRequestsException}, Reason
  * {@value #THROTTLE_REASON}, and a message naming the numbers. Nothing piles up without bound.
  *
- * <p>Threading: thread-safe; {@link #admit} blocks (a virtual thread) while waiting. CPU is not a
- * limit here (sandboxes time-share it under their cgroup quota) but is counted, for choosing among
- * hosts.
+ * <p>CPU limits how many sandboxes run their Init at once ({@link #startSlot}): a burst of cold
+ * starts is admitted at the rate the host's CPUs carry and the rest queue, so every Init finishes
+ * within its deadline instead of all of them starving. Otherwise CPU is not a limit (running
+ * sandboxes time-share it under their cgroup quota) but is counted, for choosing among hosts.
+ *
+ * <p>Threading: thread-safe; {@link #admit} and {@link #startSlot} block (a virtual thread) while
+ * waiting.
  */
 public final class HostCapacity {
     /** The {@code Reason} of a throttle for lack of host capacity. */
     public static final String THROTTLE_REASON = "HostCapacityExceeded";
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Margin added to an observed peak under overcommit. */
+    static final long RESERVE_MARGIN_MB = 16;
+    /** The least a running invocation reserves under overcommit. */
+    static final long MIN_RESERVATION_MB = 32;
 
     private final String hostId;
     private final CapacitySettings settings;
     private final HostMemory memory;
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Slots for sandboxes in Init; fair, so starts are admitted in arrival order. */
+    private final Semaphore starts;
     private final Condition released = lock.newCondition();
 
     // guarded by lock
@@ -53,6 +67,57 @@ public final class HostCapacity {
         this.hostId = hostId;
         this.settings = settings;
         this.memory = memory;
+        this.starts = new Semaphore(settings.concurrentStarts(), true);
+    }
+
+    /**
+     * Waits for one of the {@link CapacitySettings#concurrentStarts()} slots for a sandbox's Init (in
+     * arrival order), so that a burst starts sandboxes as fast as the host's CPUs carry them and queues
+     * the rest instead of letting every Init starve; the caller closes the slot when the Init ended
+     * (first {@code /next}, failure or timeout). A sandbox's Init deadline counts from when it got its
+     * slot.
+     *
+     * @param maxWait how long to wait for a slot (an invocation: its function's timeout)
+     * @throws LambdaException 429 {@code TooManyRequestsException}, Reason {@value #THROTTLE_REASON},
+     *     when no slot came within the wait
+     */
+    public StartSlot startSlot(Duration maxWait) {
+        try {
+            if (!starts.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                lock.lock();
+                try {
+                    throttled++;
+                } finally {
+                    lock.unlock();
+                }
+                throw new LambdaException(LambdaErrorType.TooManyRequestsException, "Rate Exceeded. Host " + hostId
+                        + " is starting " + settings.concurrentStarts() + " sandboxes at once and no start slot came within "
+                        + maxWait.toMillis() + " ms.", Map.of("Reason", THROTTLE_REASON));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LambdaException(LambdaErrorType.ServiceException, "Interrupted while waiting to start a sandbox.", Map.of(), e);
+        }
+        return new StartSlot();
+    }
+
+    /** Sandboxes in Init now (holding a start slot). */
+    public int starting() {
+        return settings.concurrentStarts() - starts.availablePermits();
+    }
+
+    /** One sandbox's slot to run its Init; {@link #close} gives it back, once, from any thread. */
+    public final class StartSlot implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+        private StartSlot() {}
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
+                starts.release();
+            }
+        }
     }
 
     public String hostId() {
@@ -65,24 +130,54 @@ public final class HostCapacity {
 
     /**
      * Reserves room in the running budget for one invocation of a function with {@code memoryMb} and
-     * {@code vcpus}. If it turns out to need a new sandbox, the caller then asks
-     * {@link Reservation#startSandbox}. Close the reservation when the invocation has ended.
+     * {@code vcpus}, counting its whole MemorySize. If it turns out to need a new sandbox, the caller
+     * then asks {@link Reservation#startSandbox}. Close the reservation when the invocation has ended.
      *
      * @throws LambdaException 429 {@code TooManyRequestsException} when no room came within the wait
      */
     public Reservation admit(int memoryMb, double vcpus) {
+        return admit(memoryMb, OptionalLong.empty(), vcpus);
+    }
+
+    /**
+     * As {@link #admit(int, double)}; with {@link CapacitySettings#reserveObservedUse()} the invocation
+     * reserves {@link #reservationMb what its function was seen to use} rather than its whole
+     * MemorySize, and is admitted only while the host's measured free memory is above the headroom,
+     * so overcommit stops at real pressure with a wait, then a 429, never the host's OOM killer.
+     *
+     * @param observedPeakMb the most memory a sandbox of the function was seen to use, if known
+     */
+    public Reservation admit(int memoryMb, OptionalLong observedPeakMb, double vcpus) {
+        boolean overcommit = settings.reserveObservedUse();
+        long reserveMb = overcommit ? reservationMb(memoryMb, observedPeakMb) : memoryMb;
         lock.lock();
         try {
-            awaitRoom(() -> runningMb + memoryMb <= settings.runningBudgetMb() ? 0 : memoryMb, null,
-                    () -> "running invocations reserve " + runningMb + " MB of " + settings.runningBudgetMb()
-                            + " MB and this one needs " + memoryMb + " MB");
-            runningMb += memoryMb;
+            awaitRoom(() -> {
+                long overBudget = runningMb + reserveMb - settings.runningBudgetMb();
+                long underHeadroom = overcommit ? settings.headroomMb() - memory.availableMb() : 0;
+                return Math.max(overBudget > 0 ? reserveMb : 0, underHeadroom);
+            }, null, () -> "running invocations reserve " + runningMb + " MB of " + settings.runningBudgetMb()
+                    + " MB and this one needs " + reserveMb + " MB" + (overcommit ? ", with " + memory.availableMb()
+                    + " MB available and " + settings.headroomMb() + " MB kept free" : ""));
+            runningMb += reserveMb;
             runningVcpus += vcpus;
             admitted++;
-            return new Reservation(memoryMb, vcpus);
+            return new Reservation(memoryMb, reserveMb, vcpus);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What a running invocation reserves under overcommit: its function's observed peak use plus half
+     * again and {@value #RESERVE_MARGIN_MB} MB, or half its MemorySize while nothing was observed; at
+     * least {@value #MIN_RESERVATION_MB} MB, at most the MemorySize (the sandbox's hard limit).
+     */
+    static long reservationMb(int memoryMb, OptionalLong observedPeakMb) {
+        long estimate = observedPeakMb.isPresent()
+                ? observedPeakMb.getAsLong() + observedPeakMb.getAsLong() / 2 + RESERVE_MARGIN_MB
+                : memoryMb / 2;
+        return Math.min(memoryMb, Math.max(MIN_RESERVATION_MB, estimate));
     }
 
     /**
@@ -189,12 +284,14 @@ public final class HostCapacity {
     /** Room held for one invocation; {@link #close()} gives it back (idempotent). */
     public final class Reservation implements AutoCloseable {
         private final int memoryMb;
+        private final long reservedMb;
         private final double vcpus;
         private boolean settling;
         private boolean closed;
 
-        private Reservation(int memoryMb, double vcpus) {
+        private Reservation(int memoryMb, long reservedMb, double vcpus) {
             this.memoryMb = memoryMb;
+            this.reservedMb = reservedMb;
             this.vcpus = vcpus;
         }
 
@@ -244,7 +341,7 @@ public final class HostCapacity {
                     return;
                 }
                 closed = true;
-                runningMb -= memoryMb;
+                runningMb -= reservedMb;
                 runningVcpus -= vcpus;
                 if (settling) {
                     settling = false;

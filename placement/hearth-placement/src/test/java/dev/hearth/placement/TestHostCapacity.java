@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
 import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,60 @@ final class TestHostCapacity {
 
     private HostCapacity host(long budgetMb, Duration maxWait, int maxWaiting) {
         return new HostCapacity("h1", new CapacitySettings(budgetMb, 500, maxWait, maxWaiting), memory);
+    }
+
+    @Test
+    void startSlotsAdmitInitsUpToTheLimitInArrivalOrderAndThrottleAfterTheWait() throws Exception {
+        HostCapacity host = new HostCapacity("h1", new CapacitySettings(10_000, 500, Duration.ZERO, 10).withConcurrentStarts(2), memory);
+        HostCapacity.StartSlot a = host.startSlot(Duration.ZERO);
+        HostCapacity.StartSlot b = host.startSlot(Duration.ZERO);
+        assertThat(host.starting()).isEqualTo(2);
+        assertThatThrownBy(() -> host.startSlot(Duration.ZERO)).isInstanceOfSatisfying(LambdaException.class, e -> {
+            assertThat(e.type()).isEqualTo(LambdaErrorType.TooManyRequestsException);
+            assertThat(e.extraFields()).containsEntry("Reason", HostCapacity.THROTTLE_REASON);
+            assertThat(e.getMessage()).contains("starting 2 sandboxes at once");
+        });
+        assertThat(host.usage().throttled()).isEqualTo(1);
+
+        java.util.concurrent.CompletableFuture<HostCapacity.StartSlot> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> host.startSlot(Duration.ofMinutes(1)));
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5))
+                .until(() -> !waiting.isDone());
+        a.close();
+        a.close(); // once only
+        HostCapacity.StartSlot c = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(host.starting()).isEqualTo(2);
+        b.close();
+        c.close();
+        assertThat(host.starting()).isZero();
+    }
+
+    @Test
+    void withOvercommitInvocationsReserveObservedUseUntilTheHostsFreeMemoryRunsLow() {
+        HostCapacity host = new HostCapacity("h1", new CapacitySettings(1_000, 500, Duration.ZERO, 10)
+                .withReserveObservedUse(true), memory);
+        // nothing observed yet: half the MemorySize; observed 20 MB: 20 + 10 + 16; never more than MemorySize
+        assertThat(HostCapacity.reservationMb(128, OptionalLong.empty())).isEqualTo(64);
+        assertThat(HostCapacity.reservationMb(128, OptionalLong.of(20))).isEqualTo(46);
+        assertThat(HostCapacity.reservationMb(128, OptionalLong.of(200))).isEqualTo(128);
+        assertThat(HostCapacity.reservationMb(128, OptionalLong.of(1))).isEqualTo(HostCapacity.MIN_RESERVATION_MB);
+
+        // 21 invocations of 128 MB functions fit a 1,000 MB budget that MemorySizes (2,688 MB) would not
+        List<HostCapacity.Reservation> running = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            running.add(host.admit(128, OptionalLong.of(20), 0.1));
+        }
+        assertThat(host.usage().runningMb()).isEqualTo(21 * 46);
+        assertThatThrownBy(() -> host.admit(128, OptionalLong.of(20), 0.1)).isInstanceOf(LambdaException.class);
+
+        // real pressure: measured free memory under the headroom stops admission at once
+        running.forEach(HostCapacity.Reservation::close);
+        available.set(400);
+        assertThatThrownBy(() -> host.admit(128, OptionalLong.of(20), 0.1))
+                .isInstanceOfSatisfying(LambdaException.class, e -> assertThat(e.getMessage()).contains("400 MB available"));
+        available.set(10_000);
+        host.admit(128, OptionalLong.of(20), 0.1).close();
+        assertThat(host.usage().runningMb()).isZero();
     }
 
     @Test

@@ -96,7 +96,7 @@ public final class EmbeddedHearth implements AutoCloseable {
                 .withScalingRate(scaling.sandboxesPer10Seconds(), Duration.ofSeconds(10))
                 .withCapacity(scaling.hostMemoryMb().isPresent()
                         ? new CapacitySettings(scaling.hostMemoryMb().getAsLong(), CapacitySettings.DEFAULT_HEADROOM_MB,
-                                scaling.capacityWait(), CapacitySettings.DEFAULT_MAX_WAITING)
+                                scaling.capacityWait(), CapacitySettings.DEFAULT_MAX_WAITING).withReserveObservedUse(true)
                         : CapacitySettings.forHost(hostTotalMb).withMaxWait(scaling.capacityWait()))
                 .withStreaming(config.streaming());
         LOG.info("Keep-alive policy: {}; scaling rate {} new sandboxes per function per 10 s; running invocations may reserve {} MB",

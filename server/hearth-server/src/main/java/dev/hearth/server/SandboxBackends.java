@@ -61,7 +61,8 @@ final class SandboxBackends {
         String qemu = Optional.ofNullable(environment.get(QEMU_VARIABLE)).filter(s -> !s.isBlank()).orElse(null);
         return List.of(
                 new Candidate("microvm", false, dir -> microvm(dir, qemu, outbound), Optional.empty()),
-                new Candidate("gvisor", false, dir -> new GvisorSandboxBackend(GvisorSandboxSettings.defaults(dir)),
+                new Candidate("gvisor", false, dir -> new GvisorSandboxBackend(
+                        GvisorSandboxSettings.defaults(dir).withOutbound(outbound)),
                         Optional.empty()),
                 new Candidate("namespace", true, dir -> new NamespaceSandboxBackend(
                         NamespaceSandboxSettings.defaults(dir).withOutbound(outbound)),

@@ -107,7 +107,8 @@ final class TestModuleGraph {
     @Test
     void spiModulesDependOnNothingButCore() {
         List<Module> spis = modules.stream().filter(m -> m.artifactId().endsWith("-spi")).toList();
-        assertThat(spis).extracting(Module::artifactId).contains("hearth-sandbox-spi", "hearth-store-spi", "hearth-queue-spi");
+        assertThat(spis).extracting(Module::artifactId).contains("hearth-sandbox-spi", "hearth-store-spi", "hearth-queue-spi",
+                "hearth-sqs-spi");
         for (Module spi : spis) {
             assertThat(spi.dependencies()).as("Hearth modules %s depends on", spi.artifactId())
                     .extracting(Dependency::artifactId).allMatch(CORE::equals);

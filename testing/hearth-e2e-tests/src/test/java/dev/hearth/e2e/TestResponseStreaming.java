@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.lambda.LambdaAsyncClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
+import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
+import software.amazon.awssdk.services.lambda.model.InvokeMode;
 import software.amazon.awssdk.services.lambda.model.InvokeWithResponseStreamCompleteEvent;
 import software.amazon.awssdk.services.lambda.model.InvokeWithResponseStreamRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeWithResponseStreamResponseHandler;
@@ -46,7 +48,9 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
  * "second". Each client (the AWS SDK for Java v2, boto3, {@code hearth invoke --stream}) creates that
  * file only once it has received "first", so a client that got the chunks only at the end would never
  * see the function finish. Also: an error after the first chunk reaches the client as {@code
- * InvokeComplete}'s {@code ErrorCode}, and a 50 MB stream passes without the server holding it.
+ * InvokeComplete}'s {@code ErrorCode}, and a 50 MB stream passes without the server holding it. A
+ * {@code RESPONSE_STREAM} function URL streams to curl the same way, its head from the function's
+ * {@code HttpResponseStream.from} prelude.
  */
 final class TestResponseStreaming {
     private static final String HANDLER = """
@@ -72,6 +76,26 @@ final class TestResponseStreaming {
               }
               responseStream.write('second');
               responseStream.end();
+            });
+            """;
+
+    /** A function URL's handler: its answer's head through HttpResponseStream.from, then the same two pieces. */
+    private static final String URL_HANDLER = """
+            import fs from 'node:fs';
+
+            export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+              const stream = awslambda.HttpResponseStream.from(responseStream, {
+                statusCode: 201,
+                headers: { 'content-type': 'text/plain', 'x-kind': 'streamed' },
+                cookies: ['flavour=oat'],
+              });
+              stream.write('first');
+              const signal = event.queryStringParameters.signal;
+              while (!fs.existsSync(signal)) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+              }
+              stream.write('second');
+              stream.end();
             });
             """;
 
@@ -263,6 +287,42 @@ final class TestResponseStreaming {
                 "--endpoint", server.endpoint(), "--stream", "--payload", payload, "streamer");
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("HEARTH_"));
         return builder.start();
+    }
+
+    @Test
+    void curlOnAResponseStreamUrlHoldsTheFirstChunkBeforeTheHandlerWritesTheSecond() throws Exception {
+        lambda.createFunction(CreateFunctionRequest.builder().functionName("url-streamer").runtime("nodejs22.x")
+                .handler("index.handler").role(HearthTestServer.ROLE).timeout(60)
+                .code(FunctionCode.builder().zipFile(SdkBytes.fromByteArray(
+                        HearthTestServer.zip(Map.of("index.mjs", URL_HANDLER)))).build())
+                .build());
+        lambda.waiter().waitUntilFunctionActiveV2(r -> r.functionName("url-streamer"));
+        String url = lambda.createFunctionUrlConfig(r -> r.functionName("url-streamer").authType(FunctionUrlAuthType.NONE)
+                .invokeMode(InvokeMode.RESPONSE_STREAM)).functionUrl();
+        lambda.addPermission(r -> r.functionName("url-streamer").statementId("public-url")
+                .action("lambda:InvokeFunctionUrl").principal("*").functionUrlAuthType(FunctionUrlAuthType.NONE));
+        lambda.addPermission(r -> r.functionName("url-streamer").statementId("public-invoke")
+                .action("lambda:InvokeFunction").principal("*").invokedViaFunctionUrl(true));
+        Path signal = newSignal("curl");
+
+        Process curl = new ProcessBuilder("curl", "-sS", "-N", "-i", "--max-time", "120", url + "?signal=" + signal).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream stdout = curl.getInputStream()) {
+            byte[] buffer = new byte[1024];
+            for (int n; (n = stdout.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                if (out.toString(StandardCharsets.UTF_8).endsWith("\r\n\r\nfirst")) {
+                    create(signal);
+                }
+            }
+        }
+        assertThat(curl.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        String answer = out.toString(StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 201").endsWith("\r\n\r\nfirstsecond");
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: text/plain\r\n")
+                .contains("x-kind: streamed\r\n").contains("set-cookie: flavour=oat\r\n")
+                .contains("transfer-encoding: chunked\r\n");
     }
 
     @Test

@@ -52,6 +52,14 @@ final class TestStartupRefusals {
     }
 
     @Test
+    void sandboxAllowNetworkThatIsNotARange() throws Exception {
+        String line = refusal(Map.of("HEARTH_SANDBOX_ALLOW_NETWORK", "10.1.0.0/16,10.0.0.0/33"), List.of("--sandbox", "process"),
+                Files.createTempDirectory("hearth-refusal"));
+        assertThat(line).isEqualTo(REFUSAL + "not an IP address range (CIDR, e.g. 10.1.0.0/16): '10.0.0.0/33'"
+                + " (see: hearth server --help)");
+    }
+
+    @Test
     void missingCredentialsFile() throws Exception {
         Path dataDir = Files.createTempDirectory("hearth-refusal");
         Path credentials = dataDir.resolve("no-such-credentials");

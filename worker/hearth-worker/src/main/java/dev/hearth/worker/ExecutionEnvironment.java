@@ -566,11 +566,12 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     }
 
     @Override
-    public Optional<StreamedResponse> openStream(String requestId) {
+    public Optional<StreamedResponse> openStream(String requestId, String contentType) {
         pool.lock.lock();
         try {
             if (state instanceof Busy busy && busy.invocation().requestId().equals(requestId)
                     && busy.invocation().openStream()) {
+                busy.invocation().stream.contentType(contentType);
                 return Optional.of(new EnvironmentStream(busy.invocation()));
             }
             return Optional.empty();

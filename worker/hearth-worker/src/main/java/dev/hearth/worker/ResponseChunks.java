@@ -1,6 +1,7 @@
 package dev.hearth.worker;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The consumer of a streamed response ({@link Worker#invokeStreaming}): takes the bytes the
@@ -17,4 +18,13 @@ import java.io.IOException;
 public interface ResponseChunks {
     /** Takes {@code length} bytes of {@code bytes} from {@code offset}; the array is reused after the call. */
     void write(byte[] bytes, int offset, int length) throws IOException;
+
+    /**
+     * Called once before the first {@link #write} (and not at all when nothing is written): {@code
+     * streamedContentType} is the {@code Content-Type} the runtime streamed its response with (for a
+     * function URL's answer, Lambda's {@code application/vnd.awslambda.http-integration-response}
+     * means a metadata prelude comes first), empty when the runtime posted its response whole (a
+     * handler that does not stream). By default nothing is done.
+     */
+    default void begin(Optional<String> streamedContentType) throws IOException {}
 }

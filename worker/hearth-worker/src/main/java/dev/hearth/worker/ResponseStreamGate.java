@@ -1,6 +1,7 @@
 package dev.hearth.worker;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +32,9 @@ final class ResponseStreamGate {
     // guarded by lock
     private boolean closed;
     private boolean consumerGone;
+    private boolean begun;
+    /** The streamed response's content type, once the runtime opened it; read under the lock. */
+    private volatile String contentType = "application/octet-stream";
     private long bytes;
     private long cappedSinceNanos;
 
@@ -52,6 +56,10 @@ final class ResponseStreamGate {
             bytes += length;
             if (!consumerGone) {
                 try {
+                    if (!begun) {
+                        begun = true;
+                        consumer.begin(Optional.of(contentType));
+                    }
                     consumer.write(chunk, offset, length);
                 } catch (IOException e) {
                     consumerGone = true;
@@ -83,7 +91,9 @@ final class ResponseStreamGate {
     void passWhole(byte[] payload) {
         lock.lock();
         try {
-            if (payload.length > 0 && !consumerGone) {
+            if (payload.length > 0 && !consumerGone && !begun) {
+                begun = true;
+                consumer.begin(Optional.empty());
                 consumer.write(payload, 0, payload.length);
             }
         } catch (IOException e) {
@@ -91,6 +101,11 @@ final class ResponseStreamGate {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The runtime opened its streamed response with {@code type} as its {@code Content-Type}. */
+    void contentType(String type) {
+        contentType = type;
     }
 
     /** The invocation ended: waits for a chunk being passed, then lets none through any more. */

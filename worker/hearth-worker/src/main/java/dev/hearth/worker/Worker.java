@@ -26,6 +26,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -73,9 +74,19 @@ public final class Worker implements AutoCloseable {
     private final HostCapacity capacity;
     private final ScalingRate scaling;
     private final Optional<SnapStartImages> snapStart;
+    /**
+     * How long a cold invocation waits for a start slot: Lambda's longest function timeout. A burst is
+     * accepted work: it completes later rather than failing (the scaling rate and the concurrency
+     * limits bound how much can queue).
+     */
+    private static final Duration START_SLOT_WAIT = Duration.ofMinutes(15);
+    /** How long a sandbox started ahead of invocations (provisioned, pre-warmed) waits for a start slot. */
+    private static final Duration BACKGROUND_START_WAIT = Duration.ofMinutes(15);
     private final RuntimeApiServer api;
     /** The credentials of every sandbox that lives (and of SnapStart snapshots, whose restores share them), by key id. */
     private final Map<String, SandboxCredentials> sandboxKeys = new ConcurrentHashMap<>();
+    /** The most memory (MB) any sandbox of a function was seen to use, by unqualified ARN; forgotten when it is deleted. */
+    private final Map<String, Long> observedPeakMb = new ConcurrentHashMap<>();
     private final ExecutorService background;
     private final EnvironmentStarter starter;
     private final OptTrees optTrees;
@@ -165,18 +176,26 @@ public final class Worker implements AutoCloseable {
         keepAlive.onArrival(SandboxPool.PoolKey.of(function).functionKey(), clock.instant());
         Optional<SnapStartImages> restoring = function.snapStart() ? snapStart : Optional.empty();
         Origin origin = restoring.isPresent() ? Origin.RESTORED : Origin.INVOCATION;
-        try (HostCapacity.Reservation room = capacity.admit(function.memoryMb(), vcpus(function))) {
+        try (HostCapacity.Reservation room = capacity.admit(function.memoryMb(), observedPeakMb(function), vcpus(function))) {
             SandboxPool.Claim claim = pool.claim(function, invocation,
                     first -> newEnvironment(origin, first.function, Optional.of(first), Duration.ZERO));
             ExecutionEnvironment env = claim.environment();
             if (claim.cold()) {
+                HostCapacity.StartSlot slot = null;
                 try {
                     scaling.acquire(function.unqualifiedArn());
+                    // a burst queues here for a start slot, so its Inits do not starve each other; the
+                    // Init deadline (awaitFinish) counts from when the sandbox got its slot
+                    slot = capacity.startSlot(START_SLOT_WAIT);
                     room.startSandbox(pool::evictIdle);
                 } catch (LambdaException throttled) {
+                    if (slot != null) {
+                        slot.close();
+                    }
                     env.launchFailed();
                     throw throttled;
                 }
+                holdUntilInitEnds(env, slot);
                 if (restoring.isPresent()) {
                     restore(env, restoring.get());
                 } else {
@@ -194,6 +213,18 @@ public final class Worker implements AutoCloseable {
             }
             return report(env, invocation, finished);
         }
+    }
+
+    /** The most memory a sandbox of {@code function} was seen to use, if any has run (what overcommit reserves by). */
+    private OptionalLong observedPeakMb(FunctionRevision function) {
+        Long peak = observedPeakMb.get(function.unqualifiedArn());
+        return peak == null ? OptionalLong.empty() : OptionalLong.of(peak);
+    }
+
+    /** Gives the start slot back when {@code env}'s Init ends: its first {@code /next}, a failure, or the sandbox gone. */
+    private static void holdUntilInitEnds(ExecutionEnvironment env, HostCapacity.StartSlot slot) {
+        env.initialised().whenComplete((ok, failure) -> slot.close());
+        env.gone().whenComplete((ok, failure) -> slot.close());
     }
 
     private static double vcpus(FunctionRevision function) {
@@ -321,10 +352,21 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Launches an environment registered without an invocation, on a background thread. */
+    /**
+     * Launches an environment registered without an invocation, on a background thread, once it has a
+     * start slot (waiting behind invocations' starts as long as it takes, up to {@link #BACKGROUND_START_WAIT}).
+     */
     private void launchInBackground(ExecutionEnvironment env) {
         background.execute(() -> {
             try {
+                HostCapacity.StartSlot slot;
+                try {
+                    slot = capacity.startSlot(BACKGROUND_START_WAIT);
+                } catch (LambdaException noSlot) {
+                    env.launchFailed();
+                    throw noSlot;
+                }
+                holdUntilInitEnds(env, slot);
                 starter.start(env);
             } catch (LambdaException e) {
                 // launchFailed already shut the environment down, which fails its initialised() future
@@ -348,6 +390,7 @@ public final class Worker implements AutoCloseable {
      * @param functionArn the function's unqualified ARN
      */
     public void retire(String functionArn) {
+        observedPeakMb.remove(functionArn);
         pool.retire(functionArn);
     }
 
@@ -512,6 +555,9 @@ public final class Worker implements AutoCloseable {
         }
         env.log(invocation, PlatformLog.end(requestId));
         long maxMemory = env.maxMemoryUsedBytes();
+        if (maxMemory > 0) {
+            observedPeakMb.merge(f.unqualifiedArn(), (maxMemory + (1 << 20) - 1) >> 20, Math::max);
+        }
         env.log(invocation, PlatformLog.report(requestId, duration, invocation.initDuration(),
                 env.origin == Origin.RESTORED, f.memoryMb(), maxMemory, InvocationOutcome.reportSuffixOf(outcome)));
         env.detachLogs(invocation);

@@ -9,9 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.core.LambdaErrorType;
 import dev.hearth.core.LambdaException;
+import dev.hearth.sandbox.spi.testing.FakeRuntime;
 import dev.hearth.sandbox.spi.testing.FakeSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -56,6 +59,28 @@ final class TestHostCapacityOnWorker {
             assertThat(e.extraFields()).containsEntry("Reason", reason);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    @Test
+    void aBurstOfColdStartsRunsAtMostTheHostsStartSlotsInInitAtOnceAndEveryInvocationSucceeds() throws Exception {
+        fakes.backend.runtime(FakeRuntime.echo().withInitDelay(Duration.ofMillis(150)));
+        Worker worker = fakes.worker(c -> c.withCapacity(capacity(100_000, WAIT, 100).withConcurrentStarts(2)));
+        List<CompletableFuture<InvocationResult>> burst = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FunctionRevision f = fakes.function("burst-" + i);
+            burst.add(fakes.invokeAsync(worker, f, "\"" + i + "\""));
+        }
+        int mostInInit = 0;
+        while (!burst.stream().allMatch(CompletableFuture::isDone)) {
+            int inInit = (int) fakes.backend.launched().stream().filter(s -> s.isAlive() && !s.calledNext()).count();
+            mostInInit = Math.max(mostInInit, inInit);
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < burst.size(); i++) {
+            assertThat(text(burst.get(i).get())).isEqualTo("\"" + i + "\"");
+        }
+        assertThat(mostInInit).isBetween(1, 2);
+        assertThat(fakes.backend.launched()).hasSize(8);
     }
 
     @Test

@@ -65,18 +65,17 @@ final class QueryParameters {
                 shaped.put(name, value);
                 continue;
             }
-            List<Object> items = indexed((Map<String, Object>) value);
             if (MAPS.containsKey(name)) {
                 String[] names = MAPS.get(name);
                 Map<String, Object> map = new LinkedHashMap<>();
-                for (Object item : items) {
+                for (Object item : indexed((Map<String, Object>) value)) {
                     if (item instanceof Map<?, ?> pair && pair.get(names[1]) instanceof String key) {
                         map.put(key, pair.get(names[2]));
                     }
                 }
                 shaped.put(names[0], map);
             } else if (LISTS.containsKey(name)) {
-                shaped.put(LISTS.get(name), items);
+                shaped.put(LISTS.get(name), indexed((Map<String, Object>) value));
             } else {
                 shaped.put(name, shape((Map<String, Object>) value));
             }

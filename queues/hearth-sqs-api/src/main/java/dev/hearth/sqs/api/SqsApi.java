@@ -624,13 +624,15 @@ public final class SqsApi {
         queues.queue(name).orElseThrow(SqsError::queueDoesNotExist);
         List<Map<String, Object>> successful = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
-        for (JsonNode entry : batchEntries(call, "DeleteMessageBatchRequestEntry")) {
-            String id = entry.path("Id").asText();
-            try {
-                queues.delete(name, entry.path("ReceiptHandle").asText(""));
+        List<JsonNode> entries = batchEntries(call, "DeleteMessageBatchRequestEntry");
+        List<Optional<MessageQueueException>> outcomes = queues.deleteAll(name,
+                entries.stream().map(entry -> entry.path("ReceiptHandle").asText("")).toList());
+        for (int i = 0; i < entries.size(); i++) {
+            String id = entries.get(i).path("Id").asText();
+            if (outcomes.get(i).isPresent()) {
+                failed.add(failure(id, translate(outcomes.get(i).get())));
+            } else {
                 successful.add(Map.of("Id", id));
-            } catch (MessageQueueException e) {
-                failed.add(failure(id, translate(e)));
             }
         }
         return batchAnswer(successful, failed);

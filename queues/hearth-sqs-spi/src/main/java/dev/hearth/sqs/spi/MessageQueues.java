@@ -84,6 +84,15 @@ public interface MessageQueues extends AutoCloseable {
     void delete(String queue, String receiptHandle);
 
     /**
+     * Deletes the messages of several receipt handles in one durable step, each as {@link #delete}
+     * would; a handle this queue did not issue fails alone.
+     *
+     * @return per handle, in order: empty when done, else its {@code RECEIPT_HANDLE_INVALID} refusal
+     * @throws MessageQueueException {@code QUEUE_DOES_NOT_EXIST}, {@code STORAGE_FAILURE} (then nothing is deleted)
+     */
+    List<Optional<MessageQueueException>> deleteAll(String queue, List<String> receiptHandles);
+
+    /**
      * Makes an in-flight message visible again after {@code timeout} from now (zero: at once).
      *
      * @throws MessageQueueException {@code RECEIPT_HANDLE_INVALID}, {@code MESSAGE_NOT_IN_FLIGHT}

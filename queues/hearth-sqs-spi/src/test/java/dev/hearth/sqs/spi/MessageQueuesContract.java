@@ -263,6 +263,24 @@ public abstract class MessageQueuesContract {
     }
 
     @Test
+    void deleteAllDeletesTheValidHandlesAndReportsTheOthers() {
+        standard("q");
+        standard("other");
+        queues.send("q", List.of(NewMessage.of("a"), NewMessage.of("b")));
+        queues.send("other", List.of(NewMessage.of("c")));
+        List<ReceivedMessage> got = receive("q", 10);
+        String foreign = receive("other", 1).getFirst().receiptHandle();
+        List<Optional<MessageQueueException>> outcomes = queues.deleteAll("q",
+                List.of(got.get(0).receiptHandle(), "garbage", foreign, got.get(1).receiptHandle()));
+        assertThat(outcomes.get(0)).isEmpty();
+        assertThat(outcomes.get(1)).hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(MessageQueueException.Kind.RECEIPT_HANDLE_INVALID));
+        assertThat(outcomes.get(2)).hasValueSatisfying(e -> assertThat(e.kind()).isEqualTo(MessageQueueException.Kind.RECEIPT_HANDLE_INVALID));
+        assertThat(outcomes.get(3)).isEmpty();
+        assertThat(queues.counts("q")).isEqualTo(new QueueCounts(0, 0, 0));
+        assertThat(queues.counts("other").inFlight()).isEqualTo(1);
+    }
+
+    @Test
     void purgeEmptiesAQueue() {
         standard("q");
         queues.send("q", List.of(NewMessage.of("a"), NewMessage.of("b")));

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -45,7 +50,8 @@ import org.sqlite.SQLiteDataSource;
 /**
  * {@link MessageQueues} on one SQLite database file (WAL journal, {@code synchronous=FULL}: a send
  * is acknowledged only after its transaction is on disk). One connection, used under a lock, one
- * transaction per operation; receivers that long-poll wait outside the lock, on a per-queue signal
+ * transaction per operation, except that concurrent sends share one (group commit: one {@code fsync}
+ * for all the sends that arrived while the previous commit ran); receivers that long-poll wait outside the lock, on a per-queue signal
  * that sends raise (and re-check at least once a second for delays and visibility timeouts that end).
  *
  * <p>Threading: thread-safe; waiting receivers block their own thread only (use virtual threads).
@@ -62,6 +68,7 @@ public final class SqliteMessageQueues implements MessageQueues {
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+    private final Queue<PendingSend> pendingSends = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private SqliteMessageQueues(Path file, Clock clock, Connection connection) {
@@ -240,24 +247,97 @@ public final class SqliteMessageQueues implements MessageQueues {
 
     // ---- messages
 
+    /** A send waiting for the next group commit. */
+    private record PendingSend(String queue, List<NewMessage> messages, CompletableFuture<List<SendResult>> outcome) {}
+
+    /**
+     * Group commit: the send joins the pending ones; whichever sender holds the lock next stores all
+     * pending sends in one transaction (each under a savepoint, so one refused send does not undo the
+     * others) and one {@code fsync}, then completes every one of them.
+     */
     @Override
     public List<SendResult> send(String queue, List<NewMessage> messages) {
-        List<SendResult> results = inTransaction(() -> {
-            QueueRow row = requireQueue(queue);
-            QueueSettings settings = row.description().settings();
-            long now = clock.millis();
-            if (settings.fifo()) {
-                update("DELETE FROM deduplication WHERE queue_id = ? AND expires_ms <= ?", row.id(), now);
+        PendingSend mine = new PendingSend(queue, List.copyOf(messages), new CompletableFuture<>());
+        pendingSends.add(mine);
+        lock.lock();
+        try {
+            if (!mine.outcome().isDone()) {
+                commitPendingSends();
             }
-            List<SendResult> sent = new ArrayList<>();
-            for (NewMessage message : messages) {
-                sent.add(settings.fifo() ? sendFifo(row, message, now) : insert(row.id(), message,
-                        now + message.delay().orElse(settings.delay()).toMillis(), now, null, null, null));
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return mine.outcome().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof MessageQueueException refused) {
+                throw new MessageQueueException(refused.kind(), refused.getMessage(), refused);
             }
-            return sent;
-        });
-        wake(queue);
-        return results;
+            throw e;
+        }
+    }
+
+    /** Stores every pending send in one transaction; called with the lock held. */
+    private void commitPendingSends() {
+        List<PendingSend> batch = new ArrayList<>();
+        for (PendingSend next = pendingSends.poll(); next != null; next = pendingSends.poll()) {
+            batch.add(next);
+        }
+        Map<PendingSend, Object> outcomes = new LinkedHashMap<>();
+        try {
+            if (closed) {
+                throw new MessageQueueException(Kind.STORAGE_FAILURE, "the queues' database " + file + " is closed");
+            }
+            for (PendingSend send : batch) {
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    outcomes.put(send, storeSend(send.queue(), send.messages()));
+                    connection.releaseSavepoint(savepoint);
+                } catch (MessageQueueException refused) {
+                    connection.rollback(savepoint);
+                    outcomes.put(send, refused);
+                }
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            MessageQueueException failure = e instanceof MessageQueueException m ? m
+                    : new MessageQueueException(Kind.STORAGE_FAILURE, "the queues' database " + file + " failed: " + e.getMessage(), e);
+            batch.forEach(send -> send.outcome().completeExceptionally(failure));
+            return;
+        }
+        Set<String> touched = new HashSet<>();
+        for (PendingSend send : batch) {
+            Object outcome = outcomes.get(send);
+            if (outcome instanceof MessageQueueException refused) {
+                send.outcome().completeExceptionally(refused);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<SendResult> results = (List<SendResult>) outcome;
+                send.outcome().complete(results);
+                touched.add(send.queue());
+            }
+        }
+        touched.forEach(this::wake);
+    }
+
+    private List<SendResult> storeSend(String queue, List<NewMessage> messages) throws SQLException {
+        QueueRow row = requireQueue(queue);
+        QueueSettings settings = row.description().settings();
+        long now = clock.millis();
+        if (settings.fifo()) {
+            update("DELETE FROM deduplication WHERE queue_id = ? AND expires_ms <= ?", row.id(), now);
+        }
+        List<SendResult> sent = new ArrayList<>();
+        for (NewMessage message : messages) {
+            sent.add(settings.fifo() ? sendFifo(row, message, now) : insert(row.id(), message,
+                    now + message.delay().orElse(settings.delay()).toMillis(), now, null, null, null));
+        }
+        return sent;
     }
 
     private SendResult sendFifo(QueueRow queue, NewMessage message, long now) throws SQLException {
@@ -459,20 +539,39 @@ public final class SqliteMessageQueues implements MessageQueues {
 
     @Override
     public void delete(String queue, String receiptHandle) {
-        ReceiptHandle handle = ReceiptHandle.parse(receiptHandle);
-        inTransaction(() -> {
+        Optional<MessageQueueException> failure = deleteAll(queue, List.of(receiptHandle)).getFirst();
+        if (failure.isPresent()) {
+            throw failure.get();
+        }
+    }
+
+    @Override
+    public List<Optional<MessageQueueException>> deleteAll(String queue, List<String> receiptHandles) {
+        return inTransaction(() -> {
             QueueRow row = requireQueue(queue);
-            if (handle.queueId() != row.id()) {
-                throw invalidHandle(receiptHandle);
-            }
+            List<Optional<MessageQueueException>> outcomes = new ArrayList<>();
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM message WHERE id = ? AND queue_id = ? AND receipt_token = ?")) {
-                delete.setLong(1, handle.messageRow());
-                delete.setLong(2, row.id());
-                delete.setString(3, handle.token());
-                delete.executeUpdate();
+                for (String receiptHandle : receiptHandles) {
+                    ReceiptHandle handle;
+                    try {
+                        handle = ReceiptHandle.parse(receiptHandle);
+                    } catch (MessageQueueException invalid) {
+                        outcomes.add(Optional.of(invalid));
+                        continue;
+                    }
+                    if (handle.queueId() != row.id()) {
+                        outcomes.add(Optional.of(invalidHandle(receiptHandle)));
+                        continue;
+                    }
+                    delete.setLong(1, handle.messageRow());
+                    delete.setLong(2, row.id());
+                    delete.setString(3, handle.token());
+                    delete.executeUpdate();
+                    outcomes.add(Optional.empty());
+                }
             }
-            return null;
+            return outcomes;
         });
     }
 

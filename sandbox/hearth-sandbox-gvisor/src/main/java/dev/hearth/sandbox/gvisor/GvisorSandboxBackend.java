@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +49,12 @@ import org.slf4j.LoggerFactory;
  *       with no capabilities and {@code no_new_privs}, inside gVisor's own user namespace.</li>
  *   <li>Processes: its own pid namespace inside its own kernel; host processes and other sandboxes
  *       are invisible. When the first process exits, gVisor ends the rest.</li>
- *   <li>Network: gVisor's network stack with loopback only ({@code --network=none}); the host's
- *       loopback services and other sandboxes are unreachable. {@link SandboxSpec#networkAccess()}
- *       = {@code true} is not supported yet: such sandboxes are offline too (logged once).</li>
+ *   <li>Network: without {@link SandboxSpec#networkAccess()}, gVisor's network stack with loopback
+ *       only ({@code --network=none}). With it, runsc runs with {@code --network=host} in a network
+ *       namespace of its own that slirp4netns connects to the host's stack, under
+ *       {@link GvisorSandboxSettings#outbound()} as nftables rules installed before runsc starts
+ *       ({@link GvisorNetwork}): no address of the host, no private range the policy does not
+ *       allow, the host's loopback unreachable. Other sandboxes are unreachable either way.</li>
  *   <li>Runtime API: {@link RuntimeApiTransport#UNIX_SOCKET}. The worker's socket is bind-mounted
  *       into the sandbox and socat forwards {@code 127.0.0.1:9001} to it ({@link SandboxInit}); at
  *       launch the socket is given to the sandbox group with mode 0660.</li>
@@ -94,7 +96,6 @@ public final class GvisorSandboxBackend implements SandboxBackend {
     private final Set<GvisorSandbox> running = ConcurrentHashMap.newKeySet();
     private volatile boolean prepared;
     private volatile boolean closed;
-    private final AtomicBoolean warnedNetworkAccess = new AtomicBoolean();
 
     /** A backend using the host's runsc and socat and the cgroups of Hearth's own process. */
     public GvisorSandboxBackend(GvisorSandboxSettings settings) {
@@ -152,7 +153,7 @@ public final class GvisorSandboxBackend implements SandboxBackend {
                         + "; runsc: apt-get install runsc");
             }
         }
-        String summary = "gVisor " + version + ", " + platform + ", network loopback only + unix-socket Runtime API, "
+        String summary = "gVisor " + version + ", " + platform + ", outbound network through slirp4netns under nftables rules + unix-socket Runtime API, "
                 + placement.map(CgroupHierarchy::describe).orElse("no usable cgroups") + ", sandboxes run as "
                 + settings.sandboxUid() + ":" + settings.sandboxGid();
         return missing.isEmpty() ? HostSupport.usable(summary) : HostSupport.unusable(summary, missing);
@@ -195,10 +196,6 @@ public final class GvisorSandboxBackend implements SandboxBackend {
         }
         CgroupHierarchy cgroups = placement.orElseThrow(() -> new SandboxLaunchException(
                 "gvisor backend cannot launch " + spec.sandboxId() + ": no usable cgroup hierarchy"));
-        if (spec.networkAccess() && !warnedNetworkAccess.getAndSet(true)) {
-            LOG.warn("gvisor sandboxes have no network beyond loopback and the Runtime API;"
-                    + " network access requested by {} (and later sandboxes) is not granted", spec.sandboxId());
-        }
         byte[] suffix = new byte[4];
         RANDOM.nextBytes(suffix);
         String containerId = spec.sandboxId() + "-" + HexFormat.of().formatHex(suffix);
@@ -219,15 +216,20 @@ public final class GvisorSandboxBackend implements SandboxBackend {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
             bundleDir = OciBundle.write(spec.scratchDir().resolve("gvisor-bundle"), new OciBundle.Contents(
                     rootfs, spec.taskRoot(), spec.runtimeRoot(), socket, argv, environment, settings.sandboxUid(),
-                    settings.sandboxGid(), spec.limits(), cgroups.cgroupsPath(containerId), spec.optRoot()));
+                    settings.sandboxGid(), spec.limits(), cgroups.cgroupsPath(containerId), spec.optRoot(),
+                    spec.networkAccess()));
             cgroup = cgroups.create(containerId, limits);
         } catch (IOException | UncheckedIOException e) {
             throw new SandboxLaunchException("cannot prepare gvisor sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
-        ProcessBuilder builder = new ProcessBuilder(runsc.run(bundleDir, containerId))
+        List<String> runscArgv = runsc.run(bundleDir, containerId, spec.networkAccess());
+        ProcessBuilder builder = new ProcessBuilder(spec.networkAccess()
+                ? GvisorNetwork.wrap(tools.network(), runscArgv) : runscArgv)
                 .directory(bundleDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectErrorStream(true);
+        if (!spec.networkAccess()) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         Process process;
@@ -242,6 +244,24 @@ public final class GvisorSandboxBackend implements SandboxBackend {
                 failure.addSuppressed(removal);
             }
             throw failure;
+        }
+        if (spec.networkAccess()) {
+            try {
+                GvisorNetwork network = GvisorNetwork.attach(process, tools.network(), GvisorNetwork.ruleset(settings.outbound()),
+                        spec.scratchDir().resolve("slirp4netns.log"), settings.commandTimeout());
+                process.onExit().thenRun(network::close);
+            } catch (IOException | RuntimeException e) {
+                process.destroyForcibly();
+                process.onExit().join();
+                SandboxLaunchException failure = new SandboxLaunchException(
+                        "cannot set up the network of gvisor sandbox " + spec.sandboxId() + ": " + e.getMessage(), e);
+                try {
+                    cgroup.remove();
+                } catch (IOException removal) {
+                    failure.addSuppressed(removal);
+                }
+                throw failure;
+            }
         }
         GvisorSandbox sandbox = GvisorSandbox.adopt(spec.sandboxId(), containerId, process, cgroup, limits, runsc,
                 settings.commandTimeout(), running::remove);

@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.gvisor;
 
+import dev.hearth.sandbox.spi.OutboundPolicy;
 import dev.hearth.sandbox.cgroups.CgroupLimits;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import java.util.regex.Pattern;
  *     0.29 vCPU alone throttles a sandbox's start-up from about 0.3 s to 0.8 s; 0 makes the quota
  *     exactly Lambda's vCPU share
  * @param commandTimeout longest wait for a short runsc command (probe, delete)
+ * @param outbound where sandboxes with network access may connect ({@link GvisorNetwork})
  */
 public record GvisorSandboxSettings(
         Path stateDir, int sandboxUid, int sandboxGid, String cgroupParentName, int kernelMemoryMb,
-        double kernelVcpus, Duration commandTimeout) {
+        double kernelVcpus, Duration commandTimeout, OutboundPolicy outbound) {
 
     /** The uid and gid of {@code nobody} on Debian. */
     public static final int NOBODY = 65534;
@@ -53,6 +55,20 @@ public record GvisorSandboxSettings(
         if (commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("commandTimeout must be positive: " + commandTimeout);
         }
+        Objects.requireNonNull(outbound, "outbound");
+    }
+
+    /** Settings whose sandboxes follow {@link OutboundPolicy#DEFAULT}. */
+    public GvisorSandboxSettings(Path stateDir, int sandboxUid, int sandboxGid, String cgroupParentName, int kernelMemoryMb,
+            double kernelVcpus, Duration commandTimeout) {
+        this(stateDir, sandboxUid, sandboxGid, cgroupParentName, kernelMemoryMb, kernelVcpus, commandTimeout,
+                OutboundPolicy.DEFAULT);
+    }
+
+    /** These settings with another outbound policy. */
+    public GvisorSandboxSettings withOutbound(OutboundPolicy policy) {
+        return new GvisorSandboxSettings(stateDir, sandboxUid, sandboxGid, cgroupParentName, kernelMemoryMb, kernelVcpus,
+                commandTimeout, policy);
     }
 
     /**

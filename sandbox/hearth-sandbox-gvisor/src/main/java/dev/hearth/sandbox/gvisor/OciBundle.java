@@ -32,7 +32,8 @@ import java.util.Optional;
  *       {@code NOFILE} 1024, {@code CORE} 0 and {@code NPROC} = {@code maxProcesses} (enforced by
  *       gVisor per sandbox: fork fails with EAGAIN);</li>
  *   <li>namespaces pid, network, ipc, uts, mount (runsc starts with {@code --network=none}: only
- *       loopback), hostname {@code hearth}; {@code cgroupsPath} of the backend's pre-made cgroup;
+ *       loopback; with {@code hostNetwork} no network namespace: runsc runs with
+ *       {@code --network=host} in {@link GvisorNetwork}'s namespace), hostname {@code hearth}; {@code cgroupsPath} of the backend's pre-made cgroup;
  *       {@code linux.resources} repeat the limits so that gVisor reports {@code memoryMb} as the
  *       machine's memory and sizes itself (runsc does not rewrite a pre-made cgroup).</li>
  * </ul>
@@ -49,11 +50,17 @@ final class OciBundle {
     record Contents(
             RootfsSkeleton.Layout rootfs, Path taskRoot, Path runtimeRoot, Path runtimeApiSocket,
             List<String> argv, List<String> env, int uid, int gid, ResourceLimits limits, String cgroupsPath,
-            Optional<Path> optRoot) {
+            Optional<Path> optRoot, boolean hostNetwork) {
         Contents {
             argv = List.copyOf(argv);
             env = List.copyOf(env);
             Objects.requireNonNull(optRoot, "optRoot");
+        }
+
+        /** Contents of a sandbox with loopback only. */
+        Contents(RootfsSkeleton.Layout rootfs, Path taskRoot, Path runtimeRoot, Path runtimeApiSocket, List<String> argv,
+                List<String> env, int uid, int gid, ResourceLimits limits, String cgroupsPath, Optional<Path> optRoot) {
+            this(rootfs, taskRoot, runtimeRoot, runtimeApiSocket, argv, env, uid, gid, limits, cgroupsPath, optRoot, false);
         }
     }
 
@@ -88,8 +95,11 @@ final class OciBundle {
         spec.put("hostname", "hearth");
         spec.put("mounts", mounts(contents));
         Map<String, Object> linux = new LinkedHashMap<>();
-        linux.put("namespaces", List.of(Map.of("type", "pid"), Map.of("type", "network"), Map.of("type", "ipc"),
-                Map.of("type", "uts"), Map.of("type", "mount")));
+        // with the host network, runsc uses the namespace it runs in (GvisorNetwork's), so the spec names none
+        linux.put("namespaces", contents.hostNetwork()
+                ? List.of(Map.of("type", "pid"), Map.of("type", "ipc"), Map.of("type", "uts"), Map.of("type", "mount"))
+                : List.of(Map.of("type", "pid"), Map.of("type", "network"), Map.of("type", "ipc"), Map.of("type", "uts"),
+                        Map.of("type", "mount")));
         linux.put("cgroupsPath", contents.cgroupsPath());
         linux.put("resources", Map.of(
                 "memory", Map.of("limit", limits.memoryMb() * 1024L * 1024L),

@@ -17,7 +17,7 @@ import java.util.List;
  * {@code nsswitch.conf}) and, on merged-{@code /usr} hosts, the {@code /bin}, {@code /lib},
  * {@code /lib64}, {@code /sbin} symlinks into {@code /usr}. Everything else a runtime needs comes
  * from read-only bind mounts of the host ({@link Layout#hostBinds()}): {@code /usr}, the dynamic
- * loader's cache and the CA certificates. Nothing else of the host's {@code /etc} (no
+ * loader's cache, the CA certificates and {@code resolv.conf}. Nothing else of the host's {@code /etc} (no
  * {@code shadow}), {@code /root}, {@code /home}, {@code /var} or Hearth's data is visible.
  *
  * <p>Thread-safe: {@link #ensure()} builds the tree once per instance.
@@ -29,7 +29,8 @@ final class RootfsSkeleton {
     /** Top-level directories that are symlinks into {@code /usr} on merged hosts, else bound read-only. */
     private static final List<String> SYSTEM_DIRS = List.of("bin", "lib", "lib64", "sbin");
     /** Host files and directories of {@code /etc} bound read-only when present. */
-    private static final List<String> ETC_BINDS = List.of("etc/ld.so.cache", "etc/ssl/certs", "etc/ssl/openssl.cnf");
+    private static final List<String> ETC_BINDS = List.of("etc/ld.so.cache", "etc/ssl/certs", "etc/ssl/openssl.cnf",
+            "etc/resolv.conf");
     private static final List<String> MOUNT_POINT_DIRS = List.of("usr", "proc", "dev", "tmp", "var/task", "var/runtime", "opt");
 
     /**

@@ -34,7 +34,18 @@ record RunscCommand(Path runsc, Path root) {
 
     /** {@code runsc run}: creates, starts and waits for the container; exits with its status. */
     List<String> run(Path bundleDir, String containerId) {
+        return run(bundleDir, containerId, false);
+    }
+
+    /**
+     * {@code runsc run}; with {@code hostNetwork}, {@code --network=host}: gVisor's sockets are host
+     * sockets of the network namespace runsc runs in ({@link GvisorNetwork}'s, with its rules).
+     */
+    List<String> run(Path bundleDir, String containerId, boolean hostNetwork) {
         List<String> argv = sandboxFlags();
+        if (hostNetwork) {
+            argv.set(argv.indexOf("--network=none"), "--network=host");
+        }
         argv.addAll(List.of("run", "--bundle", bundleDir.toString(), containerId));
         return argv;
     }

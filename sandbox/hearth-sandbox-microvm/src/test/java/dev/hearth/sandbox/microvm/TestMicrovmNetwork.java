@@ -3,41 +3,29 @@ package dev.hearth.sandbox.microvm;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.sandbox.spi.PeerNetwork;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.RuntimeApiAddress;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Outbound network: with {@code networkAccess} the guest reaches a TCP service on one of the host's
- * non-loopback addresses (through QEMU's own network namespace and slirp4netns), without it the same
- * connection fails; a snapshot of a VM with network access restores into clones that have it too.
+ * Outbound network: with {@code networkAccess} the guest reaches a TCP service on a public peer
+ * ({@link PeerNetwork}: the host's own addresses are refused by the outbound policy; through QEMU's
+ * own network namespace and slirp4netns), without it the same connection fails; a snapshot of a VM
+ * with network access restores into clones that have it too. Needs root (skipped otherwise).
  * (That the host's loopback stays unreachable with network access is
  * {@code TestMicrovmEscapes.hostLoopbackIsUnreachableEvenWithNetworkAccess}.) Three guests, about
  * 20 s under TCG.
@@ -50,7 +38,9 @@ final class TestMicrovmNetwork {
                 try:
                     with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=8) as s:
                         s.sendall(b'hello from ' + who.encode() + b'\\n')
-                        print('reply', s.makefile().readline().strip(), flush=True)
+                        replies = s.makefile()
+                        replies.readline()  # the peer's greeting
+                        print('reply', replies.readline().strip(), flush=True)
                 except OSError as e:
                     print('connect failed', type(e).__name__, flush=True)
             """;
@@ -59,19 +49,20 @@ final class TestMicrovmNetwork {
     Path dir;
 
     @Test
-    void outboundTcpReachesTheHostsOutsideAddressOnlyWithNetworkAccess() throws Exception {
-        InetAddress outside = nonLoopbackAddress();
+    void outboundTcpReachesAPublicPeerOnlyWithNetworkAccess() throws Exception {
+        List<String> unsupported = PeerNetwork.unsupportedBecause();
+        Assumptions.assumeThat(unsupported).as(String.join("; ", unsupported)).isEmpty();
         Path task = Files.createDirectories(dir.resolve("task"));
-        try (LineService service = LineService.open(outside);
+        try (PeerNetwork peer = PeerNetwork.start();
                 UnixHttpStub api = UnixHttpStub.start(dir.resolve("api.sock"));
                 MicrovmSandboxBackend backend = new MicrovmSandboxBackend(TestGuests.config())) {
             String code = CLIENT + "exchange(sys.argv[3])\n";
-            String port = Integer.toString(service.port());
+            String port = Integer.toString(PeerNetwork.PORT);
             // both at once: the isolated one waits out its connect timeout meanwhile
             Sandbox open = backend.launch(spec("net-open", task, api.path(), true,
-                    "/usr/bin/python3", "-c", code, outside.getHostAddress(), port, "open"));
+                    "/usr/bin/python3", "-c", code, peer.peerPublic(), port, "open"));
             Sandbox closed = backend.launch(spec("net-closed", task, api.path(), false,
-                    "/usr/bin/python3", "-c", code, outside.getHostAddress(), port, "closed"));
+                    "/usr/bin/python3", "-c", code, peer.peerPublic(), port, "closed"));
             CompletableFuture<String> closedOutput = CompletableFuture.supplyAsync(() -> readAll(closed));
             String openOutput = readAll(open);
 
@@ -80,15 +71,15 @@ final class TestMicrovmNetwork {
             assertThat(closed.exit().get(60, TimeUnit.SECONDS)).isEqualTo(new SandboxExit(0, false, false));
             String isolated = closedOutput.get(60, TimeUnit.SECONDS);
             assertThat(isolated).startsWith("connect failed ");
-            System.out.println("microvm network: the isolated guest's connection to " + outside.getHostAddress() + ": " + isolated.strip());
-            assertThat(service.lines).as("lines the host service received").containsExactly("hello from open");
-            assertThat(service.accepted).as("connections the host service accepted").hasValue(1);
+            System.out.println("microvm network: the isolated guest's connection to " + peer.peerPublic() + ": " + isolated.strip());
+            assertThat(peer.received()).as("lines the peer's service received").containsExactly("hello from open");
         }
     }
 
     @Test
     void clonesOfASnapshotWithNetworkAccessReachOutsideToo() throws Exception {
-        InetAddress outside = nonLoopbackAddress();
+        List<String> unsupported = PeerNetwork.unsupportedBecause();
+        Assumptions.assumeThat(unsupported).as(String.join("; ", unsupported)).isEmpty();
         Path task = Files.createDirectories(dir.resolve("task"));
         // initialises (without network use), then waits for a Runtime API, which only the clone has
         String code = CLIENT + """
@@ -104,11 +95,11 @@ final class TestMicrovmNetwork {
                         time.sleep(0.02)
                 exchange('clone')
                 """;
-        try (LineService service = LineService.open(outside);
+        try (PeerNetwork peer = PeerNetwork.start();
                 UnixHttpStub api = UnixHttpStub.start(dir.resolve("api.sock"));
                 MicrovmSandboxBackend backend = new MicrovmSandboxBackend(TestGuests.config())) {
             MicrovmSandbox source = backend.launchForSnapshot(spec("net-source", task, dir.resolve("nobody-listens.sock"),
-                    true, "/usr/bin/python3", "-c", code, outside.getHostAddress(), Integer.toString(service.port())));
+                    true, "/usr/bin/python3", "-c", code, peer.peerPublic(), Integer.toString(PeerNetwork.PORT)));
             assertThat(new String(source.output().readNBytes("initialised\n".length()), UTF_8)).isEqualTo("initialised\n");
             MicrovmSnapshot snapshot = backend.snapshot(source, dir.resolve("snapshot"));
             try {
@@ -119,7 +110,7 @@ final class TestMicrovmNetwork {
 
                 assertThat(clone.exit().get(60, TimeUnit.SECONDS)).as(output).isEqualTo(new SandboxExit(0, false, false));
                 assertThat(output).isEqualTo("reply pong hello from clone\n");
-                assertThat(service.lines).containsExactly("hello from clone");
+                assertThat(peer.received()).containsExactly("hello from clone");
             } finally {
                 snapshot.delete();
             }
@@ -137,77 +128,6 @@ final class TestMicrovmNetwork {
             return new String(sandbox.output().readAllBytes(), UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** An IPv4 address of this host that is not loopback (and not in the guest's own 10.0.2.0/24), or the test is skipped. */
-    private static InetAddress nonLoopbackAddress() throws SocketException {
-        Optional<InetAddress> found = NetworkInterface.networkInterfaces()
-                .filter(nic -> {
-                    try {
-                        return nic.isUp() && !nic.isLoopback();
-                    } catch (SocketException e) {
-                        return false;
-                    }
-                })
-                .flatMap(NetworkInterface::inetAddresses)
-                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()
-                        && !address.getHostAddress().startsWith("10.0.2."))
-                .min(Comparator.comparing(InetAddress::isLinkLocalAddress));
-        Assumptions.assumeThat(found).as("a non-loopback IPv4 address of this host (outside 10.0.2.0/24) for the"
-                + " guest to connect to; this host has none, so outbound network cannot be tested here").isPresent();
-        return found.orElseThrow();
-    }
-
-    /** A TCP service on one host address: reads one line per connection, answers {@code pong <line>}. */
-    private static final class LineService implements AutoCloseable {
-        private final ServerSocketChannel channel;
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final AtomicInteger accepted = new AtomicInteger();
-
-        private LineService(ServerSocketChannel channel) {
-            this.channel = channel;
-        }
-
-        static LineService open(InetAddress address) throws IOException {
-            ServerSocketChannel channel = ServerSocketChannel.open();
-            channel.bind(new InetSocketAddress(address, 0));
-            LineService service = new LineService(channel);
-            Thread.ofVirtual().name("network-test-service").start(service::acceptAll);
-            return service;
-        }
-
-        private void acceptAll() {
-            while (channel.isOpen()) {
-                try {
-                    SocketChannel client = channel.accept();
-                    accepted.incrementAndGet();
-                    Thread.ofVirtual().name("network-test-connection").start(() -> answer(client));
-                } catch (IOException e) {
-                    if (channel.isOpen()) {
-                        throw new UncheckedIOException("network test service failed", e);
-                    }
-                }
-            }
-        }
-
-        private void answer(SocketChannel client) {
-            try (client) {
-                String line = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), UTF_8)).readLine();
-                lines.add(String.valueOf(line));
-                Channels.newOutputStream(client).write(("pong " + line + "\n").getBytes(UTF_8));
-            } catch (IOException e) {
-                lines.add("(connection failed: " + e.getMessage() + ")");
-            }
-        }
-
-        int port() throws IOException {
-            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 }

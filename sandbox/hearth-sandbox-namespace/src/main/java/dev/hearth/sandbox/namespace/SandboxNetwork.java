@@ -5,6 +5,7 @@ import dev.hearth.sandbox.spi.OutboundPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,7 +13,9 @@ import java.util.List;
  * slirp4netns, and the {@link OutboundPolicy}'s nftables rules, which it installs in the sandbox's
  * network namespace (through {@code nsenter}, as Hearth's user, which holds {@code CAP_NET_ADMIN}
  * over that namespace) <em>before</em> slirp4netns creates {@code tap0}: no packet ever leaves
- * the sandbox unfiltered. Function code cannot change them: it has no capabilities at all. Immutable.
+ * the sandbox unfiltered. Function code cannot change them: it has no capabilities at all. Port 53
+ * stays open to slirp4netns's DNS forwarder and to the host's name servers (the sandbox's
+ * {@code /etc/resolv.conf} is the host's), whatever their range. Immutable.
  *
  * @param ruleset the rules for {@code nft -f}, with the host's addresses as they were when this was made
  */
@@ -22,6 +25,7 @@ record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset) 
     static final InetAddress GATEWAY = literal(10, 0, 2, 2);
     /** slirp4netns's DNS forwarder (to the host's resolvers): reachable on port 53 only. */
     static final InetAddress DNS = literal(10, 0, 2, 3);
+    private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     /**
      * The network of a sandbox launched now: reads the host's addresses ({@link HostAddresses#read()},
@@ -31,7 +35,18 @@ record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset) 
      */
     static SandboxNetwork now(HostTools tools, OutboundPolicy policy) {
         return new SandboxNetwork(tools.slirp4netns().orElseThrow(), tools.nsenter().orElseThrow(), tools.nft().orElseThrow(),
-                policy.nftRuleset(HostAddresses.read(), List.of(GATEWAY), List.of(DNS)));
+                policy.nftRuleset(HostAddresses.read(), List.of(GATEWAY), dnsServers()));
+    }
+
+    /**
+     * slirp4netns's forwarder and the host's {@code /etc/resolv.conf} name servers: the sandbox
+     * sees the host's {@code resolv.conf}, so its resolver sends to those (through slirp4netns),
+     * and they are often in a private range (a VPC's resolver, a home router).
+     */
+    private static List<InetAddress> dnsServers() {
+        List<InetAddress> servers = new ArrayList<>(List.of(DNS));
+        servers.addAll(HostAddresses.nameservers(RESOLV_CONF));
+        return servers;
     }
 
     private static InetAddress literal(int a, int b, int c, int d) {

@@ -52,17 +52,19 @@ final class TestNamespaceEscapes extends SandboxEscapeContract {
     }
 
     @Test
-    void dnsForwarderAnswersOnPort53Only() throws Exception {
+    void dnsReachesTheForwarderAndTheHostsResolversOnPort53Only() throws Exception {
         Launched run = launchPython(true, """
                 import socket
                 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 u.settimeout(5)
                 query = b'\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x07example\\x03com\\x00\\x00\\x01\\x00\\x01'
-                try:
-                    u.sendto(query, ('10.0.2.3', 53))
-                    print('dns sent')
-                except OSError as e:
-                    print('dns failed', type(e).__name__)
+                resolvers = [l.split()[1] for l in open('/etc/resolv.conf') if l.startswith('nameserver')]
+                for server in ['10.0.2.3'] + resolvers[:1]:
+                    try:
+                        u.sendto(query, (server, 53))
+                        print('dns sent', server)
+                    except OSError as e:
+                        print('dns failed', server, type(e).__name__)
                 try:
                     socket.create_connection(('10.0.2.3', 80), timeout=3).close()
                     print('port 80 CONNECTED')
@@ -71,7 +73,8 @@ final class TestNamespaceEscapes extends SandboxEscapeContract {
                 """, ResourceLimits.forMemory(256, 64));
 
         assertThat(awaitExit(run).status()).isZero();
-        assertThat(awaitAllOutput(run)).contains("dns sent", "port 80 failed OSError").doesNotContain("CONNECTED");
+        assertThat(awaitAllOutput(run)).contains("dns sent 10.0.2.3", "port 80 failed OSError")
+                .doesNotContain("CONNECTED", "dns failed");
     }
 
     @Test

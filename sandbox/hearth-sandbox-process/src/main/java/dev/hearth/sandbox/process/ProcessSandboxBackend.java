@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * a plain child process of Hearth that sees the host's whole file system, network and process
  * table; anything Hearth's user (or, when Hearth runs as root, the unprivileged sandbox user) can
  * do, function code can do. Never run untrusted code with it; use {@code namespace} or stronger.
+ * In particular it enforces no {@link dev.hearth.sandbox.spi.OutboundPolicy}: function code reaches
+ * the host's loopback, every address of the host, Hearth's own listeners (the management API too)
+ * and every private network the host reaches; this is why the escape contract
+ * ({@code SandboxEscapeContract}) does not run against it.
  *
  * <p>What it does provide:
  * <ul>

@@ -24,6 +24,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The backend contract against the {@code process} backend. It does not run the escape contract
+ * ({@code SandboxEscapeContract}): the backend isolates nothing by design, so function code reaches
+ * the host's files, processes, loopback and every address of the host, and no outbound policy
+ * applies.
+ */
 final class TestProcessSandboxBackend extends SandboxBackendContract {
 
     @Override

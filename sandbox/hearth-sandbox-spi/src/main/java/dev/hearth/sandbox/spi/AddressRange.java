@@ -52,7 +52,8 @@ public record AddressRange(InetAddress network, int prefixLength) {
             int bits = network.getAddress().length * 8;
             int prefix = slash < 0 ? bits : Integer.parseInt(trimmed.substring(slash + 1));
             return new AddressRange(network, prefix);
-        } catch (UnknownHostException | NumberFormatException e) {
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            // NumberFormatException is an IllegalArgumentException; so is a prefix beyond the family's bits
             throw new IllegalArgumentException("not an IP address range (CIDR, e.g. 10.1.0.0/16): '" + text + "'", e);
         }
     }

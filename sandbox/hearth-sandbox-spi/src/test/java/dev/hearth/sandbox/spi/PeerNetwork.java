@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * is reachable: a network namespace joined to the host by a veth pair, carrying a public TEST-NET-2
  * address ({@code 198.51.100.x}, RFC 5737: not private, not the host's) and a private one
  * ({@code 172.30.x.y}), with a TCP service on both that greets each connection with
- * {@code peer-hello}. The host side of the pair carries one address of each /30 (so those are host
+ * {@code peer-hello}, then answers a line the client sends with {@code pong LINE} and records it
+ * ({@link #received()}). The host side of the pair carries one address of each /30 (so those are host
  * addresses). Each instance picks random names and /30 blocks, so concurrent test runs do not
  * collide. Needs root and iproute2's {@code ip}; {@link #close} removes the namespace and the
  * veth pair even after a partial set-up.
@@ -41,7 +43,15 @@ public final class PeerNetwork implements AutoCloseable {
             print('listening', flush=True)
             while True:
                 c, _ = s.accept()
-                c.sendall(b'peer-hello\\n')
+                try:
+                    c.sendall(b'peer-hello\\n')
+                    c.settimeout(5)
+                    line = c.makefile().readline().strip()
+                    if line:
+                        print('got', line, flush=True)
+                        c.sendall(('pong ' + line + '\\n').encode())
+                except OSError:
+                    pass
                 c.close()
             """;
 
@@ -49,6 +59,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final String hostVeth;
     private final String publicBlock;
     private final String privateBlock;
+    private final List<String> received = new CopyOnWriteArrayList<>();
     private Process service;
 
     private PeerNetwork() {
@@ -103,6 +114,22 @@ public final class PeerNetwork implements AutoCloseable {
         if (!"listening".equals(first)) {
             throw new IOException("the peer's service did not start: " + first);
         }
+        Thread.ofVirtual().name("peer-network-service-output").start(() -> {
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    if (line.startsWith("got ")) {
+                        received.add(line.substring(4));
+                    }
+                }
+            } catch (IOException e) {
+                // the service was stopped
+            }
+        });
+    }
+
+    /** The lines clients sent to the peer's service, in order. */
+    public List<String> received() {
+        return List.copyOf(received);
     }
 
     /** The peer's public (TEST-NET-2) address: neither private nor the host's. */

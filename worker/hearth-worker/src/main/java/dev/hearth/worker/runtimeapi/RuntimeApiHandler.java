@@ -130,7 +130,9 @@ final class RuntimeApiHandler extends Handler.Abstract {
      */
     private RuntimeApiReply streamedResponse(RuntimeApiSession session, Request request, String requestId,
             boolean logsMarked) throws IOException {
-        Optional<StreamedResponse> opened = session.openStream(requestId);
+        String contentType = Optional.ofNullable(request.getHeaders().get(HttpHeader.CONTENT_TYPE))
+                .orElse("application/octet-stream");
+        Optional<StreamedResponse> opened = session.openStream(requestId, contentType);
         if (opened.isEmpty()) {
             Body body = readBody(request);
             Optional<StreamedResponse.StreamError> error = trailerError(request);

@@ -51,13 +51,15 @@ public interface RuntimeApiSession {
     RuntimeApiReply error(String requestId, String errorType, byte[] body, boolean logsMarked);
 
     /**
-     * {@code POST /invocation/{id}/response} in streaming mode: the stream to pass the body into, when
+     * {@code POST /invocation/{id}/response} in streaming mode, its body of {@code contentType} (the
+     * request's {@code Content-Type}, {@code application/octet-stream} when it names none): the stream
+     * to pass the body into, when
      * {@code requestId} is the invocation in hand and its caller takes the response as a stream;
      * empty otherwise (the body is then read whole and posted through {@link #response} or
      * {@link #error}, which also refuse a wrong request id). At most one stream per invocation. By
      * default, sessions take no streams.
      */
-    default Optional<StreamedResponse> openStream(String requestId) {
+    default Optional<StreamedResponse> openStream(String requestId, String contentType) {
         return Optional.empty();
     }
 
