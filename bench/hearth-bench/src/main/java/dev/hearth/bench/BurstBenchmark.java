@@ -32,10 +32,12 @@ import software.amazon.awssdk.services.lambda.model.LambdaException;
 /**
  * Burst from 0 to N concurrent sandboxes of one function (issue 5), through a real
  * {@code hearth server}: for each N a new python function (no warm sandbox) whose handler notes when
- * it started and then sleeps, invoked N times at once. Reported: time from firing to N handlers
- * running at once (the last handler's start), to all N responses, the failures (with Lambda's error
- * type), and the host's available memory before and at the peak. N steps up until failures appear or
- * the step takes longer than a minute. Run on demand:
+ * it started and then sleeps, invoked N times at once, then N times again onto the sandboxes now
+ * idle. Reported: time from firing to N handlers running at once (the last handler's start), cold
+ * and warm, against N bare {@code python3} processes spawned at once on the same machine right
+ * before (the same handler body as a script); to all N responses; the failures (with Lambda's error
+ * type); and the host's available memory before and at the peak. N steps up until failures appear
+ * or the step takes longer than a minute. Run on demand:
  * {@code ./mvnw -B -q -o -pl bench/hearth-bench exec:java -Dexec.mainClass=dev.hearth.bench.BurstBenchmark
  * -Dexec.args="--sandbox namespace --steps 10,25,50,100,150 --hold-ms 3000"}.
  */
@@ -51,8 +53,8 @@ public final class BurstBenchmark {
             """;
 
     /** One step's outcome. */
-    record Step(int n, long toAllRunningMs, long toAllDoneMs, int failures, String failureTypes, long availableBeforeMb,
-            long availableAtPeakMb, long sandboxes) {}
+    record Step(int n, long bareToAllRunningMs, long toAllRunningMs, long warmToAllRunningMs, long toAllDoneMs, int failures,
+            String failureTypes, long availableBeforeMb, long availableAtPeakMb, long sandboxes) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parse(args);
@@ -99,7 +101,42 @@ public final class BurstBenchmark {
         }
     }
 
+    /** Spawns {@code n} bare {@code python3} processes at once; ms from spawning to the last one's start. */
+    private static long bareBurst(int n, int holdMs) throws Exception {
+        String script = "import time\nprint(time.time(), flush=True)\ntime.sleep(" + holdMs / 1000.0 + ")\n";
+        List<Process> processes = new ArrayList<>();
+        long fired = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            processes.add(new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start());
+        }
+        double lastStart = 0;
+        for (Process process : processes) {
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            process.waitFor();
+            lastStart = Math.max(lastStart, Double.parseDouble(out));
+        }
+        return Math.round(lastStart * 1000) - fired;
+    }
+
+    /** Fires {@code n} invokes at once; the outcomes (a JSON answer or an error type) and the ms until all were done. */
+    private record Fired(List<Object> outcomes, long fired, long doneMs, long lowestAvailableMb) {
+        long lastStartMs() {
+            double lastStart = 0;
+            for (Object outcome : outcomes) {
+                if (outcome instanceof JsonNode json) {
+                    lastStart = Math.max(lastStart, json.path("started").asDouble());
+                }
+            }
+            return lastStart == 0 ? -1 : Math.round(lastStart * 1000) - fired;
+        }
+
+        List<String> failures() {
+            return outcomes.stream().filter(o -> !(o instanceof JsonNode)).map(String::valueOf).toList();
+        }
+    }
+
     private static Step burst(LambdaClient lambda, HttpClient http, URI endpoint, int n, int holdMs) throws Exception {
+        long bare = bareBurst(n, holdMs);
         String name = "burst-" + n;
         lambda.createFunction(r -> r.functionName(name).runtime("python3.12").handler("app.handler").memorySize(128)
                 .timeout(120).role(HearthFunctions.ROLE)
@@ -107,8 +144,23 @@ public final class BurstBenchmark {
                         Map.of("app.py", HANDLER.getBytes(StandardCharsets.UTF_8))).zip())).build()));
         long availableBefore = availableMb();
         byte[] payload = ("{\"hold\":" + holdMs / 1000.0 + "}").getBytes(StandardCharsets.UTF_8);
+        Fired cold = fire(lambda, name, n, payload);
+        Fired warm = cold.failures().isEmpty() ? fire(lambda, name, n, payload) : null;
+        long sandboxes = metric(http, endpoint, "hearth_sandboxes");
+        lambda.deleteFunction(r -> r.functionName(name));
+        List<String> failures = new ArrayList<>(cold.failures());
+        if (warm != null) {
+            failures.addAll(warm.failures());
+        }
+        String types = failures.stream().distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("");
+        return new Step(n, bare, cold.lastStartMs(), warm == null ? -1 : warm.lastStartMs(), cold.doneMs(), failures.size(), types,
+                availableBefore, Math.min(cold.lowestAvailableMb(), warm == null ? Long.MAX_VALUE : warm.lowestAvailableMb()),
+                sandboxes);
+    }
+
+    private static Fired fire(LambdaClient lambda, String name, int n, byte[] payload) throws Exception {
         List<CompletableFuture<Object>> calls = new ArrayList<>();
-        long[] peak = {Long.MAX_VALUE};
+        long lowest = Long.MAX_VALUE;
         long fired = System.currentTimeMillis();
         long firedNanos = System.nanoTime();
         try (ExecutorService threads = HearthThreads.perTaskVirtual("bench-burst")) {
@@ -129,26 +181,12 @@ public final class BurstBenchmark {
             }
             CompletableFuture<Void> all = CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
             while (!all.isDone()) {
-                peak[0] = Math.min(peak[0], availableMb());
+                lowest = Math.min(lowest, availableMb());
                 Thread.sleep(100);
             }
         }
         long doneMs = (System.nanoTime() - firedNanos) / 1_000_000;
-        double lastStart = 0;
-        List<String> failures = new ArrayList<>();
-        for (CompletableFuture<Object> call : calls) {
-            Object outcome = call.join();
-            if (outcome instanceof JsonNode json) {
-                lastStart = Math.max(lastStart, json.path("started").asDouble());
-            } else {
-                failures.add(String.valueOf(outcome));
-            }
-        }
-        long sandboxes = metric(http, endpoint, "hearth_sandboxes");
-        lambda.deleteFunction(r -> r.functionName(name));
-        String types = failures.stream().distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("");
-        return new Step(n, failures.size() == n ? -1 : Math.round(lastStart * 1000) - fired, doneMs, failures.size(), types,
-                availableBefore, peak[0], sandboxes);
+        return new Fired(calls.stream().map(CompletableFuture::join).toList(), fired, doneMs, lowest);
     }
 
     private static long metric(HttpClient http, URI endpoint, String name) throws Exception {
@@ -174,11 +212,15 @@ public final class BurstBenchmark {
                 .append(loadBefore).append(" before, ").append(loadAfter).append(" after.\n\n");
         md.append("Backend `").append(sandbox).append("`, python3.12 128 MB, handler holds ").append(holdMs)
                 .append(" ms; each N is a new function with no warm sandbox, invoked N times at once (AWS SDK v2).\n\n");
-        md.append("| N | to N running (ms) | to all N done (ms) | failures | host MemAvailable before → lowest (MB) | sandboxes after |\n");
-        md.append("|---:|---:|---:|---|---|---:|\n");
+        md.append("| N | N bare python3 running (ms) | N cold handlers running (ms) | ÷ bare | N warm handlers running (ms)"
+                + " | cold: all N done (ms) | failures | host MemAvailable before → lowest (MB) | sandboxes after |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
         for (Step s : steps) {
-            md.append(String.format(Locale.ROOT, "| %d | %s | %d | %s | %d → %d | %d |%n", s.n(),
-                    s.toAllRunningMs() < 0 ? "—" : Long.toString(s.toAllRunningMs()), s.toAllDoneMs(),
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %d | %s | %d → %d | %d |%n", s.n(),
+                    s.bareToAllRunningMs(), s.toAllRunningMs() < 0 ? "—" : Long.toString(s.toAllRunningMs()),
+                    s.toAllRunningMs() < 0 || s.bareToAllRunningMs() <= 0 ? "—"
+                            : String.format(Locale.ROOT, "%.2f×", (double) s.toAllRunningMs() / s.bareToAllRunningMs()),
+                    s.warmToAllRunningMs() < 0 ? "—" : Long.toString(s.warmToAllRunningMs()), s.toAllDoneMs(),
                     s.failures() == 0 ? "0" : s.failures() + " (" + s.failureTypes() + ")", s.availableBeforeMb(),
                     s.availableAtPeakMb(), s.sandboxes()));
         }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
 
@@ -86,6 +87,22 @@ final class HearthTestServer implements AutoCloseable {
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(c -> c.retryStrategy(r -> r.maxAttempts(1)))
                 .build();
+    }
+
+    /** An S3 client of this server's embedded S3 store, path-style, with that key pair. */
+    S3Client s3(String accessKey, String secretKey) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .build();
+    }
+
+    /** An S3 client of this server's embedded S3 store with the key {@link #client()} uses. */
+    S3Client s3() {
+        return s3("test-key", "test-secret");
     }
 
     @Override

@@ -7,10 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -37,7 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Issue 17, code signing: configurations created, read, listed, updated and deleted with Lambda's
  * shapes through the AWS SDK for Java v2, the AWS CLI v2 and boto3; a function's configuration;
  * and deployments under it. Hearth verifies no signature: {@code Enforce} refuses CreateFunction and
- * UpdateFunctionCode (inline or from S3, read from a real S3Proxy) with CodeVerificationFailedException
+ * UpdateFunctionCode (inline or from S3, read from the server's embedded S3 store) with CodeVerificationFailedException
  * and stores nothing; {@code Warn} accepts the package and logs a warning naming function and configuration.
  */
 @Timeout(600)
@@ -68,7 +65,6 @@ final class TestCodeSigningConfigs {
         public void close() {}
     };
 
-    private static S3ProxyServer s3proxy;
     private static HearthTestServer hearth;
     private static S3Client s3;
     private static LambdaClient lambda;
@@ -76,15 +72,8 @@ final class TestCodeSigningConfigs {
     @BeforeAll
     static void start() throws Exception {
         CODE_SIGNING_LOG.addHandler(WARNINGS);
-        s3proxy = S3ProxyServer.start();
-        hearth = HearthTestServer.start(Optional.empty(), config -> {
-            try {
-                return config.withCodeS3(Optional.of(s3proxy.hearthConfig()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        s3 = s3proxy.client();
+        hearth = HearthTestServer.start(); // code from S3: the server's embedded store
+        s3 = hearth.s3();
         lambda = hearth.client();
     }
 
@@ -99,9 +88,6 @@ final class TestCodeSigningConfigs {
         }
         if (hearth != null) {
             hearth.close();
-        }
-        if (s3proxy != null) {
-            s3proxy.close();
         }
     }
 

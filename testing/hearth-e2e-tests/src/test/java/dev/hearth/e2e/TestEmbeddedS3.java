@@ -14,11 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
@@ -136,11 +132,11 @@ final class TestEmbeddedS3 {
                 """);
         byte[] zip = handlerReturning("alpha-code");
         try (HearthTestServer hearth = HearthTestServer.start(Optional.of(credentials));
-                S3Client alphaS3 = s3(hearth, "AKIAALPHAALPHAALPHA1", "alpha-secret");
-                S3Client betaS3 = s3(hearth, "AKIABETABETABETABETA", "beta-secret");
-                S3Client forger = s3(hearth, "AKIAALPHAALPHAALPHA1", "not-the-secret");
-                LambdaClient alpha = lambda(hearth, "AKIAALPHAALPHAALPHA1", "alpha-secret");
-                LambdaClient beta = lambda(hearth, "AKIABETABETABETABETA", "beta-secret")) {
+                S3Client alphaS3 = hearth.s3("AKIAALPHAALPHAALPHA1", "alpha-secret");
+                S3Client betaS3 = hearth.s3("AKIABETABETABETABETA", "beta-secret");
+                S3Client forger = hearth.s3("AKIAALPHAALPHAALPHA1", "not-the-secret");
+                LambdaClient alpha = hearth.client("AKIAALPHAALPHAALPHA1", "alpha-secret");
+                LambdaClient beta = hearth.client("AKIABETABETABETABETA", "beta-secret")) {
             alphaS3.createBucket(b -> b.bucket("team-code"));
             alphaS3.putObject(b -> b.bucket("team-code").key("f.zip"), RequestBody.fromBytes(zip));
 
@@ -163,19 +159,6 @@ final class TestEmbeddedS3 {
             alpha.waiter().waitUntilFunctionActiveV2(b -> b.functionName("own"));
             assertThat(alpha.invoke(b -> b.functionName("own")).payload().asUtf8String()).isEqualTo("\"alpha-code\"");
         }
-    }
-
-    private static S3Client s3(HearthTestServer hearth, String key, String secret) {
-        return S3Client.builder().endpointOverride(URI.create(hearth.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .httpClientBuilder(ApacheHttpClient.builder()).build();
-    }
-
-    private static LambdaClient lambda(HearthTestServer hearth, String key, String secret) {
-        return LambdaClient.builder().endpointOverride(URI.create(hearth.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-                .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     private static void assertSucceeds(AwsCli.Result result) {

@@ -8,15 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,28 +50,20 @@ final class TestLayers {
     private static final String OTHER_ACCOUNT = "111111111111";
     private static final String LAYER_ARN_PREFIX = "arn:aws:lambda:us-east-1:" + ACCOUNT + ":layer:";
 
-    private static S3ProxyServer s3proxy;
     private static HearthTestServer hearth;
     private static LambdaClient lambda;
     private static LambdaClient other;
 
     @BeforeAll
     static void start() throws Exception {
-        s3proxy = S3ProxyServer.start();
-        hearth = HearthTestServer.start(Optional.empty(), config -> {
-            try {
-                return config.withCodeS3(Optional.of(s3proxy.hearthConfig()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        hearth = HearthTestServer.start(); // layer content from S3: the server's embedded store
         lambda = hearth.client();
         other = hearth.client(OTHER_ACCOUNT, "other-secret");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {other, lambda, hearth, s3proxy}) {
+        for (AutoCloseable c : new AutoCloseable[] {other, lambda, hearth}) {
             if (c != null) {
                 c.close();
             }
@@ -153,7 +142,7 @@ final class TestLayers {
     @Test
     void contentComesFromS3AsFunctionCodeDoes() {
         byte[] zip = pythonLayer("froms3", "X = 's3'\n");
-        try (S3Client s3 = s3proxy.client()) {
+        try (S3Client s3 = hearth.s3()) {
             s3.createBucket(b -> b.bucket("layer-code"));
             s3.putObject(b -> b.bucket("layer-code").key("layer.zip"), RequestBody.fromBytes(zip));
         }

@@ -242,6 +242,12 @@ final class TestResponseStreaming {
                 for event in failed["EventStream"]:
                     if "InvokeComplete" in event:
                         print("failed", json.dumps(event["InvokeComplete"], sort_keys=True))
+                dry = client.invoke_with_response_stream(FunctionName="streamer", InvocationType="DryRun")
+                print("dry run", dry["StatusCode"], dry["ExecutedVersion"])
+                try:
+                    client.invoke_with_response_stream(FunctionName="streamer", InvocationType="Event")
+                except client.exceptions.ClientError as e:
+                    print("event", e.response["Error"]["Code"], e.response["Error"]["Message"])
                 """.formatted(signal, signal));
         assumeThat(out).as("boto3 without InvokeWithResponseStream").doesNotStartWith("UNSUPPORTED");
 
@@ -250,7 +256,10 @@ final class TestResponseStreaming {
                 "chunk first",
                 "chunk second",
                 "complete {}",
-                "failed {\"ErrorCode\": \"TypeError\", \"ErrorDetails\": \"failed after the first chunk\"}");
+                "failed {\"ErrorCode\": \"TypeError\", \"ErrorDetails\": \"failed after the first chunk\"}",
+                "dry run 204 $LATEST",
+                "event ValidationException 1 validation error detected: Value 'Event' at 'invocationType' failed to "
+                        + "satisfy constraint: Member must satisfy enum value set: [RequestResponse, DryRun]");
     }
 
     @Test

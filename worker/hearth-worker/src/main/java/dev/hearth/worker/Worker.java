@@ -203,13 +203,17 @@ public final class Worker implements AutoCloseable {
                 }
                 env.initialised().thenRun(room::settled);
             }
-            Finished finished = awaitFinish(env, invocation, claim.cold());
-            if (stream != null) {
-                stream.close();
-                if (finished.outcome() instanceof InvocationOutcome.Response whole) {
-                    stream.passWhole(whole.payload());
-                    finished = new Finished(new InvocationOutcome.Response(new byte[0]), finished.atNanos());
+            Finished finished;
+            try {
+                finished = awaitFinish(env, invocation, claim.cold());
+            } finally {
+                if (stream != null) {
+                    stream.close(); // no chunk reaches the consumer once the invocation is over
                 }
+            }
+            if (stream != null && finished.outcome() instanceof InvocationOutcome.Response whole) {
+                stream.passWhole(whole.payload());
+                finished = new Finished(new InvocationOutcome.Response(new byte[0]), finished.atNanos());
             }
             return report(env, invocation, finished);
         }

@@ -235,7 +235,7 @@ public final class SqsApi {
     private Map<String, Object> deleteQueue(Call call) {
         String name = call.queueName();
         call.queues().deleteQueue(name);
-        deletedAt.put(key(call.account(), name), clock.instant());
+        remember(deletedAt, key(call.account(), name), RECREATE_DELAY);
         return Map.of();
     }
 
@@ -271,7 +271,7 @@ public final class SqsApi {
             throw SqsError.purgeInProgress(name);
         }
         call.queues().purge(name);
-        lastPurge.put(key(call.account(), name), now);
+        remember(lastPurge, key(call.account(), name), PURGE_INTERVAL);
         return Map.of();
     }
 
@@ -684,6 +684,13 @@ public final class SqsApi {
 
     private static String queueArn(AccountContext account, String name) {
         return "arn:aws:sqs:" + account.region() + ":" + account.accountId() + ":" + name;
+    }
+
+    /** Records now for {@code key}, forgetting entries older than {@code relevance} (so the map stays small). */
+    private void remember(Map<String, Instant> times, String key, Duration relevance) {
+        Instant now = clock.instant();
+        times.values().removeIf(at -> at.plus(relevance).isBefore(now));
+        times.put(key, now);
     }
 
     private static String key(AccountContext account, String name) {

@@ -173,7 +173,10 @@ public final class SqliteMessageQueues implements MessageQueues {
             update("DELETE FROM queue WHERE id = ?", queue.id());
             return null;
         });
-        wake(name);
+        Signal signal = signals.remove(name);
+        if (signal != null) {
+            signal.raise();
+        }
     }
 
     @Override
@@ -412,11 +415,14 @@ public final class SqliteMessageQueues implements MessageQueues {
 
     @Override
     public List<ReceivedMessage> receive(String queue, ReceiveRequest request) throws InterruptedException {
-        Signal signal = signals.computeIfAbsent(queue, name -> new Signal());
+        Signal signal = null; // subscribed only once the queue is known to exist and a wait is due
+        long seen = 0;
         long waitNanos = -1;
         long deadline = 0;
         while (true) {
-            long seen = signal.version();
+            if (signal != null) {
+                seen = signal.version();
+            }
             Claimed claimed = inTransaction(() -> claim(queue, request));
             if (!claimed.messages().isEmpty()) {
                 return claimed.messages();
@@ -428,6 +434,10 @@ public final class SqliteMessageQueues implements MessageQueues {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0 || closed) {
                 return List.of();
+            }
+            if (signal == null) {
+                signal = signals.computeIfAbsent(queue, name -> new Signal());
+                continue; // look once more, now that a send would wake this receiver
             }
             signal.await(seen, Math.min(TimeUnit.NANOSECONDS.toMillis(remaining) + 1, MAX_POLL_SLICE_MILLIS));
         }
@@ -516,8 +526,7 @@ public final class SqliteMessageQueues implements MessageQueues {
             }
         }
         if (moved) {
-            String dlqName = deadLetters.orElseThrow().description().name();
-            Thread.startVirtualThread(() -> wake(dlqName));
+            wake(deadLetters.orElseThrow().description().name()); // its receivers look once this commits
         }
         return new Claimed(received, settings.receiveWaitTime());
     }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a launch process needs to give a sandbox its outbound network ({@link LaunchProgram}):
@@ -18,8 +19,13 @@ import java.util.List;
  * {@code /etc/resolv.conf} is the host's), whatever their range. Immutable.
  *
  * @param ruleset the rules for {@code nft -f}, with the host's addresses as they were when this was made
+ * @param hostAddresses those addresses ({@link #current()} compares them with the host's now)
  */
-record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset) {
+record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset, Set<InetAddress> hostAddresses) {
+
+    SandboxNetwork {
+        hostAddresses = Set.copyOf(hostAddresses);
+    }
 
     /** slirp4netns's gateway: the host itself, seen from the sandbox. */
     static final InetAddress GATEWAY = literal(10, 0, 2, 2);
@@ -34,8 +40,17 @@ record SandboxNetwork(Path slirp4netns, Path nsenter, Path nft, String ruleset) 
      * @param tools host tools with slirp4netns, nsenter and nft present
      */
     static SandboxNetwork now(HostTools tools, OutboundPolicy policy) {
+        Set<InetAddress> host = HostAddresses.read();
         return new SandboxNetwork(tools.slirp4netns().orElseThrow(), tools.nsenter().orElseThrow(), tools.nft().orElseThrow(),
-                policy.nftRuleset(HostAddresses.read(), List.of(GATEWAY), dnsServers()));
+                policy.nftRuleset(host, List.of(GATEWAY), dnsServers()), host);
+    }
+
+    /**
+     * Whether the host still has exactly the addresses these rules refuse (a few hundredths of a
+     * millisecond); a stem cell built before an address was added is discarded, not used.
+     */
+    boolean current() {
+        return hostAddresses.equals(HostAddresses.read());
     }
 
     /**

@@ -59,8 +59,11 @@ final class StemCells implements AutoCloseable {
         }
     }
 
-    /** One built cell: its directory, its launch process (stdin still open) and its cgroup. */
-    record Cell(Key key, Path directory, Process process, SandboxCgroup cgroup) {
+    /**
+     * One built cell: its directory, its launch process (stdin still open), its cgroup and, with
+     * network access, the network (and outbound rules) it was built with.
+     */
+    record Cell(Key key, Path directory, Process process, SandboxCgroup cgroup, Optional<SandboxNetwork> network) {
         Path task() {
             return directory.resolve("task");
         }
@@ -121,9 +124,10 @@ final class StemCells implements AutoCloseable {
     }
 
     /**
-     * A built cell of {@code key}, alive when handed out; empty when none is ready. Does not refill:
-     * the caller calls {@link #fill} once the sandbox it launched has settled, so that building
-     * cells never competes for the CPU with the start it is meant to speed up.
+     * A built cell of {@code key}, alive (and, with network access, refusing the host's current
+     * addresses) when handed out; empty when none is ready. Does not refill: the caller calls
+     * {@link #fill} once the sandbox it launched has settled, so that building cells never competes
+     * for the CPU with the start it is meant to speed up.
      */
     Optional<Cell> take(Key key) {
         if (perKey == 0) {
@@ -143,10 +147,13 @@ final class StemCells implements AutoCloseable {
         }
         evicted.forEach(this::discardLater);
         for (Cell cell = ready.poll(); cell != null; cell = ready.poll()) {
-            if (cell.process().isAlive()) {
+            if (!cell.process().isAlive()) {
+                LOG.warn("stem cell {} died before it was used; discarded", cell.directory());
+            } else if (!cell.network().map(SandboxNetwork::current).orElse(true)) {
+                LOG.info("stem cell {} refuses the host's addresses of before they changed; discarded", cell.directory());
+            } else {
                 return Optional.of(cell);
             }
-            LOG.warn("stem cell {} died before it was used; discarded", cell.directory());
             discardLater(cell);
         }
         return Optional.empty();
@@ -277,10 +284,11 @@ final class StemCells implements AutoCloseable {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
-            byte[] request = LaunchProgram.request(key.networkAccess() ? Optional.of(builder.network()) : Optional.empty(),
+            Optional<SandboxNetwork> network = key.networkAccess() ? Optional.of(builder.network()) : Optional.empty();
+            byte[] request = LaunchProgram.request(network,
                     builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("run")));
             Process process = builder.start(cgroup);
-            cell = new Cell(key, cellDir, process, cgroup);
+            cell = new Cell(key, cellDir, process, cgroup, network);
             OutputStream stdin = process.getOutputStream();
             stdin.write(request);
             stdin.flush();

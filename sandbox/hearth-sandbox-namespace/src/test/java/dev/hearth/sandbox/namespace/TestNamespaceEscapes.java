@@ -1,12 +1,19 @@
 package dev.hearth.sandbox.namespace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.sandbox.spi.OutboundPolicy;
+import dev.hearth.sandbox.spi.PeerNetwork;
 import dev.hearth.sandbox.spi.ResourceLimits;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sandbox.spi.SandboxBackendContract.Launched;
 import dev.hearth.sandbox.spi.SandboxEscapeContract;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,6 +82,38 @@ final class TestNamespaceEscapes extends SandboxEscapeContract {
         assertThat(awaitExit(run).status()).isZero();
         assertThat(awaitAllOutput(run)).contains("dns sent 10.0.2.3", "port 80 failed OSError")
                 .doesNotContain("CONNECTED", "dns failed");
+    }
+
+    @Test
+    void aStemCellBuiltBeforeAHostAddressAppearedIsNotUsed() throws Exception {
+        List<String> unsupported = PeerNetwork.unsupportedBecause();
+        assumeTrue(unsupported.isEmpty(), String.join("; ", unsupported));
+        Launched first = launchPython(true, "print('first')", ResourceLimits.forMemory(128, 16));
+        assertThat(awaitExit(first).status()).isZero();
+        NamespaceSandboxBackend namespace = (NamespaceSandboxBackend) backend();
+        StemCells.Key key = new StemCells.Key(workDir().resolve("runtime"), 16, true);
+        await("stem cells with network access").atMost(patience()).until(() -> namespace.readyStemCells(key) >= 1);
+
+        // the peer's veth gives the host a new address, one the ready cells' rules do not know
+        try (PeerNetwork peer = PeerNetwork.start();
+                ServerSocketChannel service = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+            service.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
+            int port = ((InetSocketAddress) service.getLocalAddress()).getPort();
+            Launched run = launchPython(true, """
+                    import socket, sys
+                    for host, port in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+                        try:
+                            socket.create_connection((host, int(port)), timeout=5).close()
+                            print('connect', host, 'CONNECTED')
+                        except OSError as e:
+                            print('connect', host, 'failed', type(e).__name__)
+                    """, ResourceLimits.forMemory(128, 16), peer.hostPublic(), Integer.toString(port), peer.peerPublic(),
+                    Integer.toString(PeerNetwork.PORT));
+
+            assertThat(awaitExit(run).status()).isZero();
+            assertThat(awaitAllOutput(run)).contains("connect " + peer.hostPublic() + " failed OSError",
+                    "connect " + peer.peerPublic() + " CONNECTED");
+        }
     }
 
     @Test
