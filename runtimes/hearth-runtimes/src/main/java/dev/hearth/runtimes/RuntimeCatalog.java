@@ -43,10 +43,15 @@ public final class RuntimeCatalog {
 
     private final Path root;
     private final HostInterpreters interpreters;
+    /** The python bootstrap's file: compiled bytecode where the host's python could compile it, else the source. */
+    private final String pythonBootstrap;
 
     private RuntimeCatalog(Path root, HostInterpreters interpreters) {
         this.root = root;
         this.interpreters = interpreters;
+        this.pythonBootstrap = interpreters.python()
+                .flatMap(python -> PythonBootstrapCache.compiled(python, root.resolve(directoryName(RuntimeFamily.PYTHON))))
+                .orElse("bootstrap.py");
     }
 
     /**
@@ -132,7 +137,7 @@ public final class RuntimeCatalog {
         String taskRoot = view.taskRoot();
         return switch (supportedFamily(runtimeId)) {
             case PYTHON -> new RuntimeLaunch(
-                    List.of(interpreters.python().orElseThrow().toString(), runtimeDir + "/bootstrap.py", view.optRoot(),
+                    List.of(interpreters.python().orElseThrow().toString(), runtimeDir + "/" + pythonBootstrap, view.optRoot(),
                             pythonVersion(runtimeId)),
                     Map.of("PYTHONUNBUFFERED", "1", "PYTHONDONTWRITEBYTECODE", "1"));
             case NODEJS -> new RuntimeLaunch(

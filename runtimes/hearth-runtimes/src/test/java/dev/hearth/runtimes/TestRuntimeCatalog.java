@@ -108,11 +108,28 @@ final class TestRuntimeCatalog {
         assertThat(Files.readString(roots.getFirst().resolve("bootstrap.py"))).contains("def main():");
     }
 
+    /** The host python's {@code sys.implementation.cache_tag}, e.g. {@code cpython-311}. */
+    private static final class PythonCacheTag {
+        static final String OF_HOST = read();
+
+        private static String read() {
+            try {
+                Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import sys; print(sys.implementation.cache_tag)").start();
+                return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     @Test
     void launchesPythonAndNodeWithPathsAsSeenInsideTheSandbox() {
         RuntimeCatalog catalog = RuntimeCatalog.open(cache);
         RuntimeLaunch python = catalog.launch("python3.13", "app.handler", ISOLATED);
-        assertThat(python.command()).containsExactly("/usr/bin/python3", "/var/runtime/bootstrap.py", "/opt", "3.13");
+        // the bootstrap runs precompiled, from the bytecode the host's python wrote beside its source
+        String tag = "bootstrap." + PythonCacheTag.OF_HOST + ".pyc";
+        assertThat(python.command()).containsExactly("/usr/bin/python3", "/var/runtime/" + tag, "/opt", "3.13");
+        assertThat(catalog.runtimeRoot("python3.13").resolve(tag)).isRegularFile();
         assertThat(python.environment()).containsEntry("PYTHONUNBUFFERED", "1");
         RuntimeLaunch node = catalog.launch("nodejs24.x", "index.handler", ISOLATED);
         assertThat(node.command()).startsWith("/usr/bin/node").endsWith("/var/runtime/bootstrap.mjs");

@@ -17,7 +17,9 @@ import time
 import traceback
 
 API_PREFIX = "/2018-06-01/runtime"
-BOOTSTRAP_FILE = os.path.abspath(__file__)
+# the name this module's code was compiled under (its source path, or 'bootstrap.py' for the precompiled
+# bytecode Hearth runs): what traceback frames of the bootstrap carry
+BOOTSTRAP_FILE = (lambda: None).__code__.co_filename
 
 
 class FaultError(Exception):
