@@ -27,6 +27,15 @@ public record ApiService(String signingName, Set<String> targetPrefixes, Set<Str
         Objects.requireNonNull(errorProtocol, "errorProtocol");
     }
 
+    /**
+     * The error protocol of one request: a JSON 1.x service that also answers query-protocol
+     * {@code Action}s (SQS) answers a request without {@code X-Amz-Target} in the query protocol's XML.
+     */
+    public ErrorResponses.Protocol errorProtocolOf(boolean hasTarget) {
+        return errorProtocol == ErrorResponses.Protocol.AWS_JSON && !hasTarget && !actions.isEmpty()
+                ? ErrorResponses.Protocol.AWS_QUERY : errorProtocol;
+    }
+
     /** A service whose errors are written in REST JSON, Lambda's shape. */
     public ApiService(String signingName, Set<String> targetPrefixes, Set<String> actions, List<Route> routes) {
         this(signingName, targetPrefixes, actions, routes, ErrorResponses.Protocol.REST_JSON);

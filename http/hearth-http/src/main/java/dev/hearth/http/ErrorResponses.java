@@ -32,12 +32,25 @@ public final class ErrorResponses {
          * AWS JSON 1.0/1.1 (CloudWatch Logs): {@code {"__type": "<code>", "message": "..."}}, where
          * these protocols' clients read the error code.
          */
-        AWS_JSON
+        AWS_JSON,
+        /**
+         * AWS's query protocol (SQS's older clients): an XML {@code <ErrorResponse><Error><Type>Sender</Type>
+         * <Code>...</Code><Message>...</Message></Error><RequestId>...</RequestId></ErrorResponse>},
+         * where those clients read the error code.
+         */
+        AWS_QUERY
     }
 
     /** The error response for {@code failure} in {@code protocol}'s shape. */
     public static ApiResponse of(Throwable failure, Protocol protocol, String operation, String requestId) {
         LambdaException error = failure instanceof LambdaException e ? e : unexpected(failure, operation, requestId);
+        if (protocol == Protocol.AWS_QUERY) {
+            String xml = "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>" + (error.httpStatus() >= 500 ? "Receiver" : "Sender")
+                    + "</Type><Code>" + xmlText(error.type().name()) + "</Code><Message>" + xmlText(error.getMessage())
+                    + "</Message></Error><RequestId>" + xmlText(requestId) + "</RequestId></ErrorResponse>";
+            return new ApiResponse(error.httpStatus(), Map.of("x-amzn-ErrorType", error.type().name()),
+                    xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/xml");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         switch (protocol) {
             case REST_JSON -> {
@@ -51,10 +64,15 @@ public final class ErrorResponses {
                 body.put("__type", error.type().name());
                 body.put("message", error.getMessage());
             }
+            case AWS_QUERY -> throw new IllegalStateException("answered above");
         }
         body.putAll(error.extraFields());
         return ApiResponse.json(error.httpStatus(), AwsJson.writePlain(body))
                 .withHeader("x-amzn-ErrorType", error.type().name());
+    }
+
+    private static String xmlText(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static LambdaException unexpected(Throwable failure, String operation, String requestId) {

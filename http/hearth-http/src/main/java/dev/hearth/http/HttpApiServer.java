@@ -179,7 +179,7 @@ public final class HttpApiServer implements AutoCloseable {
                         : router.route(method, rawPath, name -> first(headers, name), query);
                 Route route = match.route();
                 operation = route.operation();
-                errorProtocol = match.service().errorProtocol();
+                errorProtocol = match.service().errorProtocolOf(headers.containsKey("x-amz-target"));
                 Optional<SigningScope> scope = SigningScope.of(name -> first(headers, name), query);
                 AccountContext region = scope.map(s -> inRegion(serverAccount, s.region())).orElse(serverAccount);
                 if (route.access() == Route.Access.SIGNED) {
@@ -217,13 +217,7 @@ public final class HttpApiServer implements AutoCloseable {
      */
     private static void sendStreamed(Response response, Callback callback, ApiResponse answer, String requestId,
             ErrorResponses.Protocol errorProtocol, String operation) {
-        response.setStatus(answer.status());
-        response.getHeaders().put("x-amzn-RequestId", requestId);
-        if (answer.contentType() != null) {
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
-        }
-        answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-        answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+        putStatusAndHeaders(response, answer, requestId);
         // an end-of-connection body framed as chunks by StreamedBody (see there): Jetty must
         // neither chunk it again nor know the header, hence a field without its HttpHeader
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -323,7 +317,7 @@ public final class HttpApiServer implements AutoCloseable {
                 + " MB in flight); retry the request later.";
         return switch (protocol) {
             case REST_JSON -> new LambdaException(LambdaErrorType.TooManyRequestsException, message);
-            case AWS_JSON -> new LambdaException(LambdaErrorType.ThrottlingException, message);
+            case AWS_JSON, AWS_QUERY -> new LambdaException(LambdaErrorType.ThrottlingException, message);
         };
     }
 
@@ -348,7 +342,7 @@ public final class HttpApiServer implements AutoCloseable {
     private static LambdaException tooLarge(Route route, ErrorResponses.Protocol protocol) {
         LambdaErrorType type = switch (protocol) {
             case REST_JSON -> LambdaErrorType.RequestEntityTooLargeException;
-            case AWS_JSON -> LambdaErrorType.RequestTooLargeException;
+            case AWS_JSON, AWS_QUERY -> LambdaErrorType.RequestTooLargeException;
         };
         return new LambdaException(type,
                 "Request must be smaller than " + route.maxBodyBytes() + " bytes for the " + route.operation() + " operation");
@@ -379,7 +373,8 @@ public final class HttpApiServer implements AutoCloseable {
         return headers;
     }
 
-    private static void send(Response response, Callback callback, ApiResponse answer, String requestId) {
+    /** The answer's status and headers, with the request id. */
+    private static void putStatusAndHeaders(Response response, ApiResponse answer, String requestId) {
         response.setStatus(answer.status());
         response.getHeaders().put("x-amzn-RequestId", requestId);
         if (answer.contentType() != null) {
@@ -387,6 +382,10 @@ public final class HttpApiServer implements AutoCloseable {
         }
         answer.headers().forEach((name, value) -> response.getHeaders().put(name, value));
         answer.multiValueHeaders().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+    }
+
+    private static void send(Response response, Callback callback, ApiResponse answer, String requestId) {
+        putStatusAndHeaders(response, answer, requestId);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
         response.write(true, ByteBuffer.wrap(answer.body()), callback);
     }

@@ -24,6 +24,22 @@ final class TestErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void queryProtocolErrorsAreXmlErrorResponses() {
+        ApiResponse refused = ErrorResponses.of(new LambdaException(LambdaErrorType.InvalidSignatureException, "a <bad> signature"),
+                ErrorResponses.Protocol.AWS_QUERY, "SQS", "r0");
+        assertThat(refused.status()).isEqualTo(LambdaErrorType.InvalidSignatureException.httpStatus());
+        assertThat(refused.contentType()).isEqualTo("text/xml");
+        assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("<?xml version=\"1.0\"?>"
+                + "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidSignatureException</Code>"
+                + "<Message>a &lt;bad&gt; signature</Message></Error><RequestId>r0</RequestId></ErrorResponse>");
+        ApiService sqs = new ApiService("sqs", java.util.Set.of("AmazonSQS"), java.util.Set.of("SendMessage"), List.of(),
+                ErrorResponses.Protocol.AWS_JSON);
+        assertThat(sqs.errorProtocolOf(false)).isEqualTo(ErrorResponses.Protocol.AWS_QUERY);
+        assertThat(sqs.errorProtocolOf(true)).isEqualTo(ErrorResponses.Protocol.AWS_JSON);
+        assertThat(ApiService.json("logs", "Logs_20140328", List.of()).errorProtocolOf(false)).isEqualTo(ErrorResponses.Protocol.AWS_JSON);
+    }
+
+    @Test
     void lambdaErrorsCarryTheFieldsItsModelDeclares() throws IOException {
         ApiResponse notFound = ErrorResponses.of(LambdaException.notFound("Function not found: arn:aws:lambda:us-east-1:000000000000:function:f"),
                 ErrorResponses.Protocol.REST_JSON, "GetFunction", "r1");

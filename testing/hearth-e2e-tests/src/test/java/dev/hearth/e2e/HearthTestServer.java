@@ -89,6 +89,20 @@ final class HearthTestServer implements AutoCloseable {
                 .build();
     }
 
+    /** One key of a test credentials file: a profile with its key pair and the account it acts in. */
+    record TestKey(String profile, String accessKeyId, String secretAccessKey, String accountId) {}
+
+    /** A temporary AWS credentials file (as {@code --credentials} takes) holding {@code keys}. */
+    static Path credentialsFile(TestKey... keys) throws IOException {
+        StringBuilder file = new StringBuilder();
+        for (TestKey key : keys) {
+            file.append("[").append(key.profile()).append("]\naws_access_key_id = ").append(key.accessKeyId())
+                    .append("\naws_secret_access_key = ").append(key.secretAccessKey())
+                    .append("\naws_account_id = ").append(key.accountId()).append("\n");
+        }
+        return Files.writeString(Files.createTempFile("hearth-credentials", ".ini"), file);
+    }
+
     /** An S3 client of this server's embedded S3 store, path-style, with that key pair. */
     S3Client s3(String accessKey, String secretKey) {
         return S3Client.builder()

@@ -119,17 +119,10 @@ final class TestEmbeddedS3 {
     }
 
     @Test
-    void withCredentialsEachAccountHasItsOwnBucketsAndSignaturesAreChecked(@TempDir Path dir) throws Exception {
-        Path credentials = Files.writeString(dir.resolve("credentials"), """
-                [alpha]
-                aws_access_key_id = AKIAALPHAALPHAALPHA1
-                aws_secret_access_key = alpha-secret
-                aws_account_id = 111122223333
-                [beta]
-                aws_access_key_id = AKIABETABETABETABETA
-                aws_secret_access_key = beta-secret
-                aws_account_id = 444455556666
-                """);
+    void withCredentialsEachAccountHasItsOwnBucketsAndSignaturesAreChecked() throws Exception {
+        Path credentials = HearthTestServer.credentialsFile(
+                new HearthTestServer.TestKey("alpha", "AKIAALPHAALPHAALPHA1", "alpha-secret", "111122223333"),
+                new HearthTestServer.TestKey("beta", "AKIABETABETABETABETA", "beta-secret", "444455556666"));
         byte[] zip = handlerReturning("alpha-code");
         try (HearthTestServer hearth = HearthTestServer.start(Optional.of(credentials));
                 S3Client alphaS3 = hearth.s3("AKIAALPHAALPHAALPHA1", "alpha-secret");

@@ -1,5 +1,6 @@
 package dev.hearth.e2e;
 
+import dev.hearth.e2e.HearthTestServer.TestKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,17 +44,8 @@ final class TestResourcePolicies {
 
     @BeforeAll
     static void start() throws Exception {
-        Path credentials = Files.createTempFile("hearth-credentials", ".ini");
-        Files.writeString(credentials, """
-                [owner]
-                aws_access_key_id = %s
-                aws_secret_access_key = owner-secret
-                aws_account_id = %s
-                [other]
-                aws_access_key_id = %s
-                aws_secret_access_key = other-secret
-                aws_account_id = %s
-                """.formatted(OWNER_KEY, OWNER, OTHER_KEY, OTHER));
+        Path credentials = HearthTestServer.credentialsFile(new TestKey("owner", OWNER_KEY, "owner-secret", OWNER),
+                new TestKey("other", OTHER_KEY, "other-secret", OTHER));
         server = HearthTestServer.start(Optional.of(credentials));
         owner = server.client(OWNER_KEY, "owner-secret", Region.US_EAST_1);
         other = server.client(OTHER_KEY, "other-secret", Region.US_EAST_1);
