@@ -30,11 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A throughput measurement, not a test: messages per second sent (one SendMessage per message),
  * received (ReceiveMessage of up to 10) and deleted (DeleteMessageBatch of 10) through the SQS API
  * over HTTP (AWS JSON 1.0, Java's HTTP client, unsigned), against the same work on the engine
- * directly; {@code --threads} callers at a time, on a fresh SQLite file ({@code synchronous=FULL}).
+ * directly; {@code --threads} callers at a time, on a fresh SQLite file ({@code synchronous=FULL}). Each
+ * side first runs a fifth of the messages unmeasured, to warm up.
  *
  * <pre>{@code
- * ./mvnw -B -q -o -pl queues/hearth-sqs-api exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.hearth.sqs.api.SqsThroughput -Dexec.args="--messages 5000 --threads 8"
+ * ./mvnw -B -q -o -pl queues/hearth-sqs-api install -DskipTests
+ * (cd queues/hearth-sqs-api && ../../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
+ *     -Dmdep.includeScope=test && java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) \
+ *     dev.hearth.sqs.api.SqsThroughput --messages 5000 --threads 16)
  * }</pre>
  */
 public final class SqsThroughput {
@@ -56,6 +59,7 @@ public final class SqsThroughput {
         AccountContext account = AccountContext.DEFAULT;
         try (MessageQueues engine = SqliteMessageQueues.open(dir.resolve("sqs.db"), Clock.systemUTC())) {
             engine.createQueue("direct", QueueSettings.DEFAULTS, Map.of());
+            report(null, messages / 5, threads, new Engine(engine)); // warm-up: JIT and the database's pages
             report("engine", messages, threads, new Engine(engine));
             SqsApi api = new SqsApi(caller -> engine, () -> "http://127.0.0.1", Clock.systemUTC());
             try (HttpApiServer http = new HttpApiServer("127.0.0.1", 0, List.of(api.service()), RequestAuthenticator.ACCEPT_ALL,
@@ -63,6 +67,7 @@ public final class SqsThroughput {
                 http.start();
                 Api client = new Api("http://127.0.0.1:" + http.port());
                 client.call("CreateQueue", Map.of("QueueName", "http"));
+                report(null, messages / 5, threads, client);
                 report("api", messages, threads, client);
             }
         }
@@ -109,6 +114,9 @@ public final class SqsThroughput {
                 target.deleteBatch(batch);
             }
             double deleteSeconds = (System.nanoTime() - start) / 1e9;
+            if (side == null) {
+                return;
+            }
             System.out.printf("%-6s %d messages, %d senders: send %.0f msg/s, receive (10 per call, 1 receiver) %.0f msg/s,"
                     + " delete (batches of 10) %.0f msg/s%n", side, messages, threads, messages / sendSeconds,
                     messages / receiveSeconds, messages / deleteSeconds);
