@@ -7,6 +7,7 @@ import dev.hearth.sandbox.spi.ResourceLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,10 +65,18 @@ final class OciBundle {
         }
     }
 
-    /** Writes {@code config.json} into {@code bundleDir} (created if missing) and returns the directory. */
+    /**
+     * Writes {@code config.json} into {@code bundleDir} (created if missing) and returns the directory.
+     * The spec holds the function's environment, so the directory is its owner's only (0700) and the
+     * file 0600: runsc, run as that owner, reads it; no sandbox user or other local user can.
+     */
     static Path write(Path bundleDir, Contents contents) throws IOException {
         Files.createDirectories(bundleDir);
-        JSON.writeValue(bundleDir.resolve("config.json").toFile(), spec(contents));
+        Files.setPosixFilePermissions(bundleDir, PosixFilePermissions.fromString("rwx------"));
+        Path config = bundleDir.resolve("config.json");
+        Files.deleteIfExists(config);
+        Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        JSON.writeValue(config.toFile(), spec(contents));
         return bundleDir;
     }
 

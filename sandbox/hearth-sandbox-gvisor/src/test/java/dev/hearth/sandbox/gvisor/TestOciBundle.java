@@ -35,6 +35,10 @@ final class TestOciBundle {
                 Path.of("/srv/runtime"), Path.of("/srv/api.sock"), argv, List.of("A=1"), 993, 990,
                 new ResourceLimits(256, 0.5, 100, 64), "hearth-gvisor/s-1", Optional.of(Path.of("/srv/opt"))));
         JsonNode spec = new ObjectMapper().readTree(bundle.resolve("config.json").toFile());
+        // the spec holds the function's environment: its owner's only
+        assertThat(Files.getPosixFilePermissions(bundle)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(Files.getPosixFilePermissions(bundle.resolve("config.json")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         assertThat(spec.at("/root/readonly").asBoolean()).isTrue();
         assertThat(spec.at("/process/user/uid").asInt()).isEqualTo(993);

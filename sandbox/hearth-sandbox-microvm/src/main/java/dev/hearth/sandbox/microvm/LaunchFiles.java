@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,6 +22,8 @@ final class LaunchFiles {
 
     static void writeInitramfs(Path sharedInitramfs, SandboxSpec spec, Path target) throws IOException {
         Files.copy(sharedInitramfs, target);
+        // the command appended below holds the function's environment: the file is its owner's (QEMU's) only
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.APPEND)) {
             CpioArchive cpio = new CpioArchive(out);
             cpio.file("hearth/launch.env", 0644, launchEnv(spec).getBytes(UTF_8));

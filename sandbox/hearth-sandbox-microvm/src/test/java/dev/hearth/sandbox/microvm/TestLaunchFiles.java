@@ -39,4 +39,16 @@ final class TestLaunchFiles {
                 + "('QUOTES', 'it\\'s \"quoted\" $HOME `x`')]\n['a b', \"c'd\", '$(echo no)']\n");
         assertThat(LaunchFiles.launchEnv(spec)).isEqualTo("HEARTH_TMP_MB=512\n");
     }
+
+    @Test
+    void theInitramfsHoldingTheEnvironmentIsItsOwnersOnly() throws Exception {
+        Path shared = Files.write(dir.resolve("shared.cpio"), new byte[] {1, 2, 3});
+        SandboxSpec spec = new SandboxSpec("secret", List.of("/bin/true"), Map.of("DB_PASSWORD", "hunter2"), dir, dir, dir,
+                new RuntimeApiAddress.UnixSocket(dir.resolve("api.sock")), ResourceLimits.forMemory(128, 512), false);
+        Path initramfs = dir.resolve("initramfs.cpio");
+        LaunchFiles.writeInitramfs(shared, spec, initramfs);
+
+        assertThat(Files.getPosixFilePermissions(initramfs)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(new String(Files.readAllBytes(initramfs), UTF_8)).contains("DB_PASSWORD=hunter2");
+    }
 }
