@@ -46,7 +46,7 @@ public final class ErrorResponses {
         LambdaException error = failure instanceof LambdaException e ? e : unexpected(failure, operation, requestId);
         if (protocol == Protocol.AWS_QUERY) {
             String xml = "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>" + (error.httpStatus() >= 500 ? "Receiver" : "Sender")
-                    + "</Type><Code>" + xmlText(error.type().name()) + "</Code><Message>" + xmlText(error.getMessage())
+                    + "</Type><Code>" + xmlText(queryCode(error.type())) + "</Code><Message>" + xmlText(error.getMessage())
                     + "</Message></Error><RequestId>" + xmlText(requestId) + "</RequestId></ErrorResponse>";
             return new ApiResponse(error.httpStatus(), Map.of("x-amzn-ErrorType", error.type().name()),
                     xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/xml");
@@ -69,6 +69,24 @@ public final class ErrorResponses {
         body.putAll(error.extraFields());
         return ApiResponse.json(error.httpStatus(), AwsJson.writePlain(body))
                 .withHeader("x-amzn-ErrorType", error.type().name());
+    }
+
+    /**
+     * The code the query-protocol services (SQS) give the errors Hearth's endpoint answers for every
+     * service — signatures, throttles, unknown actions, its own failures — as their "common errors"
+     * name them; a service's own error types keep their names.
+     */
+    static String queryCode(LambdaErrorType type) {
+        return switch (type) {
+            case InvalidSignatureException -> "SignatureDoesNotMatch";
+            case UnrecognizedClientException -> "InvalidClientTokenId";
+            case MissingAuthenticationTokenException -> "MissingAuthenticationToken";
+            case IncompleteSignatureException -> "IncompleteSignature";
+            case TooManyRequestsException, ThrottlingException -> "ThrottlingException";
+            case UnknownOperationException -> "InvalidAction";
+            case ServiceException -> "InternalFailure";
+            default -> type.name();
+        };
     }
 
     private static String xmlText(String text) {

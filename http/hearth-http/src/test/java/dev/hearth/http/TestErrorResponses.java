@@ -30,8 +30,12 @@ final class TestErrorResponses {
         assertThat(refused.status()).isEqualTo(LambdaErrorType.InvalidSignatureException.httpStatus());
         assertThat(refused.contentType()).isEqualTo("text/xml");
         assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("<?xml version=\"1.0\"?>"
-                + "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidSignatureException</Code>"
+                + "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code>"
                 + "<Message>a &lt;bad&gt; signature</Message></Error><RequestId>r0</RequestId></ErrorResponse>");
+        // the query services' common-error names for what the shared endpoint refuses
+        assertThat(ErrorResponses.queryCode(LambdaErrorType.UnrecognizedClientException)).isEqualTo("InvalidClientTokenId");
+        assertThat(ErrorResponses.queryCode(LambdaErrorType.ServiceException)).isEqualTo("InternalFailure");
+        assertThat(ErrorResponses.queryCode(LambdaErrorType.ResourceNotFoundException)).isEqualTo("ResourceNotFoundException");
         ApiService sqs = new ApiService("sqs", java.util.Set.of("AmazonSQS"), java.util.Set.of("SendMessage"), List.of(),
                 ErrorResponses.Protocol.AWS_JSON);
         assertThat(sqs.errorProtocolOf(false)).isEqualTo(ErrorResponses.Protocol.AWS_QUERY);
