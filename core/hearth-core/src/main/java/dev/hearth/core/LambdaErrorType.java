@@ -24,6 +24,8 @@ public enum LambdaErrorType {
     ResourceNotFoundException(404, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),
     ProvisionedConcurrencyConfigNotFoundException(404, ErrorBody.TYPE_AND_MESSAGE),
     ResourceConflictException(409, ErrorBody.TYPE_AND_MESSAGE),
+    /** EventBridge Scheduler's name for a resource that exists already or is being changed. */
+    ConflictException(409, ErrorBody.MESSAGE_ONLY),
     ResourceInUseException(400, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),
     /** Invoke of a SnapStart version whose snapshot is still being taken (its state is Pending). */
     SnapStartNotReadyException(409, ErrorBody.TYPE_AND_CAPITALIZED_MESSAGE),

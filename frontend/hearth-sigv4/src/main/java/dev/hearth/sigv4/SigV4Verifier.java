@@ -31,7 +31,7 @@ public final class SigV4Verifier {
      * The signing names of the APIs Hearth serves: Lambda's, and CloudWatch Logs' (function logs);
      * other services' scopes are rejected.
      */
-    public static final Set<String> SERVICES = Set.of("lambda", "logs", "sqs");
+    public static final Set<String> SERVICES = Set.of("lambda", "logs", "sqs", "scheduler");
     /** How far a request's signing time may be from the verifier's clock, in either direction. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";

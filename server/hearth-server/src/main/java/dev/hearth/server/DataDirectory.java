@@ -171,6 +171,16 @@ final class DataDirectory implements AutoCloseable {
             return ownerOnlyFile(dir.resolve("event-invoke-configs.db"));
         }
 
+        /** The event source mappings of this cell's queues. */
+        Path eventSourceMappingDatabase() {
+            return ownerOnlyFile(dir.resolve("event-source-mappings.db"));
+        }
+
+        /** The account's EventBridge Scheduler schedules and schedule groups in this region. */
+        Path schedulesDatabase() {
+            return ownerOnlyFile(dir.resolve("schedules.db"));
+        }
+
         /** The account's SQS-compatible queues in this region. */
         Path sqsDatabase() {
             return ownerOnlyFile(dir.resolve("sqs.db"));

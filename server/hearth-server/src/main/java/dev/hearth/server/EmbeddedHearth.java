@@ -22,6 +22,7 @@ import dev.hearth.sandbox.spi.RuntimeApiTransport;
 import dev.hearth.sandbox.spi.SandboxBackend;
 import dev.hearth.sigv4.CredentialsFile;
 import dev.hearth.sigv4.SigV4Verifier;
+import dev.hearth.scheduler.SchedulerApi;
 import dev.hearth.sqs.api.SqsApi;
 import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.Worker;
@@ -131,6 +132,7 @@ public final class EmbeddedHearth implements AutoCloseable {
         // SQS-compatible queues: before logs, so that an unsigned query-protocol POST / (no X-Amz-Target) reaches it
         List<ApiService> services = List.of(ApiService.rest("lambda", lambda),
                 new SqsApi(cells[0]::messageQueues, this::publicUrl, clock).service(),
+                new SchedulerApi(cells[0]::schedules).service(),
                 ApiService.json("logs", CloudWatchLogsApi.TARGET_SERVICE, List.of(cells[0].logsRoute())));
         // a sandbox's own credentials are always verified, with or without --credentials
         RequestAuthenticator authenticator = new SandboxKeyAuthenticator(worker::sandboxCredentials, clock, callers);

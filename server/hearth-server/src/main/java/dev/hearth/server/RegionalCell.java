@@ -18,6 +18,9 @@ import dev.hearth.controlplane.S3CodeReader;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionNameMember;
 import dev.hearth.core.FunctionRef;
+import dev.hearth.eventsources.EventSourceMappingApi;
+import dev.hearth.eventsources.EventSourceMappingStore;
+import dev.hearth.eventsources.EventSourceMappings;
 import dev.hearth.frontend.CodeDownloads;
 import dev.hearth.frontend.CodeSigningApi;
 import dev.hearth.frontend.ConcurrencyApi;
@@ -40,9 +43,14 @@ import dev.hearth.packages.PackageStore;
 import dev.hearth.queue.sqlite.SqliteEventQueue;
 import dev.hearth.queue.sqlite.SqliteQueueConfig;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.scheduler.ScheduleEngine;
+import dev.hearth.scheduler.Schedules;
+import dev.hearth.sqs.spi.MessageAttribute;
 import dev.hearth.sqs.spi.MessageQueues;
+import dev.hearth.sqs.spi.NewMessage;
 import dev.hearth.sqs.sqlite.SqliteMessageQueues;
 import dev.hearth.store.sqlite.SqliteFunctionStore;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.ProvisionedCapacity;
 import dev.hearth.worker.Worker;
 import java.time.Clock;
@@ -53,6 +61,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
@@ -86,6 +95,7 @@ final class RegionalCell implements AutoCloseable {
     private CounterService counter;
     private SqliteLogStore logs;
     private MessageQueues messageQueues;
+    private Schedules schedules;
     private Map<String, Route> lambdaRoutes;
     private Route logsRoute;
     private FunctionUrls functionUrls;
@@ -159,6 +169,12 @@ final class RegionalCell implements AutoCloseable {
                 scope, async, clock, shared.asyncThreads()));
         invocations.whenEventAccepted(pollers::wake);
         functions.addListener(pollers.functionChangeListener());
+        // Event source mappings: pollers read this cell's SQS-compatible queues and invoke through the invocation core
+        EventSourceMappingStore mappingStore = own(EventSourceMappingStore.open(dir.eventSourceMappingDatabase()));
+        EventSourceMappings eventSources = own(EventSourceMappings.start(mappingStore, messageQueues,
+                (function, requestId, payload) -> invocations.invokeEvent(invocations.resolve(function), requestId, payload),
+                scope, shared.asyncThreads()));
+        functions.addListener(eventSources);
 
         List<Route> routes = new ArrayList<>(new ManagementApi(functions, shared.downloads(), counter::accountLimit,
                 counter::unreservedConcurrentExecutions).routes());
@@ -169,6 +185,7 @@ final class RegionalCell implements AutoCloseable {
         routes.addAll(new InvokeApi(invocations, scope).routes());
         routes.addAll(new ResponseStreamingApi(invocations, scope).routes());
         routes.addAll(pollers.routes());
+        routes.addAll(new EventSourceMappingApi(eventSources, resolver::resolve, clock).routes());
         // Resource-based policies: a caller of another account reaches this cell's functions only through them
         FunctionPolicies policies = new FunctionPolicies(store, scope);
         routes.addAll(new PolicyApi(policies, scope).routes());
@@ -181,6 +198,24 @@ final class RegionalCell implements AutoCloseable {
         lambdaRoutes = routes.stream().map(route -> crossAccountGuarded(route, policies))
                 .collect(Collectors.toUnmodifiableMap(Route::operation, Function.identity()));
         logsRoute = new CloudWatchLogsApi(logs, scope).service().routes().getFirst();
+        // Schedules: fired by a thread of their own, each fire an asynchronous invocation through the invocation core
+        ScheduleEngine scheduleEngine = own(ScheduleEngine.open(dir.schedulesDatabase(), scope, clock,
+                (functionArn, payload) -> invocations.accept(invocations.resolve(FunctionRef.parse(functionArn, scope,
+                        FunctionNameMember.NAMESPACED_FUNCTION_NAME)), UUID.randomUUID().toString(), payload),
+                this::sendScheduleDeadLetter));
+        scheduleEngine.start(own(HearthThreads.scheduler("schedules")), Duration.ofSeconds(1));
+        schedules = scheduleEngine.schedules();
+    }
+
+    /** A schedule's undeliverable fire, to a queue of this cell's (the only queues a schedule's DeadLetterConfig may name). */
+    private void sendScheduleDeadLetter(String queueArn, String body, Map<String, String> attributes) {
+        String[] arn = queueArn.split(":", 6);
+        if (arn.length != 6 || !arn[3].equals(scope.region()) || !arn[4].equals(scope.accountId())) {
+            throw new IllegalArgumentException(queueArn + " is not a queue of account " + scope.accountId() + " in " + scope.region());
+        }
+        Map<String, MessageAttribute> messageAttributes = new java.util.LinkedHashMap<>();
+        attributes.forEach((name, value) -> messageAttributes.put(name, MessageAttribute.string("String", value)));
+        messageQueues.send(arn[5], List.of(NewMessage.of(body).withAttributes(messageAttributes)));
     }
 
     /**
@@ -221,6 +256,11 @@ final class RegionalCell implements AutoCloseable {
     /** This cell's SQS-compatible queues (served by the endpoint's {@code sqs} service). */
     MessageQueues messageQueues() {
         return messageQueues;
+    }
+
+    /** This cell's EventBridge Scheduler schedules (served by the endpoint's {@code scheduler} service). */
+    Schedules schedules() {
+        return schedules;
     }
 
     /** Where the worker writes this cell's functions' logs. */

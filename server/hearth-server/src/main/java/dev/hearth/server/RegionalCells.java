@@ -10,6 +10,7 @@ import dev.hearth.core.LambdaException;
 import dev.hearth.frontend.FunctionUrlDirectory;
 import dev.hearth.http.ApiRequest;
 import dev.hearth.http.Route;
+import dev.hearth.scheduler.Schedules;
 import dev.hearth.sqs.spi.MessageQueues;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -151,6 +152,11 @@ final class RegionalCells implements AutoCloseable {
     /** The SQS-compatible queues of the caller's account and region (its cell opened on first use). */
     MessageQueues messageQueues(AccountContext caller) {
         return get(caller).messageQueues();
+    }
+
+    /** The schedules of the caller's account and region (its cell opened on first use). */
+    Schedules schedules(AccountContext caller) {
+        return get(caller).schedules();
     }
 
     /** The CloudWatch Logs endpoint, handing each request to the caller's cell's logs. */

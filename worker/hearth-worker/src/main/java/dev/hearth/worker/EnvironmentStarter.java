@@ -9,13 +9,17 @@ import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.SandboxLaunchException;
 import dev.hearth.sandbox.spi.SandboxSpec;
 import dev.hearth.runtimes.RuntimeCatalog;
+import dev.hearth.runtimes.ExtensionsLauncher;
 import dev.hearth.runtimes.RuntimeLaunch;
 import dev.hearth.sandbox.spi.SandboxView;
 import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.runtimeapi.RuntimeApiListener;
 import dev.hearth.worker.runtimeapi.RuntimeApiServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +62,23 @@ final class EnvironmentStarter {
         this.background = background;
     }
 
+    /**
+     * The file names of the external extensions in the layers at {@code optRoot} (a host directory):
+     * the executable regular files of its {@code extensions} directory, in name order.
+     */
+    static List<String> externalExtensions(Path optRoot) {
+        Path directory = optRoot.resolve(ExtensionsLauncher.EXTENSIONS_DIRECTORY);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the extensions in " + directory, e);
+        }
+    }
+
     /** Launches {@code env}'s sandbox with the backend's plain launch. */
     void start(ExecutionEnvironment env) {
         start(env, backend::launch);
@@ -78,6 +99,14 @@ final class EnvironmentStarter {
             Optional<Path> optRoot = Optional.ofNullable(layers).map(OptTrees.Lease::directory);
             SandboxView view = backend.view(f.taskRoot(), runtimeRoot, env.scratchDir, listener.address(), optRoot);
             RuntimeLaunch command = runtimes.launch(f.runtime(), f.handler(), view);
+            List<String> externalExtensions = optRoot.map(EnvironmentStarter::externalExtensions).orElse(List.of());
+            if (!externalExtensions.isEmpty()) {
+                if (env.origin != ExecutionEnvironment.Origin.RESTORED) {
+                    // a restored sandbox's extensions registered before its snapshot: none registers again
+                    env.extensions.expectExternal(externalExtensions);
+                }
+                command = ExtensionsLauncher.wrap(command, view.optRoot());
+            }
             Map<String, String> variables = LambdaVariables.of(f, view, command.environment(), f.account().region(),
                     env.logGroup, env.logStream, env.initializationType(), env.credentials);
             SandboxSpec spec = new SandboxSpec(env.id, command.command(), variables, f.taskRoot(), runtimeRoot,

@@ -23,6 +23,12 @@ sealed interface EnvironmentState {
     /** The runtime has {@code invocation}'s event and owes a response or error. */
     record Busy(Instant since, Invocation invocation) implements EnvironmentState {}
 
+    /**
+     * The runtime has answered {@code invocation}; extensions subscribed to INVOKE still process it
+     * (they have not asked for their next event yet). Not free until they have.
+     */
+    record Finishing(Instant since, Invocation invocation) implements EnvironmentState {}
+
     /** Killed or exited, or about to be; never leaves this state. */
     record ShutDown(Instant since, String reason) implements EnvironmentState {}
 
@@ -35,6 +41,7 @@ sealed interface EnvironmentState {
             case Idle i -> SandboxInfo.Phase.IDLE;
             case Claimed c -> SandboxInfo.Phase.BUSY;
             case Busy b -> SandboxInfo.Phase.BUSY;
+            case Finishing f -> SandboxInfo.Phase.BUSY;
             case ShutDown s -> SandboxInfo.Phase.SHUTTING_DOWN;
         };
     }

@@ -2,8 +2,10 @@ package dev.hearth.worker;
 
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxExit;
+import dev.hearth.threads.HearthThreads;
 import dev.hearth.worker.EnvironmentState.Busy;
 import dev.hearth.worker.EnvironmentState.Claimed;
+import dev.hearth.worker.EnvironmentState.Finishing;
 import dev.hearth.worker.EnvironmentState.Idle;
 import dev.hearth.worker.EnvironmentState.Initialising;
 import dev.hearth.worker.EnvironmentState.ShutDown;
@@ -11,12 +13,15 @@ import dev.hearth.worker.EnvironmentState.Warming;
 import dev.hearth.worker.InvocationOutcome.FunctionFailure;
 import dev.hearth.worker.InvocationOutcome.PlatformFailure;
 import dev.hearth.worker.keepalive.KeepAliveDecision;
+import dev.hearth.worker.runtimeapi.ExtensionsApi;
 import dev.hearth.worker.runtimeapi.JsonText;
 import dev.hearth.worker.runtimeapi.NextEvent;
 import dev.hearth.worker.runtimeapi.RuntimeApiListener;
 import dev.hearth.worker.runtimeapi.RuntimeApiReply;
 import dev.hearth.worker.runtimeapi.RuntimeApiSession;
 import dev.hearth.worker.runtimeapi.StreamedResponse;
+import dev.hearth.worker.runtimeapi.TelemetryApi;
+import dev.hearth.runtimes.ExtensionsLauncher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +30,9 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +57,19 @@ final class ExecutionEnvironment implements RuntimeApiSession {
      * that redirected its own standard output).
      */
     private static final Duration MARKER_WAIT = Duration.ofSeconds(2);
+    /**
+     * How long an environment must stay idle (its runtime waiting in {@code /next}) before its
+     * sandbox is frozen. Long enough that back-to-back invocations pay nothing; short enough that a
+     * handler's leftover processes get no meaningful time. Measured in docs/benchmarks.md.
+     */
+    static final Duration FREEZE_GRACE = Duration.ofMillis(50);
+    /** Runs each freeze on a virtual thread of its own (a freeze waits for the kernel). */
+    private static final Executor FREEZER = HearthThreads.perTaskVirtual("sandbox-freezer");
+    /**
+     * Lambda's Shutdown phase with external extensions registered: they get the SHUTDOWN event and
+     * this long (from the event) before the sandbox is killed.
+     */
+    static final Duration EXTENSIONS_SHUTDOWN = Duration.ofMillis(2000);
     /** Why an environment was launched. */
     enum Origin {
         /** For an invocation that found no warm sandbox: a cold start. */
@@ -79,6 +99,10 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     final Path scratchDir;
     /** The sandbox's own credentials for Hearth's AWS APIs (its {@code AWS_ACCESS_KEY_ID} ...). */
     final SandboxCredentials credentials;
+    /** The extensions of this environment and its Extensions API. */
+    final EnvironmentExtensions extensions;
+    /** The telemetry subscriptions of its extensions. */
+    final EnvironmentTelemetry telemetry;
     private final SandboxPool pool;
     private final InstantSource clock;
     private final LogSink logs;
@@ -92,6 +116,15 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     private Sandbox sandbox;
     /** Whether {@link Sandbox#initialised()} was called (or is being called) for {@link #sandbox}. */
     private boolean sandboxToldInitialised;
+    /** Whether a freeze is scheduled for the current idle period (see {@link #scheduleFreeze}). */
+    private boolean freezeScheduled;
+    /** Counts scheduled freezes, so that a late one of an earlier idle period does nothing. */
+    private long freezeTicket;
+    /**
+     * The freeze of the sandbox in progress or done (true once frozen, false if it failed); null while
+     * the sandbox runs. Whoever takes it out thaws the sandbox.
+     */
+    private CompletableFuture<Boolean> freezing;
 
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
     /** Completes when the runtime first calls {@code /next}; exceptionally when it never will. */
@@ -128,10 +161,46 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         this.clock = clock;
         this.logs = logs;
         this.credentials = credentials;
+        this.extensions = new EnvironmentExtensions(function, this::extensionError);
+        this.telemetry = new EnvironmentTelemetry(extensions, clock);
         this.changed = pool.lock.newCondition();
         this.state = first.<EnvironmentState>map(invocation -> new Initialising(clock.instant(), System.nanoTime(), invocation))
                 .orElseGet(() -> new Warming(clock.instant(), System.nanoTime()));
         this.logTarget = first.orElse(null);
+        telemetry.publish("platform", "platform.initStart", "{\"initializationType\":"
+                + JsonText.quote(origin.initializationType.variableValue()) + ",\"phase\":\"init\",\"functionName\":"
+                + JsonText.quote(function.functionName()) + ",\"functionVersion\":" + JsonText.quote(function.version()) + "}");
+    }
+
+    /** Telemetry of the end of Init, {@code launchedNanos} being when the sandbox was launched. */
+    private void publishInitDone(long launchedNanos) {
+        String type = JsonText.quote(origin.initializationType.variableValue());
+        telemetry.publish("platform", "platform.initRuntimeDone",
+                "{\"initializationType\":" + type + ",\"phase\":\"init\",\"status\":\"success\"}");
+        telemetry.publish("platform", "platform.initReport", "{\"initializationType\":" + type
+                + ",\"phase\":\"init\",\"status\":\"success\",\"metrics\":{\"durationMs\":"
+                + PlatformLog.millis(Duration.ofNanos(System.nanoTime() - launchedNanos)) + "}}");
+        telemetry.initDone();
+    }
+
+    /** {@code platform.runtimeDone} of {@code invocation}: the runtime's part is over with {@code status}. */
+    private void publishRuntimeDone(Invocation invocation, String status, long producedBytes) {
+        long since = invocation.delivered.isDone() ? invocation.delivered.join() : invocation.claimedNanos;
+        telemetry.publish("platform", "platform.runtimeDone", "{\"requestId\":" + JsonText.quote(invocation.requestId())
+                + ",\"status\":" + JsonText.quote(status) + ",\"metrics\":{\"durationMs\":"
+                + PlatformLog.millis(Duration.ofNanos(System.nanoTime() - since)) + ",\"producedBytes\":" + producedBytes + "}}");
+    }
+
+    /** {@code platform.report} of {@code invocation}, with the REPORT line's figures. */
+    void publishReport(Invocation invocation, String status, Duration duration, long billedMs, long maxMemoryUsedMb) {
+        StringBuilder record = new StringBuilder("{\"requestId\":").append(JsonText.quote(invocation.requestId()))
+                .append(",\"status\":").append(JsonText.quote(status))
+                .append(",\"metrics\":{\"durationMs\":").append(PlatformLog.millis(duration))
+                .append(",\"billedDurationMs\":").append(billedMs)
+                .append(",\"memorySizeMB\":").append(function.memoryMb())
+                .append(",\"maxMemoryUsedMB\":").append(maxMemoryUsedMb);
+        invocation.initDuration().ifPresent(d -> record.append(",\"initDurationMs\":").append(PlatformLog.millis(d)));
+        telemetry.publish("platform", "platform.report", record.append("}}").toString());
     }
 
     InitializationType initializationType() {
@@ -253,6 +322,7 @@ final class ExecutionEnvironment implements RuntimeApiSession {
             case Initialising i -> draining = true;
             case Claimed c -> draining = true;
             case Busy b -> draining = true;
+            case Finishing f -> draining = true;
             case ShutDown s -> { }
         }
     }
@@ -306,8 +376,75 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         changed.signalAll();
         pool.forgetIdle(this);
         initialised.completeExceptionally(new EnvironmentFailedException("shut down before Init finished: " + reason));
-        if (sandbox != null) {
-            sandbox.kill();
+        thawForShutdown();
+        Sandbox toKill = sandbox;
+        if (toKill == null) {
+            closeExtensions();
+            return;
+        }
+        // Lambda's Shutdown phase: the extensions subscribed to SHUTDOWN get it and until its deadline
+        // (or until each asked for its next event) before the sandbox is killed
+        CompletableFuture<Void> goodbye = extensions.dispatchShutdown(shutdownReason(reason),
+                clock.millis() + EXTENSIONS_SHUTDOWN.toMillis());
+        if (goodbye.isDone()) {
+            closeExtensions();
+            toKill.kill();
+        } else {
+            goodbye.completeOnTimeout(null, EXTENSIONS_SHUTDOWN.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ok, failure) -> {
+                        closeExtensions();
+                        toKill.kill();
+                    });
+        }
+    }
+
+    /** The extensions' APIs end: waiting calls return, the relay is sent away. */
+    private void closeExtensions() {
+        extensions.close();
+        telemetry.close();
+    }
+
+    /** The {@code shutdownReason} of Lambda's SHUTDOWN event for one of {@link #shutDown}'s reasons. */
+    private static String shutdownReason(String reason) {
+        if (reason.equals("timeout") || reason.equals("init timeout")) {
+            return "timeout";
+        }
+        if (reason.startsWith("init error") || reason.startsWith("exited") || reason.startsWith("launch failed")
+                || reason.startsWith("invocation interrupted") || reason.startsWith("extension")) {
+            return "failure";
+        }
+        return "spindown";
+    }
+
+    /**
+     * An extension reported an error: during Init it fails Init as the runtime's {@code /init/error}
+     * does; an exit error later retires the environment (it is not reused).
+     */
+    private void extensionError(String errorType, boolean exiting) {
+        pool.lock.lock();
+        try {
+            if (state instanceof Initialising || state instanceof Warming) {
+                initError(errorType, new byte[0]);
+            } else if (exiting) {
+                retire("extension exit error: " + errorType);
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /**
+     * The extensions subscribed to INVOKE did not finish {@code invocation} by its deadline: the
+     * environment is not reused.
+     */
+    void extensionsTimedOut(Invocation invocation) {
+        pool.lock.lock();
+        try {
+            if (state instanceof Finishing finishing && finishing.invocation() == invocation) {
+                shutDown("extensions timed out");
+            }
+        } finally {
+            pool.lock.unlock();
         }
     }
 
@@ -324,9 +461,11 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                         "Runtime exited during Init: " + ExitDescription.of(exit)));
                 case Claimed claimed -> claimed.invocation().finish(exitFailure(claimed.invocation(), exit));
                 case Busy busy -> busy.invocation().finish(exitFailure(busy.invocation(), exit));
+                case Finishing f -> { }
                 case Idle idle -> { }
                 case ShutDown s -> { }
             }
+            closeExtensions(); // nothing is left to hear a SHUTDOWN event
             shutDown("exited: " + ExitDescription.of(exit));
             pool.remove(this);
         } finally {
@@ -357,6 +496,9 @@ final class ExecutionEnvironment implements RuntimeApiSession {
             if (invocation.finish(new PlatformFailure("Sandbox.Timedout",
                     "RequestId: " + invocation.requestId() + " Error: " + line, "timeout",
                     List.of(PlatformLog.timestamp(clock.instant()) + " " + invocation.requestId() + " " + line)))) {
+                if (invocation.delivered.isDone()) {
+                    publishRuntimeDone(invocation, "timeout", 0);
+                }
                 shutDown("timeout");
             }
         } finally {
@@ -396,7 +538,10 @@ final class ExecutionEnvironment implements RuntimeApiSession {
     // ---- logs ------------------------------------------------------------------------------------
 
     /** A line the runtime printed: into the current invocation's tail (if any) and the log stream. */
-    void onOutputLine(String line) {
+    void onOutputLine(String output) {
+        boolean fromExtension = !output.isEmpty() && output.charAt(0) == ExtensionsLauncher.EXTENSION_LINE_MARK;
+        String line = fromExtension ? output.substring(1) : output;
+        telemetry.publishLine(line, fromExtension);
         Invocation target = logTarget;
         if (target != null) {
             target.tail.add(line);
@@ -458,6 +603,17 @@ final class ExecutionEnvironment implements RuntimeApiSession {
 
     @Override
     public NextOutcome awaitNext() throws InterruptedException {
+        boolean inInit;
+        pool.lock.lock();
+        try {
+            inInit = state instanceof Initialising || state instanceof Warming;
+        } finally {
+            pool.lock.unlock();
+        }
+        // Init ends when the runtime and every extension are ready: the runtime's first /next waits
+        if (inInit && !extensions.awaitInitDone()) {
+            return RuntimeApiReply.shuttingDown();
+        }
         Sandbox justInitialised = null;
         pool.lock.lock();
         try {
@@ -466,15 +622,22 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                     case Initialising init -> {
                         Duration initDuration = Duration.ofNanos(System.nanoTime() - init.launchedNanos());
                         init.first().setInitDuration(initDuration);
+                        publishInitDone(init.launchedNanos());
                         justInitialised = sandboxToTellInitialised();
                         initialised.complete(null);
                         return deliver(init.first());
                     }
                     case Warming warming -> {
+                        publishInitDone(warming.launchedNanos());
                         justInitialised = sandboxToTellInitialised();
                         warmedUp();
                     }
                     case Claimed claimed -> {
+                        freezeScheduled = false;
+                        if (freezing != null) {
+                            thawBeforeDelivery();
+                            continue; // the lock was let go: look again
+                        }
                         return deliver(claimed.invocation());
                     }
                     case Idle idle -> {
@@ -489,12 +652,14 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                                 pool.lock.lock();
                             }
                         } else {
+                            scheduleFreeze();
                             changed.await();
                         }
                     }
                     case Busy busy -> {
                         return RuntimeApiReply.invalidStateTransition();
                     }
+                    case Finishing finishing -> changed.await();
                     case ShutDown s -> {
                         return RuntimeApiReply.shuttingDown();
                     }
@@ -535,6 +700,8 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         long deadline = clock.millis() + invocation.function.timeoutSeconds() * 1000L;
         String traceHeader = TraceHeader.forInvocation(invocation.request.traceHeader(), function.tracingMode(),
                 clock.instant(), ThreadLocalRandom.current());
+        extensions.dispatchInvoke(invocation.requestId(), deadline, invocation.request.invokedFunctionArn(), traceHeader)
+                .whenComplete((ok, failure) -> invocation.extensionsDone.complete(System.nanoTime()));
         return new NextEvent(invocation.requestId(), deadline, invocation.request.invokedFunctionArn(), traceHeader,
                 invocation.clientContext, Optional.empty(), invocation.request.payload());
     }
@@ -544,6 +711,9 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         Invocation target = logTarget;
         if (target != null && target.requestId().equals(event.requestId())) {
             log(target, PlatformLog.start(event.requestId(), function.version()));
+            telemetry.publish("platform", "platform.start", "{\"requestId\":" + JsonText.quote(event.requestId())
+                    + ",\"version\":" + JsonText.quote(function.version())
+                    + ",\"tracing\":{\"type\":\"X-Amzn-Trace-Id\",\"value\":" + JsonText.quote(event.traceId()) + "}}");
         }
     }
 
@@ -654,8 +824,19 @@ final class ExecutionEnvironment implements RuntimeApiSession {
                 if (logsMarked) {
                     busy.invocation().markLogs();
                 }
-                busy.invocation().finish(outcome);
-                release();
+                Invocation invocation = busy.invocation();
+                invocation.finish(outcome);
+                publishRuntimeDone(invocation, outcome instanceof InvocationOutcome.Response ? "success"
+                        : outcome instanceof FunctionFailure ? "error" : "failure",
+                        outcome instanceof InvocationOutcome.Response response ? response.payload().length : 0);
+                if (invocation.extensionsDone.isDone()) {
+                    release();
+                } else {
+                    // free once the extensions subscribed to INVOKE are done with it too
+                    state = new Finishing(clock.instant(), invocation);
+                    changed.signalAll();
+                    invocation.extensionsDone.whenComplete((at, failure) -> extensionsFinished(invocation));
+                }
                 return RuntimeApiReply.accepted();
             }
             return requestId.equals(lastDeliveredId)
@@ -664,6 +845,119 @@ final class ExecutionEnvironment implements RuntimeApiSession {
         } finally {
             pool.lock.unlock();
         }
+    }
+
+    /** The extensions are done with {@code invocation}: the environment is released if it still waits for them. */
+    private void extensionsFinished(Invocation invocation) {
+        pool.lock.lock();
+        try {
+            if (state instanceof Finishing finishing && finishing.invocation() == invocation) {
+                release();
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    @Override
+    public ExtensionsApi extensions() {
+        return extensions;
+    }
+
+    @Override
+    public TelemetryApi telemetry() {
+        return telemetry;
+    }
+
+    // ---- freezing idle sandboxes -------------------------------------------------------------------
+
+    /**
+     * The runtime waits in {@code /next} and the environment is idle: freezes the sandbox, off this
+     * thread, once {@link #FREEZE_GRACE} has passed with the environment still idle (so back-to-back
+     * invocations pay neither the freeze nor the thaw). Once per idle period; never for a snapshot's
+     * sandbox (its taker saves it running) or a sandbox that cannot freeze. Caller holds the lock.
+     */
+    private void scheduleFreeze() {
+        if (freezeScheduled || freezing != null || sandbox == null || origin == Origin.SNAPSHOT
+                || !sandbox.canFreeze()) {
+            return;
+        }
+        freezeScheduled = true;
+        long ticket = ++freezeTicket;
+        CompletableFuture.runAsync(() -> freezeIfStillIdle(ticket),
+                CompletableFuture.delayedExecutor(FREEZE_GRACE.toNanos(), TimeUnit.NANOSECONDS, FREEZER));
+    }
+
+    /** Runs on {@link #FREEZER}: freezes the sandbox if the environment is still in the idle period it was scheduled in. */
+    private void freezeIfStillIdle(long ticket) {
+        Sandbox target;
+        CompletableFuture<Boolean> job = new CompletableFuture<>();
+        pool.lock.lock();
+        try {
+            if (!(state instanceof Idle) || !freezeScheduled || ticket != freezeTicket || freezing != null) {
+                return;
+            }
+            freezing = job;
+            target = sandbox;
+        } finally {
+            pool.lock.unlock();
+        }
+        try {
+            target.freeze();
+            job.complete(true);
+        } catch (RuntimeException e) {
+            LOG.warn("sandbox {}: cannot freeze it while idle; it keeps running", id, e);
+            job.complete(false);
+        }
+    }
+
+    /**
+     * A frozen (or freezing) sandbox was claimed: waits for the freeze to finish, then thaws, with
+     * the lock let go meanwhile. A sandbox that cannot be thawed is shut down (its invocation fails as
+     * a runtime exit). Caller holds the lock; holds it again on return.
+     */
+    private void thawBeforeDelivery() {
+        CompletableFuture<Boolean> job = freezing;
+        freezing = null;
+        Sandbox target = sandbox;
+        pool.lock.unlock();
+        RuntimeException failure = null;
+        try {
+            job.join();
+            long start = System.nanoTime();
+            target.thaw();
+            LOG.debug("sandbox {}: thawed in {} µs", id, (System.nanoTime() - start) / 1000);
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            pool.lock.lock();
+        }
+        if (failure != null) {
+            LOG.error("sandbox {}: cannot thaw it for an invocation; shutting it down", id, failure);
+            shutDown("cannot thaw");
+        }
+    }
+
+    /**
+     * Shutting down: thaws a frozen sandbox so that its extensions hear SHUTDOWN (kill works on frozen
+     * sandboxes anyway), on {@link #FREEZER} once a freeze in progress has finished: never under the
+     * lock. Caller holds the lock.
+     */
+    private void thawForShutdown() {
+        CompletableFuture<Boolean> job = freezing;
+        freezing = null;
+        freezeScheduled = false;
+        Sandbox target = sandbox;
+        if (job == null || target == null) {
+            return;
+        }
+        job.whenCompleteAsync((frozen, failure) -> {
+            try {
+                target.thaw();
+            } catch (RuntimeException e) {
+                LOG.debug("sandbox {}: cannot thaw it while shutting down; it is killed anyway", id, e);
+            }
+        }, FREEZER);
     }
 
     /** After an invocation ended normally: back to the pool, or shut down if retired or outdated. */

@@ -23,6 +23,11 @@ final class Invocation {
     /** Completes with {@link System#nanoTime()} when the runtime receives the event. */
     final CompletableFuture<Long> delivered = new CompletableFuture<>();
     final CompletableFuture<Finished> finished = new CompletableFuture<>();
+    /**
+     * Completes with {@link System#nanoTime()} when every extension subscribed to INVOKE has asked
+     * for its next event after this invocation's (at delivery when none subscribed).
+     */
+    final CompletableFuture<Long> extensionsDone = new CompletableFuture<>();
     private volatile Duration initDuration;
     /** Whether the runtime wrote the log marker before it posted the outcome; set before {@link #finish}. */
     private volatile boolean logsMarked;

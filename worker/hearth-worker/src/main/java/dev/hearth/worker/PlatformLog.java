@@ -38,10 +38,19 @@ final class PlatformLog {
      */
     static String report(String requestId, Duration duration, Optional<Duration> init, boolean restored, int memoryMb,
             long maxMemoryUsedBytes, Optional<String> suffix) {
-        long billedMs = ceilMillis(restored ? duration : duration.plus(init.orElse(Duration.ZERO)));
+        return report(requestId, duration, Duration.ZERO, init, restored, memoryMb, maxMemoryUsedBytes, suffix);
+    }
+
+    /**
+     * The REPORT line of an invocation whose extensions worked {@code extensionsOverhead} past the
+     * runtime's response: billed, not part of {@code Duration}.
+     */
+    static String report(String requestId, Duration duration, Duration extensionsOverhead, Optional<Duration> init,
+            boolean restored, int memoryMb, long maxMemoryUsedBytes, Optional<String> suffix) {
+        long billedMs = billedMillis(duration, extensionsOverhead, init, restored);
         StringBuilder line = new StringBuilder("REPORT RequestId: ").append(requestId)
                 .append("\tDuration: ").append(millis(duration)).append(" ms")
-                .append("\tBilled Duration: ").append(Math.max(1, billedMs)).append(" ms")
+                .append("\tBilled Duration: ").append(billedMs).append(" ms")
                 .append("\tMemory Size: ").append(memoryMb).append(" MB")
                 .append("\tMax Memory Used: ").append(ceilMegabytes(maxMemoryUsedBytes)).append(" MB");
         if (restored) {
@@ -52,6 +61,15 @@ final class PlatformLog {
         }
         suffix.ifPresent(s -> line.append('\t').append(s));
         return line.toString();
+    }
+
+    /**
+     * Billed Duration in milliseconds, at least 1: the runtime's part and the extensions' work after
+     * it, with the Init Duration of a cold start (a Restore Duration is billed on its own).
+     */
+    static long billedMillis(Duration duration, Duration extensionsOverhead, Optional<Duration> init, boolean restored) {
+        Duration billed = duration.plus(extensionsOverhead);
+        return Math.max(1, ceilMillis(restored ? billed : billed.plus(init.orElse(Duration.ZERO))));
     }
 
     /** {@code Task timed out after 3.00 seconds}. */

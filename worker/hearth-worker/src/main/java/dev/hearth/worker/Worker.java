@@ -211,6 +211,7 @@ public final class Worker implements AutoCloseable {
                     stream.close(); // no chunk reaches the consumer once the invocation is over
                 }
             }
+            awaitExtensions(env, invocation);
             if (stream != null && finished.outcome() instanceof InvocationOutcome.Response whole) {
                 stream.passWhole(whole.payload());
                 finished = new Finished(new InvocationOutcome.Response(new byte[0]), finished.atNanos());
@@ -543,6 +544,27 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the extensions subscribed to INVOKE are done with {@code invocation} (each asked for
+     * its next event), at most until the invocation's deadline; past it the environment is not reused.
+     */
+    private static void awaitExtensions(ExecutionEnvironment env, Invocation invocation) {
+        if (!invocation.delivered.isDone()) {
+            return;
+        }
+        long deadline = invocation.delivered.join() + Duration.ofSeconds(invocation.function.timeoutSeconds()).toNanos();
+        try {
+            invocation.extensionsDone.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            env.extensionsTimedOut(invocation);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            env.abandon(invocation, "invocation interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the extensions' future never fails", e);
+        }
+    }
+
     private InvocationResult report(ExecutionEnvironment env, Invocation invocation, Finished finished) {
         FunctionRevision f = invocation.function;
         String requestId = invocation.requestId();
@@ -562,12 +584,27 @@ public final class Worker implements AutoCloseable {
         if (maxMemory > 0) {
             observedPeakMb.merge(f.unqualifiedArn(), (maxMemory + (1 << 20) - 1) >> 20, Math::max);
         }
-        env.log(invocation, PlatformLog.report(requestId, duration, invocation.initDuration(),
+        // the extensions' work after the runtime's response is billed, as on Lambda, but not in Duration
+        Duration extensionsOverhead = delivered && invocation.extensionsDone.isDone()
+                ? Duration.ofNanos(Math.max(0, invocation.extensionsDone.join() - finished.atNanos()))
+                : Duration.ZERO;
+        env.log(invocation, PlatformLog.report(requestId, duration, extensionsOverhead, invocation.initDuration(),
                 env.origin == Origin.RESTORED, f.memoryMb(), maxMemory, InvocationOutcome.reportSuffixOf(outcome)));
+        env.publishReport(invocation, reportStatus(outcome), duration, PlatformLog.billedMillis(duration, extensionsOverhead,
+                invocation.initDuration(), env.origin == Origin.RESTORED), (maxMemory + (1 << 20) - 1) >> 20);
         env.detachLogs(invocation);
         return new InvocationResult(InvocationOutcome.payloadOf(outcome), InvocationOutcome.functionErrorOf(outcome),
                 invocation.request.tailLog() ? Optional.of(invocation.tail.text()) : Optional.empty(), f.version(),
                 duration, invocation.initDuration(), maxMemory);
+    }
+
+    /** The {@code status} of {@code platform.report}: success, error (the function's), timeout or failure. */
+    private static String reportStatus(InvocationOutcome outcome) {
+        return switch (outcome) {
+            case InvocationOutcome.Response r -> "success";
+            case InvocationOutcome.FunctionFailure f -> "error";
+            case PlatformFailure p -> p.reportStatus().equals("timeout") ? "timeout" : "failure";
+        };
     }
 
     private static Optional<String> decodeClientContext(InvocationRequest request) {

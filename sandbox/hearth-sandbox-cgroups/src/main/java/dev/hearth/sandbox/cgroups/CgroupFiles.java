@@ -8,14 +8,19 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /** Reading and writing the small text files of a cgroup file system. Stateless. */
 final class CgroupFiles {
 
     /** What reading a file of a cgroup that is being removed fails with (ENODEV). */
     private static final String REMOVED = "No such device";
+
+    private static final long NUDGE_NANOS = 100_000_000;
+    private static final long MAX_POLL_NANOS = 5_000_000;
 
     private CgroupFiles() {}
 
@@ -65,6 +70,54 @@ final class CgroupFiles {
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** An action that may fail like a control-file write. */
+    @FunctionalInterface
+    interface Nudge {
+        void run() throws IOException;
+    }
+
+    /**
+     * Waits until a control file reads {@code expected}, polling with a growing pause (from 50 µs
+     * up to 5 ms) and running {@code nudge} every 100 ms (v1's freezer can stay {@code FREEZING}
+     * when a task was busy: writing {@code FROZEN} again retries it).
+     *
+     * @throws IOException naming the file and what it last read, after {@code deadline}
+     */
+    static void awaitText(Path file, String expected, Duration deadline, Nudge nudge) throws IOException {
+        long start = System.nanoTime();
+        long lastNudge = start;
+        long pauseNanos = 50_000;
+        while (true) {
+            String text = text(file);
+            if (text.equals(expected)) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - start > deadline.toNanos()) {
+                throw new IOException(file + " reads '" + text + "', not '" + expected + "', after " + deadline);
+            }
+            if (now - lastNudge > NUDGE_NANOS) {
+                nudge.run();
+                lastNudge = now;
+            }
+            LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, MAX_POLL_NANOS);
+        }
+    }
+
+    /** Waits until {@code key} in a flat-keyed file has {@code expected}, as {@link #awaitText} does. */
+    static void awaitKeyed(Path file, String key, long expected, Duration deadline) throws IOException {
+        long start = System.nanoTime();
+        long pauseNanos = 50_000;
+        while (keyed(file, key) != expected) {
+            if (System.nanoTime() - start > deadline.toNanos()) {
+                throw new IOException(file + ": " + key + " is not " + expected + " after " + deadline);
+            }
+            LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, MAX_POLL_NANOS);
         }
     }
 

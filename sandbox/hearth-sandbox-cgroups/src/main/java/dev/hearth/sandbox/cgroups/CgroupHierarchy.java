@@ -16,11 +16,21 @@ import java.util.Optional;
  */
 public sealed interface CgroupHierarchy {
 
-    /** Cgroup v1: one parent directory, of the same name, in each of the memory, cpu and pids hierarchies. */
-    record V1(Path memory, Path cpu, Path pids) implements CgroupHierarchy {
+    /**
+     * Cgroup v1: one parent directory, of the same name, in each of the memory, cpu and pids
+     * hierarchies, and in the freezer hierarchy when the host mounts one (sandboxes can then be
+     * frozen).
+     */
+    record V1(Path memory, Path cpu, Path pids, Optional<Path> freezer) implements CgroupHierarchy {
+        /** Without a freezer hierarchy. */
+        public V1(Path memory, Path cpu, Path pids) {
+            this(memory, cpu, pids, Optional.empty());
+        }
+
         @Override
         public String describe() {
-            return "cgroup v1 (memory " + memory + ", cpu " + cpu + ", pids " + pids + ")";
+            return "cgroup v1 (memory " + memory + ", cpu " + cpu + ", pids " + pids
+                    + freezer.map(dir -> ", freezer " + dir).orElse(", no freezer") + ")";
         }
 
         /** Relative: an OCI runtime resolves it in each hierarchy against its own (Hearth's) cgroup. */
@@ -34,11 +44,15 @@ public sealed interface CgroupHierarchy {
             for (Path parent : List.of(memory, cpu, pids)) {
                 Files.createDirectories(parent);
             }
+            if (freezer.isPresent()) {
+                Files.createDirectories(freezer.get());
+            }
         }
 
         @Override
         public SandboxCgroup.V1 sandbox(String sandboxId) {
-            return new SandboxCgroup.V1(memory.resolve(sandboxId), cpu.resolve(sandboxId), pids.resolve(sandboxId));
+            return new SandboxCgroup.V1(memory.resolve(sandboxId), cpu.resolve(sandboxId), pids.resolve(sandboxId),
+                    freezer.map(dir -> dir.resolve(sandboxId)));
         }
 
         @Override
@@ -186,7 +200,8 @@ public sealed interface CgroupHierarchy {
         Optional<Path> cpu = v1Parent(mountRoot, selfCgroup, "cpu", parentName);
         Optional<Path> pids = v1Parent(mountRoot, selfCgroup, "pids", parentName);
         if (memory.isPresent() && cpu.isPresent() && pids.isPresent()) {
-            return Optional.of(new V1(memory.get(), cpu.get(), pids.get()));
+            return Optional.of(new V1(memory.get(), cpu.get(), pids.get(),
+                    v1Parent(mountRoot, selfCgroup, "freezer", parentName)));
         }
         return Optional.empty();
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
@@ -18,11 +19,46 @@ import java.util.concurrent.locks.LockSupport;
  */
 public sealed interface SandboxCgroup {
 
-    /** Cgroup v1: one directory in each of the memory, cpu and pids hierarchies. */
-    record V1(Path memory, Path cpu, Path pids) implements SandboxCgroup {
+    /**
+     * Cgroup v1: one directory in each of the memory, cpu and pids hierarchies, and in the freezer
+     * hierarchy when the host mounts it.
+     */
+    record V1(Path memory, Path cpu, Path pids, Optional<Path> freezer) implements SandboxCgroup {
+        /** Without a freezer hierarchy: {@link #canFreeze()} is false. */
+        public V1(Path memory, Path cpu, Path pids) {
+            this(memory, cpu, pids, Optional.empty());
+        }
+
         @Override
         public List<Path> directories() {
-            return List.of(memory, cpu, pids);
+            return freezer.map(dir -> List.of(memory, cpu, pids, dir)).orElseGet(() -> List.of(memory, cpu, pids));
+        }
+
+        @Override
+        public boolean canFreeze() {
+            return freezer.isPresent();
+        }
+
+        /** {@code FROZEN} to {@code freezer.state}, then waits until it reads {@code FROZEN} (not {@code FREEZING}). */
+        @Override
+        public void freeze(Duration deadline) throws IOException {
+            Path state = freezerDir().resolve("freezer.state");
+            CgroupFiles.write(state, "FROZEN");
+            CgroupFiles.awaitText(state, "FROZEN", deadline, () -> CgroupFiles.write(state, "FROZEN"));
+        }
+
+        @Override
+        public void thaw() throws IOException {
+            CgroupFiles.write(freezerDir().resolve("freezer.state"), "THAWED");
+        }
+
+        @Override
+        public boolean frozen() {
+            return freezer.isPresent() && CgroupFiles.text(freezer.get().resolve("freezer.state")).equals("FROZEN");
+        }
+
+        private Path freezerDir() throws IOException {
+            return freezer.orElseThrow(() -> new IOException("no cgroup v1 freezer hierarchy for " + memory));
         }
 
         @Override
@@ -87,6 +123,29 @@ public sealed interface SandboxCgroup {
             return CgroupFiles.keyed(dir.resolve("memory.events"), "oom_kill");
         }
 
+        /** Every non-root v2 cgroup has {@code cgroup.freeze} (kernel 5.2+). */
+        @Override
+        public boolean canFreeze() {
+            return true;
+        }
+
+        /** {@code 1} to {@code cgroup.freeze}, then waits until {@code cgroup.events} says {@code frozen 1}. */
+        @Override
+        public void freeze(Duration deadline) throws IOException {
+            CgroupFiles.write(dir.resolve("cgroup.freeze"), "1");
+            CgroupFiles.awaitKeyed(dir.resolve("cgroup.events"), "frozen", 1, deadline);
+        }
+
+        @Override
+        public void thaw() throws IOException {
+            CgroupFiles.write(dir.resolve("cgroup.freeze"), "0");
+        }
+
+        @Override
+        public boolean frozen() {
+            return CgroupFiles.keyed(dir.resolve("cgroup.events"), "frozen") == 1;
+        }
+
         @Override
         public void signalKill() throws IOException {
             Path kill = dir.resolve("cgroup.kill");
@@ -133,6 +192,24 @@ public sealed interface SandboxCgroup {
     /** How many processes the kernel's OOM killer has killed in this cgroup. */
     long oomKills();
 
+    /** Whether {@link #freeze} can work here (v2; v1 only with a freezer hierarchy). */
+    boolean canFreeze();
+
+    /**
+     * Freezes every member (they stop being scheduled; their memory stays) and waits until the
+     * kernel reports the whole cgroup frozen. Idempotent. Blocks the calling thread.
+     *
+     * @throws IOException when the kernel refuses, the cgroup is gone, it has no freezer, or it is
+     *     not frozen within {@code deadline} (it may be left freezing: {@link #thaw()} undoes that)
+     */
+    void freeze(Duration deadline) throws IOException;
+
+    /** Lets the members run again; returns once the kernel has the request (thawing is immediate). Idempotent. */
+    void thaw() throws IOException;
+
+    /** Whether the kernel reports the cgroup frozen now (false when it has no freezer or is gone). */
+    boolean frozen();
+
     /** Kills every member at once where the kernel can ({@code cgroup.kill} on v2); else does nothing. */
     void signalKill() throws IOException;
 
@@ -168,11 +245,24 @@ public sealed interface SandboxCgroup {
         return pids;
     }
 
-    /** Sends SIGKILL to every member now ({@link #signalKill()} first, then each listed pid). */
+    /**
+     * Sends SIGKILL to every member now ({@link #signalKill()} first, then each listed pid), then
+     * thaws the cgroup if it can freeze: on v1 a frozen process acts on SIGKILL only once thawed,
+     * and thawing after the signal lets it run no code of its own.
+     */
     default void killAll() throws IOException {
         signalKill();
         for (long pid : members()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (canFreeze() && Files.isDirectory(directories().getLast())) {
+            try {
+                thaw();
+            } catch (IOException e) {
+                if (Files.isDirectory(directories().getLast())) {
+                    throw e;
+                } // removed meanwhile: nothing left to thaw
+            }
         }
     }
 

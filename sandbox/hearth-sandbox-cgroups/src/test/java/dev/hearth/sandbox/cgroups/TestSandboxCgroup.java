@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,41 @@ final class TestSandboxCgroup {
         assertThat(mount.resolve("m")).doesNotExist();
         assertThat(mount.resolve("c")).doesNotExist();
         assertThat(mount.resolve("p")).doesNotExist();
+    }
+
+    @Test
+    void v1FreezesThroughTheFreezerHierarchyWhenItHasOne() throws IOException {
+        Path freezer = Files.createDirectories(mount.resolve("f"));
+        SandboxCgroup.V1 group = new SandboxCgroup.V1(Files.createDirectories(mount.resolve("m")),
+                Files.createDirectories(mount.resolve("c")), Files.createDirectories(mount.resolve("p")),
+                Optional.of(freezer));
+        Files.writeString(freezer.resolve("freezer.state"), "THAWED\n");
+
+        assertThat(group.canFreeze()).isTrue();
+        assertThat(group.directories()).endsWith(freezer);
+        assertThat(group.procsFiles()).contains(freezer.resolve("cgroup.procs"));
+        group.freeze(Duration.ofSeconds(1)); // a plain file reads back what was written, as the kernel does once frozen
+        assertThat(group.frozen()).isTrue();
+        group.thaw();
+        assertThat(freezer.resolve("freezer.state")).hasContent("THAWED");
+        assertThat(group.frozen()).isFalse();
+        assertThat(new SandboxCgroup.V1(mount.resolve("m"), mount.resolve("c"), mount.resolve("p")).canFreeze()).isFalse();
+    }
+
+    @Test
+    void v2FreezeWaitsForTheKernelToReportFrozen() throws IOException {
+        SandboxCgroup.V2 group = new SandboxCgroup.V2(Files.createDirectories(mount.resolve("s2")));
+        Files.writeString(group.dir().resolve("cgroup.events"), "populated 1\nfrozen 0\n");
+
+        assertThatThrownBy(() -> group.freeze(Duration.ofMillis(50))).isInstanceOf(IOException.class)
+                .hasMessageContaining("frozen is not 1");
+        assertThat(group.dir().resolve("cgroup.freeze")).hasContent("1");
+
+        Files.writeString(group.dir().resolve("cgroup.events"), "populated 1\nfrozen 1\n");
+        group.freeze(Duration.ofSeconds(1));
+        assertThat(group.frozen()).isTrue();
+        group.thaw();
+        assertThat(group.dir().resolve("cgroup.freeze")).hasContent("0");
     }
 
     @Test

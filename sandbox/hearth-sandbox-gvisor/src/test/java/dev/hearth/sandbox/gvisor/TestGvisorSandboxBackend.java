@@ -30,6 +30,12 @@ final class TestGvisorSandboxBackend extends SandboxBackendContract {
         return new GvisorSandboxBackend(GvisorSandboxSettings.defaults(workDir));
     }
 
+    /** Not yet: {@code /tmp} is a tmpfs kept in gVisor's memory, counted against the sandbox's memory. */
+    @Override
+    protected boolean tmpIsEphemeralStorage() {
+        return false;
+    }
+
     @Test
     void probeIsUsableAndNamesThePtracePlatform() {
         HostSupport support = backend().probe();

@@ -98,6 +98,11 @@ final class FirecrackerVmmControl implements VmmControl {
     }
 
     @Override
+    public void pause() throws IOException {
+        call(HttpMethod.PATCH, "/vm", Map.of("state", "Paused"));
+    }
+
+    @Override
     public void save(Path stateFile, Path memoryFile, Duration timeout) throws IOException {
         call(HttpMethod.PATCH, "/vm", Map.of("state", "Paused"));
         call(HttpMethod.PUT, "/snapshot/create", Map.of("snapshot_type", "Full", "snapshot_path", stateFile.toString(),

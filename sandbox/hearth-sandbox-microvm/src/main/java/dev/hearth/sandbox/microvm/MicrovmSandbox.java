@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -110,6 +111,51 @@ public final class MicrovmSandbox implements Sandbox {
         if (!exit.isDone()) {
             killed.set(true);
             process.destroyForcibly();
+        }
+    }
+
+    /** A VM can always be paused. */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /**
+     * Pauses the guest's vCPUs through the VMM (QMP {@code stop}; Firecracker's {@code Paused}):
+     * nothing in the guest runs until {@link #thaw()}. A VM that has ended is left alone.
+     */
+    @Override
+    public void freeze() {
+        if (exit.isDone() || killed.get()) {
+            return;
+        }
+        try {
+            vmm.pause();
+        } catch (IOException e) {
+            if (exit.isDone() || killed.get() || !process.isAlive()) {
+                return;
+            }
+            throw new UncheckedIOException("microvm " + id + ": cannot pause it", e);
+        }
+    }
+
+    /**
+     * Resumes the guest's vCPUs, then tells it the host's time (its clock stood still while paused;
+     * the guest sets it while the invocation starts, without a round trip).
+     */
+    @Override
+    public void thaw() {
+        if (exit.isDone() || killed.get()) {
+            return;
+        }
+        try {
+            vmm.resume();
+            syncClock();
+        } catch (IOException e) {
+            if (exit.isDone() || killed.get() || !process.isAlive()) {
+                return;
+            }
+            throw new UncheckedIOException("microvm " + id + ": cannot resume it", e);
         }
     }
 

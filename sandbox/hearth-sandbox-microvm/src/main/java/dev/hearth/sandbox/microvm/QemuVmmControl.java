@@ -25,6 +25,11 @@ final class QemuVmmControl implements VmmControl {
     }
 
     @Override
+    public void pause() throws IOException {
+        qmp.execute("stop", Map.of());
+    }
+
+    @Override
     public void save(Path stateFile, Path memoryFile, Duration timeout) throws IOException {
         ignoreSharedMemory();
         qmp.execute("stop", Map.of());

@@ -21,6 +21,9 @@ interface VmmControl extends Closeable {
     /** Starts the guest's vCPUs (after boot configuration or a load), or resumes them. */
     void resume() throws IOException;
 
+    /** Stops the guest's vCPUs where they are (the guest is frozen); {@link #resume()} continues it. */
+    void pause() throws IOException;
+
     /**
      * Pauses the guest and writes its state: device state to {@code stateFile}; guest memory to
      * {@code memoryFile} unless the VMM already keeps it in a shared file. Returns once written.

@@ -10,4 +10,10 @@ final class TestMicrovmSandboxBackend extends SandboxBackendContract {
     protected SandboxBackend createBackend(Path workDir) {
         return new MicrovmSandboxBackend(TestGuests.config());
     }
+
+    /** Not yet: {@code /tmp} is a tmpfs in the guest's RAM. */
+    @Override
+    protected boolean tmpIsEphemeralStorage() {
+        return false;
+    }
 }

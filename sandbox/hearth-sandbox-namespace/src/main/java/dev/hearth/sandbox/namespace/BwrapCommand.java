@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The argv that starts one sandbox, in steps that each {@code exec} the next, so the sandbox's
@@ -24,14 +25,15 @@ import java.util.Optional;
  *       cgroup at fork. Nothing of the sandbox ever runs outside its limits. (One {@code dash}
  *       start, about 0.3 ms: the JVM cannot place a child in a cgroup before it runs, and cgroup v1
  *       has no {@code CLONE_INTO_CGROUP}.)</li>
- *   <li><b>Drop root</b> ({@code setpriv}, when Hearth is root): switches to the sandbox user with
- *       no supplementary groups and {@code no_new_privs}.</li>
+ *   <li><b>Drop root</b> ({@code setpriv}, when Hearth is root): switches to the sandbox's own host
+ *       uid and gid ({@link SandboxUids}) with no supplementary groups and {@code no_new_privs};
+ *       bubblewrap maps them to the sandbox user inside ({@code --uid}, {@code --gid}).</li>
  *   <li><b>Build the sandbox</b> ({@code bwrap}, unprivileged): new user, mount, pid, ipc, uts,
  *       network and cgroup namespaces; a read-only root with only {@code /usr}, the host's
  *       {@code /bin}-style links, selected {@code /etc} files and generated {@code passwd}/{@code group};
  *       the task root at {@code /var/task}, the runtime at {@code /var/runtime} and the layers at
- *       {@code /opt} read-only; a tmpfs
- *       {@code /tmp} of {@code ephemeralStorageMb}; its own {@code /proc} and a minimal {@code /dev};
+ *       {@code /opt} read-only; at {@code /tmp} a disk-backed {@link TmpVolumes} file system of at least
+ *       {@code ephemeralStorageMb} (a tmpfs of that size when Hearth is not root); its own {@code /proc} and a minimal {@code /dev};
  *       the Runtime API socket at {@link #RUNTIME_API_SOCKET}; no capabilities, a new session, no
  *       further user namespaces, the seccomp filter (compiled once per backend, loaded from fd 3);
  *       dies with Hearth.</li>
@@ -122,14 +124,18 @@ final class BwrapCommand {
      * @param ephemeralStorageMb size of the private {@code /tmp}
      * @param networkAccess whether slirp4netns gives the sandbox outside networks
      * @param optRoot host directory shown read-only at {@code /opt} (the layers); empty: no {@code /opt}
+     * @param tmpVolume a mounted {@link TmpVolumes} volume bound read-write at {@code /tmp}; empty: a
+     *     tmpfs of {@code ephemeralStorageMb} (counted against the sandbox's memory)
+     * @param hostUid the sandbox's own host uid and gid ({@link SandboxUids}), which root drops to and
+     *     bubblewrap maps to the sandbox user inside; empty: the sandbox user's own ids on the host
      */
     record Layout(Path taskRoot, Path runtimeRoot, Path runtimeApi, boolean runtimeApiDirectory, long ephemeralStorageMb,
-            boolean networkAccess, Optional<Path> optRoot) {
+            boolean networkAccess, Optional<Path> optRoot, Optional<Path> tmpVolume, OptionalInt hostUid) {
 
         /** The layout of a sandbox launched for {@code spec} with its Runtime API socket at {@code socket}. */
-        static Layout of(SandboxSpec spec, Path socket) {
+        static Layout of(SandboxSpec spec, Path socket, Optional<Path> tmpVolume, OptionalInt hostUid) {
             return new Layout(spec.taskRoot(), spec.runtimeRoot(), socket, false, spec.limits().ephemeralStorageMb(),
-                    spec.networkAccess(), spec.optRoot());
+                    spec.networkAccess(), spec.optRoot(), tmpVolume, hostUid);
         }
     }
 
@@ -143,11 +149,17 @@ final class BwrapCommand {
      */
     static List<String> sandbox(HostTools tools, SandboxUser user, BackendFiles files, Layout layout) throws IOException {
         List<String> argv = new ArrayList<>();
+        boolean ownUid = user.dropFromRoot() && layout.hostUid().isPresent();
         if (user.dropFromRoot()) {
-            argv.addAll(List.of(tools.setpriv().orElseThrow().toString(), "--reuid=" + user.uid(),
-                    "--regid=" + user.gid(), "--clear-groups", "--no-new-privs", "--"));
+            int uid = ownUid ? layout.hostUid().getAsInt() : user.uid();
+            int gid = ownUid ? layout.hostUid().getAsInt() : user.gid();
+            argv.addAll(List.of(tools.setpriv().orElseThrow().toString(), "--reuid=" + uid,
+                    "--regid=" + gid, "--clear-groups", "--no-new-privs", "--"));
         }
         argv.add(tools.bwrap().orElseThrow().toString());
+        if (ownUid) {
+            argv.addAll(List.of("--uid", Integer.toString(user.uid()), "--gid", Integer.toString(user.gid())));
+        }
         argv.addAll(List.of("--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                 "--hostname", "sandbox"));
@@ -165,8 +177,12 @@ final class BwrapCommand {
         argv.addAll(List.of("--ro-bind", layout.runtimeApi().toString(),
                 layout.runtimeApiDirectory() ? RUNTIME_API_DIRECTORY : RUNTIME_API_SOCKET));
         argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
-        argv.addAll(List.of("--size", Long.toString(layout.ephemeralStorageMb() * 1024L * 1024L),
-                "--perms", "1777", "--tmpfs", NamespaceSandboxBackend.TMP_DIR));
+        if (layout.tmpVolume().isPresent()) {
+            argv.addAll(List.of("--bind", layout.tmpVolume().get().toString(), NamespaceSandboxBackend.TMP_DIR));
+        } else {
+            argv.addAll(List.of("--size", Long.toString(layout.ephemeralStorageMb() * 1024L * 1024L),
+                    "--perms", "1777", "--tmpfs", NamespaceSandboxBackend.TMP_DIR));
+        }
         argv.addAll(List.of("--remount-ro", "/", "--chdir", NamespaceSandboxBackend.TASK_ROOT, "--seccomp", "3"));
         if (layout.networkAccess()) {
             argv.addAll(List.of("--info-fd", "4", "--block-fd", "5"));

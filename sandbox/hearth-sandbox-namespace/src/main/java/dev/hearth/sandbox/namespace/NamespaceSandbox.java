@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * cgroup, waits until it is empty, reads the peak memory and OOM count, completes {@link #exit()},
  * then removes the cgroup and completes {@link #released()}.
  *
+ * <p>Freezing ({@link #freeze()}): the cgroup's freezer ({@code freezer.state} on v1,
+ * {@code cgroup.freeze} on v2); {@link SandboxCgroup#killAll()} thaws after signalling, so a frozen
+ * sandbox dies at {@link #kill()}.
+ *
  * <p>CPU: with {@link CgroupLimits#cpuAfterInit()} the cgroup starts without a CPU quota and
  * {@link #initialised()} writes it. Thread-safe.
  */
@@ -36,6 +40,8 @@ final class NamespaceSandbox implements Sandbox {
     private static final Logger LOG = LoggerFactory.getLogger(NamespaceSandbox.class);
     /** How long cgroup members get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
+    /** How long the kernel gets to report the cgroup frozen. */
+    private static final Duration FREEZE_DEADLINE = Duration.ofSeconds(10);
 
     private final String id;
     private final Process process;
@@ -137,6 +143,51 @@ final class NamespaceSandbox implements Sandbox {
                 return; // ended meanwhile: its cgroup is being emptied or already removed
             }
             throw new UncheckedIOException("sandbox " + id + ": cannot apply its CPU limit after Init", e);
+        }
+    }
+
+    /** With a freezer: cgroup v2, or v1 with the freezer hierarchy mounted. */
+    @Override
+    public boolean canFreeze() {
+        return cgroup.canFreeze();
+    }
+
+    /**
+     * Freezes the cgroup (bubblewrap, the launcher, slirp4netns and every function process) and
+     * waits until the kernel reports it frozen. A sandbox that has ended or is being killed is left
+     * alone.
+     */
+    @Override
+    public void freeze() {
+        if (!canFreeze() || killing.get() || exit.isDone()) {
+            return;
+        }
+        try {
+            cgroup.freeze(FREEZE_DEADLINE);
+            if (killing.get()) {
+                cgroup.thaw(); // kill() thawed before this freeze landed: its SIGKILLs must not stay pending
+            }
+        } catch (IOException | UncheckedIOException e) {
+            if (killing.get() || !process.isAlive() || exit.isDone()) {
+                return; // ended meanwhile
+            }
+            throw new UncheckedIOException("sandbox " + id + ": cannot freeze its cgroup " + cgroup,
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+    }
+
+    @Override
+    public void thaw() {
+        if (!canFreeze() || exit.isDone()) {
+            return;
+        }
+        try {
+            cgroup.thaw();
+        } catch (IOException e) {
+            if (killing.get() || !process.isAlive() || exit.isDone()) {
+                return; // ended meanwhile: kill() thaws what it kills
+            }
+            throw new UncheckedIOException("sandbox " + id + ": cannot thaw its cgroup " + cgroup, e);
         }
     }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,12 +42,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Namespaces: user, mount, pid, ipc, uts, network and cgroup, one set per sandbox; no nested
  *       user namespaces. Function code runs as an unprivileged user
- *       ({@link NamespaceSandboxSettings#sandboxUid()} when Hearth is root, else Hearth's own user)
+ *       ({@link NamespaceSandboxSettings#sandboxUid()} inside; when Hearth is root, a host uid of the
+ *       sandbox's own from {@link SandboxUids}, else Hearth's own user)
  *       with no capabilities, in a new session, and dies with Hearth.</li>
  *   <li>Files: a read-only root with {@code /usr}, the host's {@code /bin}, {@code /lib}... links,
  *       a few {@code /etc} files and a generated {@code /etc/passwd}; {@code /var/task} and
- *       {@code /var/runtime} read-only; a private tmpfs {@code /tmp} of {@code ephemeralStorageMb}
- *       (its pages count against the memory limit too); its own {@code /proc}; a minimal
+ *       {@code /var/runtime} read-only; a private, disk-backed {@code /tmp} of at least
+ *       {@code ephemeralStorageMb} ({@link TmpVolumes}: writes beyond fail with {@code ENOSPC}; its
+ *       pages are reclaimable page cache, not the function's memory; a tmpfs counted against the
+ *       memory limit when Hearth is not root); its own {@code /proc}; a minimal
  *       {@code /dev}. The task and runtime roots must be readable by the sandbox user through
  *       world-searchable directories.</li>
  *   <li>Limits: one cgroup per sandbox (v1 or v2) under {@link NamespaceSandboxSettings#cgroupParentName()}
@@ -105,6 +109,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private final NamespaceSandboxSettings settings;
     private final boolean ownsStateDir;
     private final SandboxUser user;
+    /** Each sandbox's own host uid, when Hearth is root. */
+    private final Optional<SandboxUids> uids;
     private final HostTools tools;
     private final Set<NamespaceSandbox> running = ConcurrentHashMap.newKeySet();
     private final Object prepareLock = new Object();
@@ -112,7 +118,8 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private volatile boolean closed;
 
     /** What the first launch (or probe) sets up once: the cgroup parent and the shared files. */
-    private record Prepared(CgroupHierarchy cgroups, BackendFiles files, LaunchPool pool, StemCells cells) {}
+    private record Prepared(CgroupHierarchy cgroups, BackendFiles files, LaunchPool pool, StemCells cells,
+            Optional<TmpVolumes> volumes) {}
 
     /**
      * A backend with {@link NamespaceSandboxSettings#defaults} and a state directory of its own,
@@ -133,6 +140,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         this.settings = settings;
         this.ownsStateDir = ownsStateDir;
         this.user = SandboxUser.forThisProcess(settings);
+        this.uids = user.dropFromRoot() ? Optional.of(new SandboxUids()) : Optional.empty();
         this.tools = HostTools.find();
     }
 
@@ -176,8 +184,11 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         } catch (IOException e) {
             return HostSupport.unusable(version, List.of(e.getMessage()));
         }
-        String summary = version + ", " + ready.cgroups().describe() + ", sandboxes run as " + user.uid() + ":"
-                + user.gid() + ", seccomp blocks " + SeccompFilter.BLOCKED.size() + " system calls";
+        String identity = uids.isPresent() ? "a host uid each from " + SandboxUids.FIRST + ", " + user.uid() + ":"
+                + user.gid() + " inside" : user.uid() + ":" + user.gid();
+        String summary = version + ", " + ready.cgroups().describe() + ", sandboxes run as " + identity
+                + ", /tmp " + (ready.volumes().isPresent() ? "on disk" : "in memory (tmpfs)")
+                + ", seccomp blocks " + SeccompFilter.BLOCKED.size() + " system calls";
         try {
             SandboxCgroup probe = ready.cgroups().create("probe-" + ProcessHandle.current().pid(),
                     CgroupLimits.of(ResourceLimits.forMemory(128, 16)));
@@ -229,8 +240,6 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         }
         Prepared ready;
         CgroupLimits limits = CgroupLimits.of(spec.limits());
-        List<String> sandboxArgv;
-        byte[] request;
         try {
             ready = prepare();
             if (user.dropFromRoot()) {
@@ -241,20 +250,16 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                     HostPathAccess.requireReachable(spec.optRoot().get(), user);
                 }
             }
-            handOver(socket);
-            sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(), BwrapCommand.Layout.of(spec, socket));
-            request = LaunchProgram.request(spec.networkAccess() ? Optional.of(SandboxNetwork.now(tools, settings.outbound()))
-                    : Optional.empty(), sandboxArgv);
+            if (!Files.exists(socket)) {
+                throw new IOException("the Runtime API socket " + socket + " does not exist");
+            }
         } catch (IOException | IllegalArgumentException e) {
             throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
         }
         StemCells.Key key = new StemCells.Key(spec.runtimeRoot(), spec.limits().ephemeralStorageMb(), spec.networkAccess(),
                 spec.optRoot());
-        Optional<NamespaceSandbox> started = fromStemCell(ready.cells(), key, spec, limits, socket, command);
-        if (started.isEmpty()) {
-            started = launchPooled(ready.pool(), spec.sandboxId(), limits, request, command);
-        }
-        NamespaceSandbox sandbox = started.isPresent() ? started.get() : launchDirect(ready, spec, limits, request, command);
+        Optional<NamespaceSandbox> fromCell = fromStemCell(ready.cells(), key, spec, limits, socket, command);
+        NamespaceSandbox sandbox = fromCell.isPresent() ? fromCell.get() : launchAfresh(ready, spec, limits, socket, command);
         sandbox.settled().thenRun(() -> ready.cells().fill(key));
         running.add(sandbox);
         if (sandbox.released().isDone()) {
@@ -278,6 +283,13 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
             return Optional.empty();
         }
         StemCells.Cell cell = taken.get();
+        try {
+            handOver(socket, cell.hostUid());
+        } catch (IOException e) {
+            LOG.warn("sandbox {}: cannot hand its Runtime API socket to its stem cell's uid", spec.sandboxId(), e);
+            cells.putBack(cell);
+            return Optional.empty();
+        }
         if (!cells.claim(cell, spec.taskRoot(), socket)) {
             cells.putBack(cell);
             return Optional.empty();
@@ -295,6 +307,45 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         }
         handRequest(sandbox, cell.process(), new byte[0], command);
         return Optional.of(sandbox);
+    }
+
+    /**
+     * Launches without a stem cell: takes a host uid and a {@code /tmp} volume (released once the
+     * sandbox has ended), then hands the launch to a pooled launch process, or starts one.
+     */
+    private NamespaceSandbox launchAfresh(Prepared ready, SandboxSpec spec, CgroupLimits limits, Path socket, byte[] command)
+            throws SandboxLaunchException {
+        Optional<TmpVolumes.TmpVolume> tmp = Optional.empty();
+        OptionalInt hostUid = uids.isPresent() ? OptionalInt.of(uids.get().allocate()) : OptionalInt.empty();
+        try {
+            byte[] request;
+            try {
+                handOver(socket, hostUid);
+                if (ready.volumes().isPresent()) {
+                    tmp = Optional.of(ready.volumes().get().take(spec.limits().ephemeralStorageMb()));
+                }
+                List<String> sandboxArgv = BwrapCommand.sandbox(tools, user, ready.files(),
+                        BwrapCommand.Layout.of(spec, socket, tmp.map(TmpVolumes.TmpVolume::mountPoint), hostUid));
+                request = LaunchProgram.request(spec.networkAccess()
+                        ? Optional.of(SandboxNetwork.now(tools, settings.outbound())) : Optional.empty(), sandboxArgv);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new SandboxLaunchException("cannot launch " + spec.sandboxId() + ": " + e.getMessage(), e);
+            }
+            Optional<NamespaceSandbox> pooled = launchPooled(ready.pool(), spec.sandboxId(), limits, request, command);
+            NamespaceSandbox sandbox = pooled.isPresent() ? pooled.get() : launchDirect(ready, spec, limits, request, command);
+            Optional<TmpVolumes.TmpVolume> taken = tmp;
+            OptionalInt uid = hostUid;
+            tmp = Optional.empty();
+            hostUid = OptionalInt.empty();
+            sandbox.released().whenComplete((done, failure) -> {
+                taken.ifPresent(volume -> ready.volumes().get().release(volume));
+                uid.ifPresent(id -> uids.get().release(id));
+            });
+            return sandbox;
+        } finally {
+            tmp.ifPresent(volume -> ready.volumes().get().release(volume));
+            hostUid.ifPresent(id -> uids.get().release(id));
+        }
     }
 
     /**
@@ -373,6 +424,7 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         if (ready != null) {
             ready.pool().close();
             ready.cells().close();
+            ready.volumes().ifPresent(TmpVolumes::close);
         }
         if (ownsStateDir) {
             deleteStateDir();
@@ -418,8 +470,12 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
                 LaunchPool.removeLeftovers(layout);
                 BackendFiles files = BackendFiles.write(settings.stateDir(), user, tools.python3().orElseThrow());
                 int poolSize = closed ? 0 : settings.launchPoolSize();
-                StemCells cells = new StemCells(layout, settings.stateDir().resolve("cells"), poolSize, cellBuilder(files));
-                prepared = new Prepared(layout, files, new LaunchPool(layout, files, tools.perl().orElseThrow(), poolSize), cells);
+                Optional<TmpVolumes> volumes = TmpVolumes.open(settings.stateDir().resolve("tmp"), user.dropFromRoot(),
+                        poolSize);
+                StemCells cells = new StemCells(layout, settings.stateDir().resolve("cells"), poolSize, cellBuilder(files),
+                        volumes, uids);
+                prepared = new Prepared(layout, files, new LaunchPool(layout, files, tools.perl().orElseThrow(), poolSize), cells,
+                        volumes);
             }
             return prepared;
         }
@@ -429,9 +485,10 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
     private StemCells.CellBuilder cellBuilder(BackendFiles files) {
         return new StemCells.CellBuilder() {
             @Override
-            public List<String> sandbox(StemCells.Key key, Path task, Path run) throws IOException {
+            public List<String> sandbox(StemCells.Key key, Path task, Path run, Optional<Path> tmp, OptionalInt hostUid)
+                    throws IOException {
                 return BwrapCommand.sandbox(tools, user, files, new BwrapCommand.Layout(task, key.runtimeRoot(), run, true,
-                        key.ephemeralStorageMb(), key.networkAccess(), key.optRoot()));
+                        key.ephemeralStorageMb(), key.networkAccess(), key.optRoot(), tmp, hostUid));
             }
 
             @Override
@@ -482,14 +539,11 @@ public final class NamespaceSandboxBackend implements SandboxBackend {
         }
     }
 
-    /** When Hearth is root, the sandbox user must own the socket to connect to it. */
-    private void handOver(Path socket) throws IOException {
-        if (!Files.exists(socket)) {
-            throw new IOException("the Runtime API socket " + socket + " does not exist");
-        }
+    /** When Hearth is root, the sandbox's host uid ({@code hostUid}, else the sandbox user's) must own the socket to connect to it. */
+    private void handOver(Path socket, OptionalInt hostUid) throws IOException {
         if (user.dropFromRoot()) {
-            Files.setAttribute(socket, "unix:uid", user.uid());
-            Files.setAttribute(socket, "unix:gid", user.gid());
+            Files.setAttribute(socket, "unix:uid", hostUid.orElse(user.uid()));
+            Files.setAttribute(socket, "unix:gid", hostUid.orElse(user.gid()));
         }
     }
 

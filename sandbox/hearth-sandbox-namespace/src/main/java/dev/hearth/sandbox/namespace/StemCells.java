@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -60,10 +61,12 @@ final class StemCells implements AutoCloseable {
     }
 
     /**
-     * One built cell: its directory, its launch process (stdin still open), its cgroup and, with
-     * network access, the network (and outbound rules) it was built with.
+     * One built cell: its directory, its launch process (stdin still open), its cgroup, with
+     * network access the network (and outbound rules) it was built with, and its own fresh
+     * {@code /tmp} volume (empty: a tmpfs) and host uid (empty: the sandbox user's).
      */
-    record Cell(Key key, Path directory, Process process, SandboxCgroup cgroup, Optional<SandboxNetwork> network) {
+    record Cell(Key key, Path directory, Process process, SandboxCgroup cgroup, Optional<SandboxNetwork> network,
+            Optional<TmpVolumes.TmpVolume> tmp, OptionalInt hostUid) {
         Path task() {
             return directory.resolve("task");
         }
@@ -88,6 +91,8 @@ final class StemCells implements AutoCloseable {
     private final Path directory;
     private final int perKey;
     private final CellBuilder builder;
+    private final Optional<TmpVolumes> volumes;
+    private final Optional<SandboxUids> uids;
     /** Cells by key, in order of the keys' last launch (oldest first). Guarded by {@code this}. */
     private final LinkedHashMap<Key, ConcurrentLinkedQueue<Cell>> cells = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Key, Integer> starting = new LinkedHashMap<>();
@@ -98,8 +103,12 @@ final class StemCells implements AutoCloseable {
 
     /** Builds the argv (steps 2 to 5) and the launch process of a cell. */
     interface CellBuilder {
-        /** The sandbox argv for a cell of {@code key} whose directories are {@code task} and {@code run}. */
-        List<String> sandbox(Key key, Path task, Path run) throws IOException;
+        /**
+         * The sandbox argv for a cell of {@code key} whose directories are {@code task} and {@code run}
+         * and whose {@code /tmp} is the mounted volume {@code tmp} (empty: a tmpfs), running as host
+         * uid {@code hostUid} (empty: the sandbox user's).
+         */
+        List<String> sandbox(Key key, Path task, Path run, Optional<Path> tmp, OptionalInt hostUid) throws IOException;
 
         /** Starts a launch process in {@code cgroup} (step 1). */
         Process start(SandboxCgroup cgroup) throws IOException;
@@ -112,12 +121,18 @@ final class StemCells implements AutoCloseable {
      * @param directory where cell directories are made (created if missing, world-searchable: the
      *     sandbox user binds from it)
      * @param perKey cells kept per key (0: none)
+     * @param volumes where each cell's own {@code /tmp} volume comes from, made when the cell is built;
+     *     empty: cells get a tmpfs
+     * @param uids where each cell's own host uid comes from; empty: cells run as the sandbox user
      */
-    StemCells(CgroupHierarchy cgroups, Path directory, int perKey, CellBuilder builder) throws IOException {
+    StemCells(CgroupHierarchy cgroups, Path directory, int perKey, CellBuilder builder, Optional<TmpVolumes> volumes,
+            Optional<SandboxUids> uids) throws IOException {
         this.cgroups = cgroups;
         this.directory = directory;
         this.perKey = perKey;
         this.builder = builder;
+        this.volumes = volumes;
+        this.uids = uids;
         Files.createDirectories(directory);
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         deleteLeftovers();
@@ -198,8 +213,10 @@ final class StemCells implements AutoCloseable {
         discardLater(cell);
     }
 
-    /** Deletes the directory of a cell whose sandbox has ended. */
+    /** Releases the {@code /tmp} volume and deletes the directory of a cell whose sandbox has ended. */
     void release(Cell cell) {
+        cell.tmp().ifPresent(tmp -> volumes.orElseThrow().release(tmp));
+        cell.hostUid().ifPresent(uid -> uids.orElseThrow().release(uid));
         try {
             deleteTree(cell.directory());
         } catch (IOException e) {
@@ -276,6 +293,8 @@ final class StemCells implements AutoCloseable {
     private void startOne(Key key) {
         Path cellDir = directory.resolve(Long.toString(NAMES.incrementAndGet()));
         SandboxCgroup cgroup = null;
+        Optional<TmpVolumes.TmpVolume> tmp = Optional.empty();
+        OptionalInt hostUid = OptionalInt.empty();
         Cell cell = null;
         try {
             Files.createDirectories(cellDir.resolve("task"));
@@ -285,10 +304,16 @@ final class StemCells implements AutoCloseable {
             }
             cgroup = cgroups.createUnlimited(PREFIX + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet());
             Optional<SandboxNetwork> network = key.networkAccess() ? Optional.of(builder.network()) : Optional.empty();
-            byte[] request = LaunchProgram.request(network,
-                    builder.sandbox(key, cellDir.resolve("task"), cellDir.resolve("run")));
+            if (volumes.isPresent()) {
+                tmp = Optional.of(volumes.get().fresh(key.ephemeralStorageMb()));
+            }
+            if (uids.isPresent()) {
+                hostUid = OptionalInt.of(uids.get().allocate());
+            }
+            byte[] request = LaunchProgram.request(network, builder.sandbox(key, cellDir.resolve("task"),
+                    cellDir.resolve("run"), tmp.map(TmpVolumes.TmpVolume::mountPoint), hostUid));
             Process process = builder.start(cgroup);
-            cell = new Cell(key, cellDir, process, cgroup, network);
+            cell = new Cell(key, cellDir, process, cgroup, network, tmp, hostUid);
             OutputStream stdin = process.getOutputStream();
             stdin.write(request);
             stdin.flush();
@@ -300,6 +325,8 @@ final class StemCells implements AutoCloseable {
             if (cell != null) {
                 discard(cell);
             } else {
+                tmp.ifPresent(volume -> volumes.orElseThrow().release(volume));
+                hostUid.ifPresent(uid -> uids.orElseThrow().release(uid));
                 removeQuietly(cgroup, cellDir);
             }
             return;

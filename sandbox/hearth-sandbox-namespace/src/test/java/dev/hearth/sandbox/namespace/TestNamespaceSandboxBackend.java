@@ -16,10 +16,13 @@ import dev.hearth.sandbox.spi.SandboxExit;
 import dev.hearth.sandbox.spi.Sandbox;
 import dev.hearth.sandbox.spi.SandboxLaunchException;
 import dev.hearth.sandbox.spi.SandboxSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 final class TestNamespaceSandboxBackend extends SandboxBackendContract {
@@ -60,6 +63,43 @@ final class TestNamespaceSandboxBackend extends SandboxBackendContract {
         assertThat(cgroup.memory()).doesNotExist();
         assertThat(cgroup.cpu()).doesNotExist();
         assertThat(cgroup.pids()).doesNotExist();
+    }
+
+    @Test
+    void eachSandboxRunsUnderAHostUidOfItsOwn() throws Exception {
+        Launched first = launchShell("id -u; exec sleep 600111");
+        Launched second = launchShell("id -u; exec sleep 600222");
+        first.awaitOutput("65534");
+        second.awaitOutput("65534");
+
+        await("both sandboxes' sleep on the host").atMost(WAIT)
+                .until(() -> hostUidOf("600111").isPresent() && hostUidOf("600222").isPresent());
+        int firstHost = hostUidOf("600111").orElseThrow();
+        int secondHost = hostUidOf("600222").orElseThrow();
+        assertThat(firstHost).isNotEqualTo(secondHost);
+        assertThat(List.of(firstHost, secondHost)).allSatisfy(uid -> assertThat(uid)
+                .isBetween(SandboxUids.FIRST, SandboxUids.FIRST + SandboxUids.COUNT - 1));
+        first.sandbox().kill();
+        second.sandbox().kill();
+        first.awaitExit();
+        second.awaitExit();
+    }
+
+    /** The real host uid of the process whose command line is {@code sleep MARK}, if one runs. */
+    private static Optional<Integer> hostUidOf(String mark) throws IOException {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (Files.readString(process.resolve("cmdline")).equals("sleep\0" + mark + "\0")) {
+                        return Files.readAllLines(process.resolve("status")).stream().filter(l -> l.startsWith("Uid:"))
+                                .map(l -> Integer.parseInt(l.split("\\s+")[1])).findFirst();
+                    }
+                } catch (IOException ended) {
+                    // the process ended while being read
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     @Test

@@ -60,6 +60,9 @@ import org.slf4j.LoggerFactory;
  *       overshoot between samples. vCPUs and {@code networkAccess = false} are not enforced.</li>
  *   <li>Runtime API: {@link RuntimeApiTransport#TCP_LOOPBACK}; the view's address is the listener's
  *       {@code host:port}.</li>
+ *   <li>Freezing: not possible ({@link Sandbox#canFreeze()} is false): without a cgroup there is no
+ *       sure list of the sandbox's processes to stop, so what a handler leaves running keeps running
+ *       between invocations.</li>
  * </ul>
  *
  * <p>Threading: all methods are thread-safe. Per sandbox it uses one virtual thread while the

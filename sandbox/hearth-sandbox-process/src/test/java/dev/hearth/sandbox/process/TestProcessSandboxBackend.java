@@ -37,6 +37,18 @@ final class TestProcessSandboxBackend extends SandboxBackendContract {
         return new ProcessSandboxBackend(new ProcessSandboxSettings(Duration.ofMillis(50), 65534, 65534));
     }
 
+    /** The process backend promises no limit: {@code /tmp} is a host directory without a size. */
+    @Override
+    protected boolean tmpIsEphemeralStorage() {
+        return false;
+    }
+
+    /** The process backend promises no isolation: it reads what the unprivileged user reads on the host. */
+    @Override
+    protected boolean sandboxSeesOnlyItsOwnCode() {
+        return false;
+    }
+
     @Test
     void probeIsUsableWithUtilLinux() {
         HostSupport support = backend().probe();

@@ -40,6 +40,36 @@ public interface Sandbox {
     default void initialised() {}
 
     /**
+     * Whether {@link #freeze()} stops this sandbox's processes. The worker freezes only sandboxes
+     * that can be frozen. The default is false.
+     */
+    default boolean canFreeze() {
+        return false;
+    }
+
+    /**
+     * Stops every process of the sandbox (Lambda freezes an execution environment between
+     * invocations): nothing in it runs, not even what a handler left behind, until {@link #thaw()}.
+     * Its memory, files and connections stay. Returns once the sandbox is frozen. Called by the
+     * worker only while the sandbox is idle (its runtime waits in {@code /next}), never at the same
+     * time as {@link #thaw()} on the same sandbox. {@link #kill()} works on a frozen sandbox. The
+     * default, for sandboxes that cannot freeze, does nothing.
+     *
+     * @throws java.io.UncheckedIOException when the sandbox could not be frozen (it may be partly
+     *     frozen: {@link #thaw()} undoes that); not for a sandbox that has ended
+     */
+    default void freeze() {}
+
+    /**
+     * Lets a frozen sandbox run again; returns once its processes can run. Idempotent, cheap on a
+     * sandbox that is not frozen; does nothing for a sandbox that has ended. The default does
+     * nothing.
+     *
+     * @throws java.io.UncheckedIOException when the sandbox could not be thawed
+     */
+    default void thaw() {}
+
+    /**
      * Kills every process in the sandbox at once and releases its resources (cgroups, mounts,
      * VMM). Idempotent; returns without waiting for {@link #exit()}.
      */

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,7 +67,15 @@ import org.junit.jupiter.api.io.TempDir;
  *       command, so the worker can report Lambda's {@code Runtime.InvalidEntrypoint};</li>
  *   <li>the Runtime API named by {@link SandboxView#runtimeApi()} reaches the host-side listener
  *       given in {@link SandboxSpec#runtimeApi()}, over the backend's {@link RuntimeApiTransport};</li>
- *   <li>{@link SandboxBackend#close()} kills every sandbox still running.</li>
+ *   <li>{@link SandboxBackend#close()} kills every sandbox still running;</li>
+ *   <li>{@link SandboxView#tmpDir()} is ephemeral storage (unless {@link #tmpIsEphemeralStorage()}
+ *       says otherwise): it takes {@code ephemeralStorageMb} and refuses more with {@code ENOSPC},
+ *       and a 128 MB sandbox fills a 512 MB {@code /tmp} without being OOM-killed;</li>
+ *   <li>another function's task root cannot be read by its host path (unless
+ *       {@link #sandboxSeesOnlyItsOwnCode()} says otherwise);</li>
+ *   <li>a sandbox that {@link Sandbox#canFreeze() can freeze} makes no progress while frozen (not
+ *       even a process left running in the background), resumes after {@link Sandbox#thaw()}, and
+ *       is killed by {@link Sandbox#kill()} while frozen (skipped for backends that cannot freeze).</li>
  * </ul>
  *
  * <p>Only {@code /bin/sh} and {@code /usr/bin/python3} are used inside sandboxes, and every path
@@ -460,6 +469,148 @@ public abstract class SandboxBackendContract {
 
         assertThat(run.awaitExit().status()).isZero();
         assertThat(run.awaitAllOutput()).isEqualTo("pong: ping from sandbox\n");
+    }
+
+    /** Longest wait for a sandbox writing hundreds of MB to {@code /tmp} (a loaded, slow disk). */
+    protected static final Duration DISK_WAIT = Duration.ofMinutes(3);
+
+    /**
+     * Whether the backend's {@code /tmp} is Lambda's ephemeral storage: separate from the function's
+     * memory and limited to (at least, and not much more than) {@code ephemeralStorageMb}. Backends
+     * whose {@code /tmp} is a tmpfs counted against memory, or unlimited, return false and skip
+     * those cases.
+     */
+    protected boolean tmpIsEphemeralStorage() {
+        return true;
+    }
+
+    /**
+     * Whether a sandbox sees only its own code: another function's task root, readable by every user
+     * on the host as package trees are, cannot be read by its host path from inside. Backends without
+     * a file system of their own (the {@code process} backend) return false and skip that case.
+     */
+    protected boolean sandboxSeesOnlyItsOwnCode() {
+        return true;
+    }
+
+    @Test
+    void anotherFunctionsTaskRootIsUnreadableByItsHostPath() throws Exception {
+        assumeTrue(sandboxSeesOnlyItsOwnCode(), backend.name() + " gives sandboxes the host's file system");
+        Path otherTaskRoot = Files.createDirectories(workDir.resolve("other-function-task"));
+        Files.setPosixFilePermissions(otherTaskRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path secret = Files.writeString(otherTaskRoot.resolve("handler.py"), "SECRET = 'other function code'\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Launched run = launchPython("""
+                import sys
+                for path in sys.argv[1:]:
+                    try:
+                        with open(path) as f:
+                            print(path, 'READ', f.read().strip(), flush=True)
+                    except OSError as e:
+                        print(path, 'refused', type(e).__name__, flush=True)
+                """, view -> secret.toString(), view -> view.taskRoot() + "/handler.txt");
+
+        assertThat(run.awaitExit().status()).isZero();
+        assertThat(run.awaitAllOutput())
+                .contains(secret + " refused")
+                .doesNotContain("other function code")
+                .contains("handler.txt READ " + HANDLER_TEXT);
+    }
+
+    /** Writes 1 MiB blocks to {@code /tmp/fill} until argv[2] MiB or ENOSPC; prints what happened. */
+    private static final String FILL_TMP = """
+            import errno, os, sys
+            path, limit = os.path.join(sys.argv[1], 'fill'), int(sys.argv[2])
+            block, written = b'x' * (1024 * 1024), 0
+            try:
+                with open(path, 'wb') as f:
+                    while written < limit:
+                        f.write(block)
+                        f.flush()
+                        written += 1
+                    os.fsync(f.fileno())
+                print('wrote', written, 'MiB', flush=True)
+            except OSError as e:
+                print('error', errno.errorcode.get(e.errno, e.errno), 'after', written, 'MiB', flush=True)
+            """;
+
+    @Test
+    void tmpAcceptsItsSizeAndRefusesBeyondWithEnospc() throws Exception {
+        assumeTrue(tmpIsEphemeralStorage(), backend.name() + " has no separate ephemeral storage");
+        Launched upTo = launch(prepare(), view -> List.of("/usr/bin/python3", "-c", FILL_TMP, view.tmpDir(), "64"),
+                ENVIRONMENT, ResourceLimits.forMemory(256, 64));
+        Launched beyond = launch(prepare(), view -> List.of("/usr/bin/python3", "-c", FILL_TMP, view.tmpDir(), "96"),
+                ENVIRONMENT, ResourceLimits.forMemory(256, 64));
+
+        assertThat(upTo.sandbox().exit()).succeedsWithin(DISK_WAIT);
+        assertThat(upTo.awaitAllOutput()).isEqualTo("wrote 64 MiB\n");
+        assertThat(beyond.sandbox().exit()).succeedsWithin(DISK_WAIT);
+        assertThat(beyond.awaitAllOutput()).startsWith("error ENOSPC after ");
+    }
+
+    @Test
+    void smallSandboxFillsALargeTmpWithoutBeingOomKilled() throws Exception {
+        assumeTrue(tmpIsEphemeralStorage(), backend.name() + " has no separate ephemeral storage");
+        Launched run = launch(prepare(), view -> List.of("/usr/bin/python3", "-c", FILL_TMP, view.tmpDir(), "512"),
+                ENVIRONMENT, ResourceLimits.forMemory(128, 512));
+
+        assertThat(run.sandbox().exit()).succeedsWithin(DISK_WAIT);
+        assertThat(run.sandbox().exit().join()).isEqualTo(new SandboxExit(0, false, false));
+        assertThat(run.awaitAllOutput()).isEqualTo("wrote 512 MiB\n");
+    }
+
+    /** A background loop that appends a line to a file in {@code /tmp} and prints it, every 50 ms. */
+    private static final String TICKER = "i=0; while true; do i=$((i+1)); echo tick $i >> \"$TMPDIR_PATH/ticks\"; "
+            + "echo tick $i; sleep 0.05; done";
+
+    private Launched launchTicker() throws IOException, SandboxLaunchException {
+        Launched run = launch(prepare(), view -> List.of("/bin/sh", "-c",
+                "TMPDIR_PATH=" + view.tmpDir() + "; (" + TICKER + ") & echo started; wait"));
+        run.awaitOutput("tick 3");
+        return run;
+    }
+
+    private static long ticks(Launched run) {
+        return run.output().text().lines().filter(line -> line.startsWith("tick ")).count();
+    }
+
+    @Test
+    void frozenSandboxMakesNoProgressAndResumesAfterThaw() throws Exception {
+        Launched run = launchTicker();
+        assumeTrue(run.sandbox().canFreeze(), backend.name() + " cannot freeze");
+
+        run.sandbox().freeze();
+
+        // no line for 2 s (the loop ticks every 50 ms when it runs); a line already in a pipe may arrive first
+        AtomicInteger lastSeen = new AtomicInteger(-1);
+        await("sandbox " + run.sandbox().id() + " to print nothing for 2 s while frozen")
+                .during(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(100)).atMost(WAIT)
+                .until(() -> {
+                    int now = (int) ticks(run);
+                    return lastSeen.getAndSet(now) == now;
+                });
+        long frozenAt = ticks(run);
+
+        run.sandbox().thaw();
+
+        await("sandbox " + run.sandbox().id() + " to tick again after thaw")
+                .atMost(WAIT).until(() -> ticks(run) >= frozenAt + 5);
+        run.sandbox().kill();
+        assertThat(run.awaitExit().killed()).isTrue();
+    }
+
+    @Test
+    void frozenSandboxCanBeKilled() throws Exception {
+        Launched run = launchTicker();
+        assumeTrue(run.sandbox().canFreeze(), backend.name() + " cannot freeze");
+        run.sandbox().freeze();
+
+        run.sandbox().kill();
+
+        assertThat(run.awaitExit()).isEqualTo(new SandboxExit(128 + 9, false, true));
+        assertThat(run.awaitAllOutput()).contains("tick 3");
+        assertThatCode(run.sandbox()::thaw).as("thaw after the end does nothing").doesNotThrowAnyException();
     }
 
     @Test

@@ -52,7 +52,7 @@ final class AwsApiPassage extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (request.getHttpURI().getPath().startsWith(RuntimeApiHandler.PREFIX)) {
+        if (RuntimeApiHandler.serves(request.getHttpURI().getPath())) {
             return super.handle(request, response, callback);
         }
         RuntimeApiSession session = sessions.get(request.getConnectionMetaData().getConnector());

@@ -1,5 +1,6 @@
 package dev.hearth.worker.runtimeapi;
 
+import dev.hearth.runtimes.ExtensionsLauncher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +23,15 @@ import org.eclipse.jetty.util.Callback;
  */
 final class RuntimeApiHandler extends Handler.Abstract {
     static final String PREFIX = "/2018-06-01/runtime/";
+
+    /** Whether {@code path} is one of the Runtime API's (or its Extensions API's) rather than of Hearth's AWS APIs. */
+    static boolean serves(String path) {
+        return path.startsWith(PREFIX) || path.startsWith(ExtensionsApiHandler.PREFIX) || path.equals(TELEMETRY)
+                || path.equals(LOGS) || path.equals(ExtensionsLauncher.RELAY_PATH);
+    }
+
+    private static final String TELEMETRY = "/2022-07-01/telemetry";
+    private static final String LOGS = "/2020-08-15/logs";
     private static final String INVOCATION = PREFIX + "invocation/";
     private static final String NEXT = INVOCATION + "next";
     private static final String INIT_ERROR = PREFIX + "init/error";
@@ -49,6 +59,40 @@ final class RuntimeApiHandler extends Handler.Abstract {
         }
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
+        if (path.startsWith(ExtensionsApiHandler.PREFIX)) {
+            ExtensionsApiHandler.handle(session.extensions(), request, response, callback);
+            return true;
+        }
+        if (path.equals(TELEMETRY) || path.equals(LOGS)) {
+            if (!method.equals("PUT")) {
+                return methodNotAllowed(response, callback);
+            }
+            String identifier = Optional.ofNullable(request.getHeaders().get(ExtensionAnswer.IDENTIFIER)).orElse("");
+            String subscription;
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                subscription = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            }
+            ExtensionAnswer answer = session.telemetry().subscribe(identifier, subscription, path.equals(LOGS));
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            Content.Sink.write(response, true, answer.body(), callback);
+            return true;
+        }
+        if (path.equals(ExtensionsLauncher.RELAY_PATH)) {
+            Optional<TelemetryApi.Batch> batch = session.telemetry().awaitBatch();
+            if (batch.isEmpty()) {
+                reply(response, callback, RuntimeApiReply.shuttingDown());
+                return true;
+            }
+            byte[] json = batch.get().json().getBytes(StandardCharsets.UTF_8);
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            response.getHeaders().put(ExtensionsLauncher.RELAY_PORT_HEADER, Integer.toString(batch.get().port()));
+            response.getHeaders().put(ExtensionsLauncher.RELAY_TARGET_HEADER, batch.get().path());
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+            response.write(true, ByteBuffer.wrap(json), callback);
+            return true;
+        }
         if (path.equals(NEXT)) {
             if (!method.equals("GET")) {
                 return methodNotAllowed(response, callback);

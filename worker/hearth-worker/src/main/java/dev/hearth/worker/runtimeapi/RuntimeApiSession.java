@@ -66,6 +66,16 @@ public interface RuntimeApiSession {
     /** {@code POST /init/error}. */
     RuntimeApiReply initError(String errorType, byte[] body);
 
+    /** The sandbox's Extensions API ({@code /2020-01-01/extension/...}); by default none. */
+    default ExtensionsApi extensions() {
+        return ExtensionsApi.NONE;
+    }
+
+    /** The sandbox's Telemetry and Logs APIs and its telemetry relay; by default none. */
+    default TelemetryApi telemetry() {
+        return TelemetryApi.NONE;
+    }
+
     /** The answer to a {@code /next} call: an event, or a refusal. */
     sealed interface NextOutcome permits NextEvent, RuntimeApiReply {}
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,6 +50,12 @@ public final class FakeSandbox implements Sandbox {
     private volatile boolean calledNext;
     private volatile boolean toldInitialised;
     private volatile Thread runtimeThread;
+    private volatile boolean frozen;
+    private volatile boolean freezing;
+    private volatile boolean servedWhileFrozen;
+    private volatile CountDownLatch freezeGate;
+    private final AtomicInteger freezes = new AtomicInteger();
+    private final AtomicInteger thaws = new AtomicInteger();
 
     /** Signals that the runtime exits on its own with a status. */
     private static final class RuntimeExit extends Exception {
@@ -102,6 +109,36 @@ public final class FakeSandbox implements Sandbox {
         toldInitialised = true;
     }
 
+    /** It can: freezing is recorded ({@link #frozen()}, {@link #freezes()}, {@link #thaws()}). */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /** Waits at the gate of {@link #holdFreezes()}, if any, then is frozen until {@link #thaw()}. */
+    @Override
+    public void freeze() {
+        freezing = true;
+        CountDownLatch gate = freezeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while freezing " + id(), e);
+            }
+        }
+        freezes.incrementAndGet();
+        frozen = isAlive();
+        freezing = false;
+    }
+
+    @Override
+    public void thaw() {
+        thaws.incrementAndGet();
+        frozen = false;
+    }
+
     @Override
     public void kill() {
         killed = true;
@@ -109,6 +146,41 @@ public final class FakeSandbox implements Sandbox {
     }
 
     // ---- for tests -----------------------------------------------------------------------------
+
+    /** Whether it is frozen now. */
+    public boolean frozen() {
+        return frozen;
+    }
+
+    /** Whether a {@link #freeze()} has begun and not finished (it may wait at {@link #holdFreezes()}'s gate). */
+    public boolean freezing() {
+        return freezing;
+    }
+
+    /** How many times {@link #freeze()} completed. */
+    public int freezes() {
+        return freezes.get();
+    }
+
+    /** How many times {@link #thaw()} was called. */
+    public int thaws() {
+        return thaws.get();
+    }
+
+    /** Whether its runtime was handed an event while it was frozen (a worker bug: it must thaw first). */
+    public boolean servedWhileFrozen() {
+        return servedWhileFrozen;
+    }
+
+    /**
+     * Makes every later {@link #freeze()} wait until the returned latch is counted down (a freeze
+     * that takes long, for races).
+     */
+    public CountDownLatch holdFreezes() {
+        CountDownLatch gate = new CountDownLatch(1);
+        freezeGate = gate;
+        return gate;
+    }
 
     /** What the sandbox was launched with. */
     public SandboxSpec spec() {
@@ -233,6 +305,9 @@ public final class FakeSandbox implements Sandbox {
         while (isAlive()) {
             calledNext = true;
             RuntimeApiClient.Response next = api.get(RuntimeApiClient.PREFIX + "invocation/next");
+            if (frozen) {
+                servedWhileFrozen = true;
+            }
             if (next.status() != 200) {
                 print("fake runtime: /next answered " + next.status() + " " + next.text() + "; exiting");
                 throw new RuntimeExit(1, false);
