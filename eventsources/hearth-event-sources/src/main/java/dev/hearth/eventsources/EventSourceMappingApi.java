@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  *       happens).
  *   <li>List: every mapping, or those of an {@code EventSourceArn} and/or {@code FunctionName};
  *       {@code MaxItems} 1–10,000, at most 100 a page, an opaque {@code Marker}/{@code NextMarker}.
- *   <li>{@code FilterCriteria} is stored and answered, not applied to records.
+ *   <li>{@code FilterCriteria}: each pattern must be a JSON object ({@code InvalidParameterValueException}
+ *       "Invalid filter pattern definition." else); records no pattern matches are deleted unseen.
  * </ul>
  *
  * <p>Threading: thread-safe.
@@ -98,14 +99,7 @@ public final class EventSourceMappingApi {
         }
         FunctionRef function = existingFunction(in.functionName());
         QueueDescription queue = existingQueue(in.eventSourceArn());
-        String functionArn = function.arn();
-        for (EventSourceMapping other : mappings.list()) {
-            if (other.queueArn().equals(in.eventSourceArn()) && functionArn(other).equals(functionArn)) {
-                throw LambdaException.conflict("An event source mapping with SQS arn (\" " + in.eventSourceArn()
-                        + " \") and function (\" " + function.name() + " \") already exists. Please update or delete the"
-                        + " existing mapping with UUID " + other.uuid());
-            }
-        }
+        requireNoOther(in.eventSourceArn(), function, Optional.empty());
         EventSourceMapping mapping = new EventSourceMapping(UUID.randomUUID().toString(), in.eventSourceArn(),
                 queue.name(), function.name(), function.qualifier(),
                 in.batchSize() == null ? EventSourceMapping.DEFAULT_BATCH_SIZE : in.batchSize(),
@@ -129,6 +123,7 @@ public final class EventSourceMappingApi {
                 ? new FunctionRef(account, existing.functionName(), existing.qualifier())
                 : existingFunction(in.functionName());
         QueueDescription queue = existingQueue(existing.queueArn());
+        requireNoOther(existing.queueArn(), function, Optional.of(existing.uuid()));
         EventSourceMapping mapping = new EventSourceMapping(existing.uuid(), existing.queueArn(), existing.queueName(),
                 function.name(), function.qualifier(),
                 in.batchSize() == null ? existing.batchSize() : in.batchSize(),
@@ -182,6 +177,18 @@ public final class EventSourceMappingApi {
                 page.stream().map(m -> output(m, settledState(m), mappings.lastProcessingResult(m.uuid()))).toList())));
     }
 
+    /** One mapping per queue and function ARN: 409 when another than {@code self} has them. */
+    private void requireNoOther(String queueArn, FunctionRef function, Optional<String> self) {
+        for (EventSourceMapping other : mappings.list()) {
+            if (other.queueArn().equals(queueArn) && functionArn(other).equals(function.arn())
+                    && !self.equals(Optional.of(other.uuid()))) {
+                throw LambdaException.conflict("An event source mapping with SQS arn (\" " + queueArn + " \") and function (\" "
+                        + function.name() + " \") already exists. Please update or delete the existing mapping with UUID "
+                        + other.uuid());
+            }
+        }
+    }
+
     private static void checkConstraints(EventSourceMappingJson.Input in) {
         ConstraintViolations violations = new ConstraintViolations();
         if (in.batchSize() != null) {
@@ -218,6 +225,13 @@ public final class EventSourceMappingApi {
     private static Optional<String> filterCriteria(EventSourceMappingJson.FilterCriteria criteria) {
         if (criteria == null || criteria.filters() == null || criteria.filters().isEmpty()) {
             return Optional.empty();
+        }
+        for (EventSourceMappingJson.Filter filter : criteria.filters()) {
+            try {
+                EventFilter.pattern(filter == null || filter.pattern() == null ? "" : filter.pattern());
+            } catch (IllegalArgumentException e) {
+                throw LambdaException.invalidParameter("Invalid filter pattern definition.");
+            }
         }
         return Optional.of(new String(AwsJson.write(criteria), StandardCharsets.UTF_8));
     }

@@ -87,7 +87,7 @@ public final class EventSourceMappings implements FunctionChangeListener, AutoCl
         Optional<EventSourceMapping> mapping = store.find(uuid);
         if (mapping.isPresent()) {
             store.delete(uuid);
-            stop(uuid);
+            stop(uuid, false);
             lastResults.remove(uuid);
         }
         return mapping;
@@ -124,7 +124,7 @@ public final class EventSourceMappings implements FunctionChangeListener, AutoCl
     }
 
     private void restart(EventSourceMapping mapping) {
-        stop(mapping.uuid());
+        stop(mapping.uuid(), false);
         if (mapping.enabled() && !closed) {
             MappingPollers pollers = new MappingPollers(mapping, queues, target, account, executor,
                     result -> lastResults.put(mapping.uuid(), result));
@@ -133,10 +133,15 @@ public final class EventSourceMappings implements FunctionChangeListener, AutoCl
         }
     }
 
-    private void stop(String uuid) {
+    /** Stops a mapping's pollers; waits (boundedly) for them only when {@code wait}. */
+    private void stop(String uuid, boolean wait) {
         MappingPollers pollers = running.remove(uuid);
         if (pollers != null) {
-            pollers.close();
+            if (wait) {
+                pollers.close();
+            } else {
+                pollers.stop();
+            }
         }
     }
 
@@ -144,8 +149,8 @@ public final class EventSourceMappings implements FunctionChangeListener, AutoCl
     @Override
     public synchronized void close() {
         closed = true;
-        for (String uuid : List.copyOf(running.keySet())) {
-            stop(uuid);
-        }
+        List<String> uuids = List.copyOf(running.keySet());
+        uuids.forEach(uuid -> running.get(uuid).stop());
+        uuids.forEach(uuid -> stop(uuid, true));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.eventsources;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.core.AccountContext;
 import dev.hearth.core.FunctionRef;
 import dev.hearth.core.LambdaErrorType;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * queue after {@code maxReceiveCount} receives. With {@code ReportBatchItemFailures} every message
  * but the reported ones is deleted; a malformed answer fails the whole batch, as on Lambda; in a FIFO
  * queue the messages of a group after its first reported failure count as failed too, so that the
- * group keeps its order.
+ * group keeps its order. Messages that no pattern of the mapping's {@code FilterCriteria} matches
+ * ({@link EventFilter}) are deleted without reaching the function, as on Lambda.
  *
  * <p>Scaling: one poller starts; a poller whose batch came back full starts another, up to the
  * mapping's {@link EventSourceMapping#maximumPollers()}; a poller that found the queue empty stops
@@ -46,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * invocation core) throttles the rest, which then back off.
  *
  * <p>Threading: pollers run on the injected executor, which must start a thread per task (virtual
- * threads). {@link #close} stops them within its bounded wait; a batch being processed then returns
- * to the queue after its visibility timeout.
+ * threads). {@link #stop} ends them without waiting (a batch being processed is finished first);
+ * {@link #close} also waits, boundedly.
  */
 final class MappingPollers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MappingPollers.class);
@@ -65,9 +68,12 @@ final class MappingPollers implements AutoCloseable {
     private final Consumer<String> lastResult;
     private final FunctionRef function;
     private final boolean fifo;
+    private final Optional<EventFilter> filter;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Future<?>> pollers = ConcurrentHashMap.newKeySet();
+    /** The pollers' threads while they wait in a receive (guarded by itself), which {@link #stop} interrupts. */
+    private final Set<Thread> receiving = new HashSet<>();
 
     MappingPollers(EventSourceMapping mapping, MessageQueues queues, MappingTarget target, AccountContext account,
             ExecutorService executor, Consumer<String> lastResult) {
@@ -79,6 +85,7 @@ final class MappingPollers implements AutoCloseable {
         this.lastResult = lastResult;
         this.function = new FunctionRef(account, mapping.functionName(), mapping.qualifier());
         this.fifo = mapping.queueName().endsWith(".fifo");
+        this.filter = EventFilter.of(mapping.filterCriteria());
     }
 
     void start() {
@@ -169,6 +176,12 @@ final class MappingPollers implements AutoCloseable {
                 wait = Duration.ofNanos(left);
             }
             List<ReceivedMessage> received;
+            synchronized (receiving) {
+                if (isStopped()) {
+                    return batch;
+                }
+                receiving.add(Thread.currentThread());
+            }
             try {
                 received = queues.receive(mapping.queueName(), new ReceiveRequest(
                         Math.min(RECEIVE_LIMIT, mapping.batchSize() - batch.size()), Optional.empty(), Optional.of(wait)));
@@ -177,6 +190,18 @@ final class MappingPollers implements AutoCloseable {
                 LOG.warn("Event source mapping {} cannot receive from {}: {}", mapping.uuid(), mapping.queueName(), e.getMessage());
                 backOff(FAILURE_BACKOFF);
                 return batch;
+            } catch (InterruptedException e) {
+                if (batch.isEmpty()) {
+                    throw e;
+                }
+                return batch; // stopped while gathering: what was gathered is still processed
+            } finally {
+                synchronized (receiving) {
+                    receiving.remove(Thread.currentThread());
+                }
+            }
+            if (isStopped()) {
+                Thread.interrupted(); // an interrupt of stop() that came after the receive returned
             }
             if (received.isEmpty() && batch.isEmpty()) {
                 return batch;
@@ -197,8 +222,26 @@ final class MappingPollers implements AutoCloseable {
         return batch;
     }
 
-    private void process(List<ReceivedMessage> batch) throws InterruptedException {
-        byte[] event = SqsEvent.of(batch, mapping.queueArn(), account.region(), account.accountId());
+    private void process(List<ReceivedMessage> received) throws InterruptedException {
+        List<ReceivedMessage> batch = new ArrayList<>();
+        List<ObjectNode> records = new ArrayList<>();
+        List<ReceivedMessage> filteredOut = new ArrayList<>();
+        for (ReceivedMessage message : received) {
+            ObjectNode record = SqsEvent.record(message, mapping.queueArn(), account.region(), account.accountId());
+            if (filter.isEmpty() || filter.get().matches(record)) {
+                batch.add(message);
+                records.add(record);
+            } else {
+                filteredOut.add(message);
+            }
+        }
+        // as on Lambda, messages no filter matches are deleted without invoking the function
+        delete(filteredOut);
+        if (batch.isEmpty()) {
+            lastResult.accept("OK");
+            return;
+        }
+        byte[] event = SqsEvent.of(records);
         InvocationResult result;
         try {
             result = target.invoke(function, UUID.randomUUID().toString(), event);
@@ -271,25 +314,39 @@ final class MappingPollers implements AutoCloseable {
         stopped.await(wait.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Tells the pollers to stop without waiting for them: a long poll (or a back-off) ends at once; a
+     * batch being processed is finished (its invocation is not interrupted), then its poller ends.
+     */
+    void stop() {
+        synchronized (receiving) {
+            stopped.countDown();
+            receiving.forEach(Thread::interrupt);
+        }
+    }
+
+    /**
+     * Stops the pollers and waits up to 10 s for batches being processed; pollers still running then
+     * are interrupted, and their batches return to the queue after the visibility timeout.
+     */
     @Override
     public void close() {
-        stopped.countDown();
+        stop();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        for (Future<?> poller : List.copyOf(pollers)) {
-            poller.cancel(true); // interrupts a long poll at once; an invocation under way ends with its interrupt
-        }
         for (Future<?> poller : List.copyOf(pollers)) {
             try {
                 poller.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                LOG.warn("Pollers of event source mapping {} still running {} after close", mapping.uuid(), CLOSE_WAIT);
-                return;
-            } catch (java.util.concurrent.CancellationException | ExecutionException e) {
-                // cancelled above, or failed and logged by itself
+                LOG.warn("Pollers of event source mapping {} still running {} after close; interrupting them", mapping.uuid(),
+                        CLOSE_WAIT);
+                break;
+            } catch (CancellationException | ExecutionException e) {
+                // failed and logged by itself
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        pollers.forEach(poller -> poller.cancel(true));
     }
 }

@@ -40,50 +40,59 @@ final class SqsEvent {
 
     /** The event's bytes for a batch of messages of queue {@code queueArn}. */
     static byte[] of(List<ReceivedMessage> messages, String queueArn, String region, String senderId) {
+        return of(messages.stream().map(m -> record(m, queueArn, region, senderId)).toList());
+    }
+
+    /** The event's bytes for records made by {@link #record}. */
+    static byte[] of(List<ObjectNode> records) {
         ObjectNode event = JSON.createObjectNode();
-        ArrayNode records = event.putArray("Records");
-        for (ReceivedMessage message : messages) {
-            ObjectNode record = records.addObject();
-            record.put("messageId", message.messageId());
-            record.put("receiptHandle", message.receiptHandle());
-            record.put("body", message.body());
-            ObjectNode attributes = record.putObject("attributes");
-            attributes.put("ApproximateReceiveCount", Integer.toString(message.receiveCount()));
-            attributes.put("SentTimestamp", Long.toString(message.sentAt().toEpochMilli()));
-            attributes.put("SenderId", senderId);
-            attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(message.firstReceivedAt().toEpochMilli()));
-            message.sequenceNumber().ifPresent(v -> attributes.put("SequenceNumber", v));
-            message.groupId().ifPresent(v -> attributes.put("MessageGroupId", v));
-            message.deduplicationId().ifPresent(v -> attributes.put("MessageDeduplicationId", v));
-            message.traceHeader().ifPresent(v -> attributes.put("AWSTraceHeader", v));
-            message.deadLetterSourceQueue().ifPresent(v -> attributes.put("DeadLetterQueueSourceArn",
-                    queueArn.substring(0, queueArn.lastIndexOf(':') + 1) + v));
-            ObjectNode messageAttributes = record.putObject("messageAttributes");
-            for (Map.Entry<String, MessageAttribute> entry : new TreeMap<>(message.attributes()).entrySet()) {
-                MessageAttribute value = entry.getValue();
-                ObjectNode shape = messageAttributes.putObject(entry.getKey());
-                if (value.isBinary()) {
-                    shape.put("binaryValue", Base64.getEncoder().encodeToString(value.binaryValue()));
-                } else {
-                    shape.put("stringValue", value.stringValue());
-                }
-                shape.putArray("stringListValues");
-                shape.putArray("binaryListValues");
-                shape.put("dataType", value.dataType());
-            }
-            record.put("md5OfBody", hex(md5().digest(message.body().getBytes(StandardCharsets.UTF_8))));
-            if (!message.attributes().isEmpty()) {
-                record.put("md5OfMessageAttributes", md5OfAttributes(message.attributes()));
-            }
-            record.put("eventSource", "aws:sqs");
-            record.put("eventSourceARN", queueArn);
-            record.put("awsRegion", region);
-        }
+        ArrayNode array = event.putArray("Records");
+        records.forEach(array::add);
         try {
             return JSON.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an SQS event", e);
         }
+    }
+
+    /** One message's record. */
+    static ObjectNode record(ReceivedMessage message, String queueArn, String region, String senderId) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("messageId", message.messageId());
+        record.put("receiptHandle", message.receiptHandle());
+        record.put("body", message.body());
+        ObjectNode attributes = record.putObject("attributes");
+        attributes.put("ApproximateReceiveCount", Integer.toString(message.receiveCount()));
+        attributes.put("SentTimestamp", Long.toString(message.sentAt().toEpochMilli()));
+        attributes.put("SenderId", senderId);
+        attributes.put("ApproximateFirstReceiveTimestamp", Long.toString(message.firstReceivedAt().toEpochMilli()));
+        message.sequenceNumber().ifPresent(v -> attributes.put("SequenceNumber", v));
+        message.groupId().ifPresent(v -> attributes.put("MessageGroupId", v));
+        message.deduplicationId().ifPresent(v -> attributes.put("MessageDeduplicationId", v));
+        message.traceHeader().ifPresent(v -> attributes.put("AWSTraceHeader", v));
+        message.deadLetterSourceQueue().ifPresent(v -> attributes.put("DeadLetterQueueSourceArn",
+                queueArn.substring(0, queueArn.lastIndexOf(':') + 1) + v));
+        ObjectNode messageAttributes = record.putObject("messageAttributes");
+        for (Map.Entry<String, MessageAttribute> entry : new TreeMap<>(message.attributes()).entrySet()) {
+            MessageAttribute value = entry.getValue();
+            ObjectNode shape = messageAttributes.putObject(entry.getKey());
+            if (value.isBinary()) {
+                shape.put("binaryValue", Base64.getEncoder().encodeToString(value.binaryValue()));
+            } else {
+                shape.put("stringValue", value.stringValue());
+            }
+            shape.putArray("stringListValues");
+            shape.putArray("binaryListValues");
+            shape.put("dataType", value.dataType());
+        }
+        record.put("md5OfBody", hex(md5().digest(message.body().getBytes(StandardCharsets.UTF_8))));
+        if (!message.attributes().isEmpty()) {
+            record.put("md5OfMessageAttributes", md5OfAttributes(message.attributes()));
+        }
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", queueArn);
+        record.put("awsRegion", region);
+        return record;
     }
 
     /**

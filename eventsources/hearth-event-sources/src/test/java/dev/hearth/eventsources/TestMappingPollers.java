@@ -183,6 +183,55 @@ final class TestMappingPollers {
     }
 
     @Test
+    void filterCriteriaDropMessagesNoPatternMatches() throws Exception {
+        queues.createQueue("filtered", QueueSettings.DEFAULTS, Map.of());
+        send("filtered", 10, i -> i % 2 == 0 ? "{\"kind\":\"keep\",\"n\":" + i + "}" : "{\"kind\":\"drop\",\"n\":" + i + "}");
+        EventSourceMapping plain = mapping("filtered", 10, 0, false, Optional.empty(), true);
+        mappings.put(new EventSourceMapping(plain.uuid(), plain.queueArn(), plain.queueName(), plain.functionName(),
+                plain.qualifier(), plain.batchSize(), plain.batchingWindowSeconds(), true, false, Optional.empty(),
+                Optional.of("{\"Filters\":[{\"Pattern\":\"{\\\"body\\\":{\\\"kind\\\":[\\\"keep\\\"]}}\"}]}"),
+                plain.lastModified()));
+
+        await().atMost(LIMIT).until(() -> counts("filtered") == 0);
+        assertThat(records).hasSize(5).allMatch(r -> r.get("body").asText().contains("keep"));
+    }
+
+    @Test
+    void aFifoGroupStaysInOrderWhenOneOfItsMessagesFails() throws Exception {
+        QueueSettings d = QueueSettings.DEFAULTS;
+        queues.createQueue("steps.fifo", new QueueSettings(Duration.ofSeconds(1), d.retentionPeriod(), d.delay(),
+                d.receiveWaitTime(), d.maximumMessageSize(), Optional.empty(), Optional.empty(), true, false), Map.of());
+        List<NewMessage> messages = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            messages.add(NewMessage.fifo("a-" + i, "a", "a-" + i));
+            messages.add(NewMessage.fifo("b-" + i, "b", "b-" + i));
+        }
+        queues.send("steps.fifo", messages);
+        List<String> processed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger failuresLeft = new AtomicInteger(1);
+        answer = event -> {
+            List<String> failed = new ArrayList<>();
+            event.get("Records").forEach(r -> {
+                String body = r.get("body").asText();
+                if (body.equals("a-2") && failuresLeft.getAndDecrement() > 0) {
+                    failed.add("{\"itemIdentifier\":\"" + r.get("messageId").asText() + "\"}");
+                } else if (failed.isEmpty() || !body.startsWith("a-")) {
+                    processed.add(body); // a real handler stops its group at the first failure; Hearth keeps the rest anyway
+                }
+            });
+            return "{\"batchItemFailures\":[" + String.join(",", failed) + "]}";
+        };
+        mappings.put(mapping("steps.fifo", 10, 0, true, Optional.empty(), true));
+
+        await().atMost(LIMIT).until(() -> counts("steps.fifo") == 0);
+        assertThat(processed.stream().filter(b -> b.startsWith("a-"))).containsExactly("a-1", "a-2", "a-3", "a-4", "a-5");
+        assertThat(processed.stream().filter(b -> b.startsWith("b-"))).containsExactly("b-1", "b-2", "b-3", "b-4", "b-5");
+        assertThat(records).extracting(r -> r.get("attributes").get("MessageGroupId").asText()).contains("a", "b");
+        assertThat(records).allMatch(r -> r.get("attributes").has("SequenceNumber")
+                && r.get("attributes").has("MessageDeduplicationId"));
+    }
+
+    @Test
     void aDisabledMappingStopsPollingAndResumesWhenEnabled() throws Exception {
         queues.createQueue("paused", QueueSettings.DEFAULTS, Map.of());
         EventSourceMapping mapping = mapping("paused", 10, 0, false, Optional.empty(), false);

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -87,6 +88,9 @@ public final class HttpApiServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
+        // ARNs with slashes travel in one path segment as %2F (EventBridge Scheduler's /tags/{ResourceArn});
+        // routes match raw segments and decode each one, so an encoded slash never splits a path
+        http.setUriCompliance(UriCompliance.DEFAULT.with("hearth", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Requests Jetty refuses before routing (bad percent-encoding in the path, an ambiguous encoded
- * separator) are answered as AWS answers errors: JSON with {@code x-amzn-ErrorType}, no HTML page.
+ * Requests Jetty refuses before routing (bad percent-encoding in the path, an encoded dot segment)
+ * are answered as AWS answers errors: JSON with {@code x-amzn-ErrorType}, no HTML page.
  * A real server on port 0, driven over a raw socket (an HTTP client would refuse to send these).
  */
 final class TestJettyRefusals {
@@ -25,7 +25,8 @@ final class TestJettyRefusals {
     static void start() throws Exception {
         ApiService lambda = ApiService.rest("lambda", List.of(
                 new Route("GET", "/2015-03-31/functions/{FunctionName}", "GetFunction", 0,
-                        r -> ApiResponse.json(200, "{}".getBytes(StandardCharsets.UTF_8)))));
+                        r -> ApiResponse.json(200, ("{\"FunctionName\":\"" + r.path("FunctionName") + "\"}")
+                                .getBytes(StandardCharsets.UTF_8)))));
         server = new HttpApiServer("127.0.0.1", 0, List.of(lambda), RequestAuthenticator.ACCEPT_ALL, AccountContext.DEFAULT);
         server.start();
     }
@@ -46,8 +47,10 @@ final class TestJettyRefusals {
     }
 
     @Test
-    void anEncodedSlashIsAnAwsShapedError() throws IOException {
-        assertAwsError(get("/2015-03-31/functions/a%2Fb"));
+    void anEncodedSlashStaysInsideItsPathSegment() throws IOException {
+        // EventBridge Scheduler's clients send ARNs with slashes as one segment (/tags/{ResourceArn})
+        String response = get("/2015-03-31/functions/a%2Fb");
+        assertThat(response).startsWith("HTTP/1.1 200").endsWith("{\"FunctionName\":\"a/b\"}");
     }
 
     @Test

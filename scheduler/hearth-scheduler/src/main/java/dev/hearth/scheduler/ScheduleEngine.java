@@ -236,16 +236,19 @@ public final class ScheduleEngine implements AutoCloseable {
     }
 
     /**
-     * The first fire of {@code spec} strictly after {@code afterMs}, within its StartDate and EndDate;
-     * empty when there is none. A rate's periods start at the StartDate, else at the creation.
+     * The first fire of {@code spec} strictly after {@code afterMs}, within its StartDate and EndDate
+     * (which a one-time schedule ignores, as EventBridge Scheduler does); empty when there is none. A
+     * rate's periods start at the StartDate, else at the creation (its first fire).
      */
     static Optional<Long> nextFire(ScheduleSpec spec, long createdMs, long afterMs) {
         ScheduleExpression expression = ScheduleExpression.parse(spec.scheduleExpression());
         ZoneId zone = ZoneId.of(spec.scheduleExpressionTimezone());
-        Instant anchor = Instant.ofEpochMilli(spec.startDate() != null ? spec.startDate() : createdMs);
-        long after = spec.startDate() != null ? Math.max(afterMs, spec.startDate() - 1) : afterMs;
+        Long start = expression.oneTime() ? null : spec.startDate();
+        Long end = expression.oneTime() ? null : spec.endDate();
+        Instant anchor = Instant.ofEpochMilli(start != null ? start : createdMs);
+        long after = start != null ? Math.max(afterMs, start - 1) : afterMs;
         return expression.nextAfter(Instant.ofEpochMilli(after), zone, anchor).map(Instant::toEpochMilli)
-                .filter(next -> spec.endDate() == null || next <= spec.endDate());
+                .filter(next -> end == null || next <= end);
     }
 
     @Override

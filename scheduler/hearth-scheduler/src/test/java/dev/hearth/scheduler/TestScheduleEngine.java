@@ -190,9 +190,17 @@ final class TestScheduleEngine {
         }
         assertThat(invocations).containsExactly("2026-06-01T10:02:00Z {\"n\":1}", "2026-06-01T10:03:00Z {\"n\":1}",
                 "2026-06-01T10:04:00Z {\"n\":1}");
-        // enabling it by an update starts its fires from then
+        // a one-time schedule ignores StartDate and EndDate, as EventBridge Scheduler does
+        schedules.create("once", new Schedules.ScheduleInput(null, "at(2026-06-01T10:06:30)", null,
+                BigDecimal.valueOf(T0.plusSeconds(3600).getEpochSecond()), BigDecimal.valueOf(T0.plusSeconds(7200).getEpochSecond()),
+                null, null, every.flexibleTimeWindow(), every.target(), null, null, null));
+        advanceAndRun(Duration.ofSeconds(30));
+        assertThat(invocations).hasSize(4).last().isEqualTo("2026-06-01T10:06:30Z {\"n\":1}");
+        // enabling it by an update starts its fires from then, on its rate's minutes since its creation
         schedules.update("disabled", every);
         engine.runDue();
         assertThat(invocations).hasSize(4);
+        advanceAndRun(Duration.ofSeconds(30));
+        assertThat(invocations).hasSize(5).last().isEqualTo("2026-06-01T10:07:00Z {\"n\":1}");
     }
 }

@@ -183,6 +183,9 @@ final class TestEventSourceMappings {
         AwsCli.Result tooMany = aws.run("lambda", "update-event-source-mapping", "--uuid", uuid, "--scaling-config",
                 "MaximumConcurrency=1001");
         assertThat(tooMany.stderr()).contains("(ValidationException)");
+        AwsCli.Result badFilter = aws.run("lambda", "update-event-source-mapping", "--uuid", uuid, "--filter-criteria",
+                "{\"Filters\":[{\"Pattern\":\"not json\"}]}");
+        assertThat(badFilter.stderr()).contains("(InvalidParameterValueException)").contains("Invalid filter pattern definition.");
         AwsCli.Result unknown = aws.run("lambda", "delete-event-source-mapping", "--uuid", "00000000-0000-0000-0000-000000000000");
         assertThat(unknown.stderr()).contains("(ResourceNotFoundException)").contains("The resource you requested does not exist.");
 

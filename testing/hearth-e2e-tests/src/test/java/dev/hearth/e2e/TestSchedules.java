@@ -7,53 +7,59 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-import software.amazon.awssdk.services.lambda.model.Environment;
 
 /**
  * EventBridge Scheduler's API on Hearth's endpoint, driven by the AWS CLI v2 of Debian 12 ({@code aws
  * scheduler}) and boto3 1.43: schedules fire for real with the wall clock into a python function, as
- * asynchronous invocations; the API's shapes and errors are the service model's. (The AWS SDK for Java
+ * asynchronous invocations (each event the function receives is read back from its log group through
+ * the CloudWatch Logs API); the API's shapes and errors are the service model's. (The AWS SDK for Java
  * v2's {@code scheduler} artifact is not in the build: Maven Central has no release of it at the SDK
  * version the e2e module uses.)
  */
 final class TestSchedules {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROLE = "arn:aws:iam::000000000000:role/scheduler";
-    /** Writes each event it receives to event-REQUEST_ID.json in OUT_DIR. */
-    private static final String EVENT_SINK = """
-            import json, os
+    private static final String MARK = "SCHEDULED-EVENT ";
+    /** Logs each event it receives as one line, to the function's log group. */
+    private static final String EVENT_LOGGER = """
+            import json
             def handler(event, context):
-                with open(os.path.join(os.environ["OUT_DIR"], "event-" + context.aws_request_id + ".json"), "w") as f:
-                    json.dump(event, f)
+                print("SCHEDULED-EVENT " + json.dumps(event, sort_keys=True))
             """;
     private static HearthTestServer server;
     private static LambdaClient lambda;
-    private static Path out;
+    private static CloudWatchLogsClient logs;
 
     @BeforeAll
     static void start() {
         server = HearthTestServer.start();
         lambda = server.client();
-        out = AsyncFunctions.outputDirectory();
-        lambda.createFunction(pythonFunction("scheduled", pythonZip(EVENT_SINK)).timeout(30)
-                .environment(Environment.builder().variables(Map.of("OUT_DIR", out.toString())).build()).build());
+        logs = CloudWatchLogsClient.builder().endpointOverride(URI.create(server.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-key", "test-secret")))
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
+        lambda.createFunction(pythonFunction("scheduled", pythonZip(EVENT_LOGGER)).timeout(30).build());
     }
 
     @AfterAll
     static void stop() throws Exception {
+        logs.close();
         lambda.close();
         server.close();
     }
@@ -62,22 +68,20 @@ final class TestSchedules {
         return "arn:aws:lambda:us-east-1:000000000000:function:scheduled";
     }
 
-    private static String[] eventsWritten() throws Exception {
-        try (Stream<Path> files = Files.list(out)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("event-")).map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toArray(String[]::new);
+    /** The events the function logged so far. */
+    private static List<String> eventsReceived() {
+        if (logs.describeLogGroups(r -> r.logGroupNamePrefix("/aws/lambda/scheduled")).logGroups().isEmpty()) {
+            return List.of();
         }
+        return logs.filterLogEventsPaginator(r -> r.logGroupName("/aws/lambda/scheduled")).events().stream()
+                .map(FilteredLogEvent::message).filter(message -> message.startsWith(MARK))
+                .map(message -> message.substring(MARK.length()).strip()).toList();
     }
 
     @Test
     void anAtScheduleCreatedWithTheAwsCliFiresOnceIntoTheFunction() throws Exception {
         AwsCli cli = new AwsCli(server.endpoint(), "test-key", "test-secret");
-        String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(2).truncatedTo(ChronoUnit.SECONDS)
+        String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(5).truncatedTo(ChronoUnit.SECONDS)
                 .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         AwsCli.Result created = cli.run("scheduler", "create-schedule", "--name", "in-two-seconds",
                 "--schedule-expression", "at(" + at + ")", "--flexible-time-window", "Mode=OFF",
@@ -88,9 +92,9 @@ final class TestSchedules {
                 .isEqualTo("arn:aws:scheduler:us-east-1:000000000000:schedule/default/in-two-seconds");
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Stream.of(eventsWritten()).anyMatch(event -> event.contains("\"source\"")));
+                .until(() -> eventsReceived().stream().anyMatch(event -> event.contains("\"source\"")));
         // one fire, once: the schedule's Input is the event
-        assertThat(Stream.of(eventsWritten()).filter(event -> event.contains("\"source\"")).toList()).singleElement()
+        assertThat(eventsReceived().stream().filter(event -> event.contains("\"source\"")).toList()).singleElement()
                 .satisfies(event -> assertThat(JSON.readTree(event)).isEqualTo(JSON.readTree("{\"source\":\"scheduler\",\"n\":7}")));
 
         AwsCli.Result got = cli.run("scheduler", "get-schedule", "--name", "in-two-seconds");
@@ -129,6 +133,9 @@ final class TestSchedules {
                 out["groupArn"] = arn
                 out["groupState"] = s.get_schedule_group(Name="team")["State"]
                 out["tags"] = s.list_tags_for_resource(ResourceArn=arn)["Tags"]
+                s.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "core"}])
+                s.untag_resource(ResourceArn=arn, TagKeys=["env"])
+                out["retagged"] = s.list_tags_for_resource(ResourceArn=arn)["Tags"]
                 for name in ["a-1", "a-2", "a-3", "b-1"]:
                     s.create_schedule(Name=name, GroupName="team", ScheduleExpression="rate(5 minutes)",
                         FlexibleTimeWindow=window, Target=target, ActionAfterCompletion="NONE")
@@ -172,6 +179,7 @@ final class TestSchedules {
         assertThat(result.get("groupArn").asText()).isEqualTo("arn:aws:scheduler:us-east-1:000000000000:schedule-group/team");
         assertThat(result.get("groupState").asText()).isEqualTo("ACTIVE");
         assertThat(result.get("tags")).isEqualTo(JSON.readTree("[{\"Key\":\"env\",\"Value\":\"test\"}]"));
+        assertThat(result.get("retagged")).isEqualTo(JSON.readTree("[{\"Key\":\"team\",\"Value\":\"core\"}]"));
         assertThat(result.get("get")).isEqualTo(JSON.readTree("""
                 {"Arn": "arn:aws:scheduler:us-east-1:000000000000:schedule/team/a-1", "GroupName": "team", "Name": "a-1",
                  "ScheduleExpression": "rate(5 minutes)", "ScheduleExpressionTimezone": "UTC", "State": "ENABLED",
@@ -205,8 +213,37 @@ final class TestSchedules {
     }
 
     @Test
+    void aFireThatCannotBeDeliveredReachesTheDeadLetterQueue() throws Exception {
+        String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(5).truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        String script = """
+                import boto3, json, os
+                kw = dict(endpoint_url=os.environ["HEARTH"], region_name="us-east-1",
+                    aws_access_key_id="test-key", aws_secret_access_key="test-secret")
+                sqs = boto3.client("sqs", **kw)
+                s = boto3.client("scheduler", **kw)
+                url = sqs.create_queue(QueueName="missed-fires")["QueueUrl"]
+                s.create_schedule(Name="to-a-ghost", ScheduleExpression="at(%s)", FlexibleTimeWindow={"Mode": "OFF"},
+                    Target={"Arn": "arn:aws:lambda:us-east-1:000000000000:function:ghost", "RoleArn": "%s",
+                        "Input": "{\\"lost\\": 1}",
+                        "DeadLetterConfig": {"Arn": "arn:aws:sqs:us-east-1:000000000000:missed-fires"}})
+                got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20, MessageAttributeNames=["All"])["Messages"][0]
+                print(json.dumps({"body": got["Body"],
+                    "attributes": {k: v["StringValue"] for k, v in got["MessageAttributes"].items()}}))
+                """.formatted(at, ROLE);
+        JsonNode dead = JSON.readTree(Boto3.run(server.endpoint(), script));
+        assertThat(dead.get("body").asText()).isEqualTo("{\"lost\": 1}");
+        JsonNode attributes = dead.get("attributes");
+        assertThat(attributes.get("ERROR_CODE").asText()).isEqualTo("ResourceNotFoundException");
+        assertThat(attributes.get("SCHEDULE_ARN").asText())
+                .isEqualTo("arn:aws:scheduler:us-east-1:000000000000:schedule/default/to-a-ghost");
+        assertThat(attributes.get("TARGET_ARN").asText()).isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:ghost");
+        assertThat(attributes.get("RETRY_ATTEMPTS").asText()).isEqualTo("0");
+    }
+
+    @Test
     void aOneTimeScheduleWithActionAfterCompletionDeleteIsGoneAfterItsFire() throws Exception {
-        String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(2).truncatedTo(ChronoUnit.SECONDS)
+        String at = LocalDateTime.now(ZoneOffset.UTC).plusSeconds(5).truncatedTo(ChronoUnit.SECONDS)
                 .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
         String script = """
                 import boto3, os, time
@@ -225,6 +262,6 @@ final class TestSchedules {
                 """.formatted(at, functionArn(), ROLE);
         assertThat(Boto3.run(server.endpoint(), script).strip()).isEqualTo("deleted");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Stream.of(eventsWritten()).anyMatch(event -> event.contains("\"gone\"")));
+                .until(() -> eventsReceived().stream().anyMatch(event -> event.contains("\"gone\"")));
     }
 }
