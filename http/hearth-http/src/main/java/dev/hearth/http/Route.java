@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /**
  * One operation's method and path template, e.g. {@code GET /2015-03-31/functions/{FunctionName}}.
- * A template segment in braces captures one raw path segment, which is percent-decoded. A template
- * ending in {@code /} also matches the path without it (AWS's tools send both forms).
+ * A template segment in braces captures one raw path segment, which is percent-decoded; {@code
+ * {Name:regex}} captures only a segment the regular expression matches whole (SQS's queue paths,
+ * {@code /{AccountId:[0-9]{12}}/{QueueName}}, must not take Lambda's). A template ending in {@code /}
+ * also matches the path without it (AWS's tools send both forms).
  *
  * @param operation the operation's name, for logs and error messages
  * @param maxBodyBytes the largest request body accepted; beyond it the request is refused with 413
@@ -48,7 +50,16 @@ public record Route(String method, String template, String operation, long maxBo
                 if (actual[i].isEmpty()) {
                     return Optional.empty();
                 }
-                params.put(want.substring(1, want.length() - 1), PercentDecoding.decode(actual[i]));
+                String name = want.substring(1, want.length() - 1);
+                String value = PercentDecoding.decode(actual[i]);
+                int colon = name.indexOf(':');
+                if (colon >= 0) {
+                    if (!value.matches(name.substring(colon + 1))) {
+                        return Optional.empty();
+                    }
+                    name = name.substring(0, colon);
+                }
+                params.put(name, value);
             } else if (!want.equals(actual[i])) {
                 return Optional.empty();
             }

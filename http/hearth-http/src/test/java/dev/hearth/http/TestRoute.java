@@ -20,6 +20,14 @@ final class TestRoute {
     }
 
     @Test
+    void aConstrainedSegmentMatchesOnlyWhatItsPatternMatches() {
+        Route queue = new Route("POST", "/{AccountId:[0-9]{12}}/{QueueName}", "SQS", 0, r -> null);
+        assertThat(queue.matchPath("/000000000000/orders")).contains(Map.of("AccountId", "000000000000", "QueueName", "orders"));
+        assertThat(queue.matchPath("/2015-03-31/functions")).isEmpty();
+        assertThat(queue.matchPath("/0000000000001/orders")).isEmpty();
+    }
+
+    @Test
     void segmentCountMustMatch() {
         assertThat(FUNCTION.matchPath("/2015-03-31/functions/f/configuration")).isEmpty();
         assertThat(FUNCTION.matchPath("/2015-03-31/functions/")).isEmpty();

@@ -114,6 +114,16 @@ final class HearthProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
+        // SIGTERM first, so the server stops its sandboxes and unmounts their /tmp volumes (a test's data
+        // directory can then be deleted); SIGKILL only if it does not stop in time
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }

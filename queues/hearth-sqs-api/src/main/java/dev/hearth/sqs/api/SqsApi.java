@@ -97,7 +97,7 @@ public final class SqsApi {
         List<Route> routes = new ArrayList<>();
         for (String method : List.of("POST", "GET")) {
             routes.add(new Route(method, "/", "SQS", MAX_REQUEST_BYTES, this::handle));
-            routes.add(new Route(method, "/{AccountId}/{QueueName}", "SQS", MAX_REQUEST_BYTES, this::handle));
+            routes.add(new Route(method, "/{AccountId:[0-9]{12}}/{QueueName}", "SQS", MAX_REQUEST_BYTES, this::handle));
         }
         Set<String> actions = new LinkedHashSet<>(OPERATIONS);
         actions.addAll(UNSUPPORTED);
