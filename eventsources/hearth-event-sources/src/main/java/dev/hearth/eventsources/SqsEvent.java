@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.sqs.spi.MessageAttribute;
+import dev.hearth.sqs.spi.MessageDigests;
 import dev.hearth.sqs.spi.ReceivedMessage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,9 +81,9 @@ final class SqsEvent {
             shape.putArray("binaryListValues");
             shape.put("dataType", value.dataType());
         }
-        record.put("md5OfBody", hex(md5().digest(message.body().getBytes(StandardCharsets.UTF_8))));
+        record.put("md5OfBody", MessageDigests.ofBody(message.body()));
         if (!message.attributes().isEmpty()) {
-            record.put("md5OfMessageAttributes", md5OfAttributes(message.attributes()));
+            record.put("md5OfMessageAttributes", MessageDigests.ofAttributes(message.attributes()));
         }
         record.put("eventSource", "aws:sqs");
         record.put("eventSourceARN", queueArn);
@@ -133,34 +129,5 @@ final class SqsEvent {
             ids.add(id.asText());
         }
         return Optional.of(ids);
-    }
-
-    private static String md5OfAttributes(Map<String, MessageAttribute> attributes) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (Map.Entry<String, MessageAttribute> entry : new TreeMap<>(attributes).entrySet()) {
-            MessageAttribute value = entry.getValue();
-            lengthPrefixed(bytes, entry.getKey().getBytes(StandardCharsets.UTF_8));
-            lengthPrefixed(bytes, value.dataType().getBytes(StandardCharsets.UTF_8));
-            bytes.write(value.isBinary() ? 2 : 1);
-            lengthPrefixed(bytes, value.isBinary() ? value.binaryValue() : value.stringValue().getBytes(StandardCharsets.UTF_8));
-        }
-        return hex(md5().digest(bytes.toByteArray()));
-    }
-
-    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] value) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(value.length).array());
-        out.writeBytes(value);
-    }
-
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no MD5", e);
-        }
-    }
-
-    private static String hex(byte[] digest) {
-        return HexFormat.of().formatHex(digest);
     }
 }

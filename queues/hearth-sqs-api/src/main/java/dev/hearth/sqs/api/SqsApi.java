@@ -11,6 +11,7 @@ import dev.hearth.http.ApiService;
 import dev.hearth.http.ErrorResponses;
 import dev.hearth.http.Route;
 import dev.hearth.sqs.spi.MessageAttribute;
+import dev.hearth.sqs.spi.MessageDigests;
 import dev.hearth.sqs.spi.MessageQueueException;
 import dev.hearth.sqs.spi.MessageQueues;
 import dev.hearth.sqs.spi.NewMessage;

@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.gvisor;
 
+import dev.hearth.sandbox.cgroups.CgroupFreezer;
 import dev.hearth.sandbox.cgroups.CgroupLimits;
 import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
@@ -41,7 +42,6 @@ final class GvisorSandbox implements Sandbox {
     /** How long leftover processes get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
     /** How long the kernel gets to report the cgroup frozen. */
-    private static final Duration FREEZE_DEADLINE = Duration.ofSeconds(10);
 
     private final String id;
     private final String containerId;
@@ -55,6 +55,7 @@ final class GvisorSandbox implements Sandbox {
     private final AtomicLong peakMemoryBytes = new AtomicLong();
     private final AtomicBoolean terminating = new AtomicBoolean();
     private volatile boolean killedByCaller;
+    private final CgroupFreezer freezer;
 
     private GvisorSandbox(String id, String containerId, Process runscRun, SandboxCgroup cgroup, CgroupLimits limits,
             RunscCommand runsc, Duration commandTimeout, Consumer<GvisorSandbox> onEnded) {
@@ -66,6 +67,7 @@ final class GvisorSandbox implements Sandbox {
         this.runsc = runsc;
         this.commandTimeout = commandTimeout;
         this.onEnded = onEnded;
+        this.freezer = new CgroupFreezer(cgroup, id, terminating::get, () -> !runscRun.isAlive() || exit.isDone());
     }
 
     /**
@@ -133,50 +135,24 @@ final class GvisorSandbox implements Sandbox {
         }
     }
 
-    /** With a freezer in its cgroup: cgroup v2, or v1 with the freezer hierarchy mounted. */
     @Override
     public boolean canFreeze() {
-        return cgroup.canFreeze();
+        return freezer.canFreeze();
     }
 
     /**
      * Freezes the cgroup, which holds gVisor's whole kernel (Sentry, Gofer, ptrace stubs): the
      * sandbox's processes, which exist only inside the Sentry, stop with it. Measured faster than
      * {@code runsc pause} (a process start and a control-socket round trip; see docs/benchmarks.md).
-     * A sandbox that has ended or is being killed is left alone.
      */
     @Override
     public void freeze() {
-        if (!canFreeze() || terminating.get() || exit.isDone()) {
-            return;
-        }
-        try {
-            cgroup.freeze(FREEZE_DEADLINE);
-            if (terminating.get()) {
-                cgroup.thaw(); // kill() thawed before this freeze landed: its SIGKILLs must not stay pending
-            }
-        } catch (IOException | UncheckedIOException e) {
-            if (terminating.get() || !runscRun.isAlive() || exit.isDone()) {
-                return; // ended meanwhile
-            }
-            throw new UncheckedIOException("sandbox " + id + ": cannot freeze its cgroup " + cgroup,
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
-        }
+        freezer.freeze();
     }
 
     @Override
     public void thaw() {
-        if (!canFreeze() || exit.isDone()) {
-            return;
-        }
-        try {
-            cgroup.thaw();
-        } catch (IOException e) {
-            if (terminating.get() || !runscRun.isAlive() || exit.isDone()) {
-                return; // ended meanwhile: kill() thaws what it kills
-            }
-            throw new UncheckedIOException("sandbox " + id + ": cannot thaw its cgroup " + cgroup, e);
-        }
+        freezer.thaw();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hearth.sandbox.namespace;
 
+import dev.hearth.sandbox.cgroups.CgroupFreezer;
 import dev.hearth.sandbox.cgroups.CgroupLimits;
 import dev.hearth.sandbox.cgroups.SandboxCgroup;
 import dev.hearth.sandbox.spi.Sandbox;
@@ -41,7 +42,6 @@ final class NamespaceSandbox implements Sandbox {
     /** How long cgroup members get to die after SIGKILL before the exit is reported anyway. */
     private static final Duration LEFTOVER_DEADLINE = Duration.ofSeconds(10);
     /** How long the kernel gets to report the cgroup frozen. */
-    private static final Duration FREEZE_DEADLINE = Duration.ofSeconds(10);
 
     private final String id;
     private final Process process;
@@ -55,6 +55,7 @@ final class NamespaceSandbox implements Sandbox {
     private final AtomicLong peakMemoryBytes = new AtomicLong();
     private final AtomicBoolean killing = new AtomicBoolean();
     private volatile boolean killedByCaller;
+    private final CgroupFreezer freezer;
 
     private NamespaceSandbox(String id, Process process, SandboxCgroup cgroup, CgroupLimits limits,
             Consumer<NamespaceSandbox> onEnded) {
@@ -63,6 +64,7 @@ final class NamespaceSandbox implements Sandbox {
         this.cgroup = cgroup;
         this.limits = limits;
         this.onEnded = onEnded;
+        this.freezer = new CgroupFreezer(cgroup, id, killing::get, () -> !process.isAlive() || exit.isDone());
     }
 
     /**
@@ -146,49 +148,19 @@ final class NamespaceSandbox implements Sandbox {
         }
     }
 
-    /** With a freezer: cgroup v2, or v1 with the freezer hierarchy mounted. */
     @Override
     public boolean canFreeze() {
-        return cgroup.canFreeze();
+        return freezer.canFreeze();
     }
 
-    /**
-     * Freezes the cgroup (bubblewrap, the launcher, slirp4netns and every function process) and
-     * waits until the kernel reports it frozen. A sandbox that has ended or is being killed is left
-     * alone.
-     */
     @Override
     public void freeze() {
-        if (!canFreeze() || killing.get() || exit.isDone()) {
-            return;
-        }
-        try {
-            cgroup.freeze(FREEZE_DEADLINE);
-            if (killing.get()) {
-                cgroup.thaw(); // kill() thawed before this freeze landed: its SIGKILLs must not stay pending
-            }
-        } catch (IOException | UncheckedIOException e) {
-            if (killing.get() || !process.isAlive() || exit.isDone()) {
-                return; // ended meanwhile
-            }
-            throw new UncheckedIOException("sandbox " + id + ": cannot freeze its cgroup " + cgroup,
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
-        }
+        freezer.freeze();
     }
 
     @Override
     public void thaw() {
-        if (!canFreeze() || exit.isDone()) {
-            return;
-        }
-        try {
-            cgroup.thaw();
-        } catch (IOException e) {
-            if (killing.get() || !process.isAlive() || exit.isDone()) {
-                return; // ended meanwhile: kill() thaws what it kills
-            }
-            throw new UncheckedIOException("sandbox " + id + ": cannot thaw its cgroup " + cgroup, e);
-        }
+        freezer.thaw();
     }
 
     @Override

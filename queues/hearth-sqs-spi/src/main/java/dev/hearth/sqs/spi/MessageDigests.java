@@ -1,6 +1,5 @@
-package dev.hearth.sqs.api;
+package dev.hearth.sqs.spi;
 
-import dev.hearth.sqs.spi.MessageAttribute;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,17 +13,18 @@ import java.util.TreeMap;
  * The MD5 digests SQS answers and its SDKs verify: {@code MD5OfMessageBody} (of the body's UTF-8
  * bytes) and {@code MD5OfMessageAttributes} (of the attributes sorted by name, each encoded as its
  * name, data type, a transport byte — 1 for a string value, 2 for a binary one — and its value, every
- * variable part preceded by its length as a 4-byte big-endian integer). Stateless.
+ * variable part preceded by its length as a 4-byte big-endian integer): the queue API answers them
+ * and event source mappings put them in Lambda's SQS records. Stateless.
  */
-final class MessageDigests {
+public final class MessageDigests {
     private MessageDigests() {}
 
-    static String ofBody(String body) {
+    public static String ofBody(String body) {
         return hex(md5().digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The attributes' digest; null for no attributes (SQS then leaves the member out). */
-    static String ofAttributes(Map<String, MessageAttribute> attributes) {
+    public static String ofAttributes(Map<String, MessageAttribute> attributes) {
         if (attributes.isEmpty()) {
             return null;
         }

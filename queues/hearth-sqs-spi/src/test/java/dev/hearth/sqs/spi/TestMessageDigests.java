@@ -1,8 +1,7 @@
-package dev.hearth.sqs.api;
+package dev.hearth.sqs.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hearth.sqs.spi.MessageAttribute;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
