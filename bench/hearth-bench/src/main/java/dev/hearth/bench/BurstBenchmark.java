@@ -101,13 +101,13 @@ public final class BurstBenchmark {
         }
     }
 
-    /** Spawns {@code n} bare {@code python3} processes at once; ms from spawning to the last one's start. */
+    /** Spawns {@code n} bare {@code /usr/bin/python3} processes (the interpreter Hearth runs) at once; ms from spawning to the last one's start. */
     private static long bareBurst(int n, int holdMs) throws Exception {
         String script = "import time\nprint(time.time(), flush=True)\ntime.sleep(" + holdMs / 1000.0 + ")\n";
         List<Process> processes = new ArrayList<>();
         long fired = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
-            processes.add(new ProcessBuilder("python3", "-c", script).redirectErrorStream(true).start());
+            processes.add(new ProcessBuilder("/usr/bin/python3", "-c", script).redirectErrorStream(true).start());
         }
         double lastStart = 0;
         for (Process process : processes) {
