@@ -54,6 +54,8 @@ final class TmpVolumes implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TmpVolumes.class);
     private static final Duration COMMAND_WAIT = Duration.ofSeconds(60);
+    /** How long {@link #close} waits for spares being made. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     private static final List<Path> DIRECTORIES = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"),
             Path.of("/bin"));
     private static final AtomicLong NAMES = new AtomicLong();
@@ -144,7 +146,11 @@ final class TmpVolumes implements AutoCloseable {
         }
     }
 
-    /** Releases every spare. Idempotent; volumes taken stay with their takers. */
+    /**
+     * Releases every spare, and waits (up to {@link #CLOSE_WAIT}) for spares still being made, which
+     * release themselves: once this returns no spare is mounted. Idempotent; volumes taken stay with
+     * their takers.
+     */
     @Override
     public void close() {
         List<TmpVolume> spareVolumes = new ArrayList<>();
@@ -154,6 +160,22 @@ final class TmpVolumes implements AutoCloseable {
             ready.clear();
         }
         spareVolumes.forEach(this::release);
+        synchronized (this) {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            while (making.values().stream().anyMatch(inFlight -> inFlight > 0)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("namespace backend: spare /tmp volumes still being made after {}; they release themselves", CLOSE_WAIT);
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** How many spares of {@code sizeMb} are ready now (for tests). */
@@ -176,25 +198,28 @@ final class TmpVolumes implements AutoCloseable {
     }
 
     private void makeSpare(long sizeMb) {
-        TmpVolume volume;
         try {
-            volume = fresh(sizeMb);
-        } catch (IOException e) {
-            LOG.warn("namespace backend: cannot make a spare /tmp volume of {} MiB", sizeMb, e);
-            synchronized (this) {
-                making.merge(sizeMb, -1, Integer::sum);
-            }
-            return;
-        }
-        synchronized (this) {
-            making.merge(sizeMb, -1, Integer::sum);
-            ConcurrentLinkedQueue<TmpVolume> spare = ready.get(sizeMb);
-            if (!closed && spare != null) {
-                spare.add(volume);
+            TmpVolume volume;
+            try {
+                volume = fresh(sizeMb);
+            } catch (IOException e) {
+                LOG.warn("namespace backend: cannot make a spare /tmp volume of {} MiB", sizeMb, e);
                 return;
             }
+            synchronized (this) {
+                ConcurrentLinkedQueue<TmpVolume> spare = ready.get(sizeMb);
+                if (!closed && spare != null) {
+                    spare.add(volume);
+                    return;
+                }
+            }
+            release(volume); // made after close() or for a size evicted meanwhile
+        } finally {
+            synchronized (this) {
+                making.merge(sizeMb, -1, Integer::sum);
+                notifyAll(); // close() waits for spares being made
+            }
         }
-        release(volume);
     }
 
     /**
