@@ -132,7 +132,7 @@ public final class KeepAliveReplay {
     private static FunctionRevision function(String name, Path code) {
         return new FunctionRevision(AccountContext.DEFAULT, name, "$LATEST", AccountContext.DEFAULT.functionArn(name), "rev-1",
                 "python3.12", "app.handler", 128, 30, 512, Map.of(), code, "sha-replay", false,
-                TracingMode.PASS_THROUGH);
+                TracingMode.PASS_THROUGH, List.of());
     }
 
     /** The replayed arrivals, sorted by time. */

@@ -72,28 +72,6 @@ public record FunctionRevision(
         }
     }
 
-    /** A revision without layers. */
-    public FunctionRevision(
-            AccountContext account,
-            String functionName,
-            String version,
-            String functionArn,
-            String revisionId,
-            String runtime,
-            String handler,
-            int memoryMb,
-            int timeoutSeconds,
-            int ephemeralStorageMb,
-            Map<String, String> environment,
-            Path taskRoot,
-            String codeSha256,
-            boolean snapStart,
-            TracingMode tracingMode) {
-        this(account, functionName, version, functionArn, revisionId, runtime, handler, memoryMb,
-                timeoutSeconds, ephemeralStorageMb, environment, taskRoot, codeSha256, snapStart,
-                tracingMode, List.of());
-    }
-
     /**
      * The function's unqualified ARN: what tells apart functions of one name in different accounts
      * or regions, so the worker keys sandboxes, keep-alive and scaling by it.

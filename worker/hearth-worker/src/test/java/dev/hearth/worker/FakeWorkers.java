@@ -119,7 +119,7 @@ final class FakeWorkers implements AutoCloseable {
     FunctionRevision function(String name, String version, String revisionId) {
         String arn = version.equals("$LATEST") ? arn(name) : ACCOUNT.functionArn(name, version);
         return new FunctionRevision(ACCOUNT, name, version, arn, revisionId, RUNTIME, "fake.handler", 128, 3, 512, Map.of(),
-                workDir, "sha-" + revisionId, false, TracingMode.PASS_THROUGH);
+                workDir, "sha-" + revisionId, false, TracingMode.PASS_THROUGH, List.of());
     }
 
     /** The unqualified ARN of function {@code name} of the fake functions' account: how the worker names a function. */

@@ -63,14 +63,14 @@ final class TestFunctions {
             String revisionId, Map<String, String> environment) {
         return new FunctionRevision(AccountContext.DEFAULT, name, "$LATEST", AccountContext.DEFAULT.functionArn(name),
                 revisionId, runtime, handler, 128, timeoutSeconds, 512, environment, taskRoot, "sha-" + revisionId, false,
-                TracingMode.PASS_THROUGH);
+                TracingMode.PASS_THROUGH, List.of());
     }
 
     /** {@code f} with another {@code TracingConfig.Mode}. */
     static FunctionRevision withTracing(FunctionRevision f, TracingMode mode) {
         return new FunctionRevision(f.account(), f.functionName(), f.version(), f.functionArn(), f.revisionId(), f.runtime(),
                 f.handler(), f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(), f.environment(), f.taskRoot(),
-                f.codeSha256(), f.snapStart(), mode);
+                f.codeSha256(), f.snapStart(), mode, List.of());
     }
 
     /** A request whose caller sent {@code X-Amzn-Trace-Id: traceHeader}. */

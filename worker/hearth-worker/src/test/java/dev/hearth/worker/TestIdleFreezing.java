@@ -10,6 +10,7 @@ import dev.hearth.sandbox.spi.testing.FakeRuntime;
 import dev.hearth.sandbox.spi.testing.FakeSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -135,7 +136,7 @@ final class TestIdleFreezing {
         FunctionRevision f = fakes.function("snappy", "1", "rev-1");
         FunctionRevision snapStart = new FunctionRevision(f.account(), f.functionName(), f.version(), f.functionArn(),
                 f.revisionId(), f.runtime(), f.handler(), f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(),
-                f.environment(), f.taskRoot(), f.codeSha256(), true, f.tracingMode());
+                f.environment(), f.taskRoot(), f.codeSha256(), true, f.tracingMode(), List.of());
 
         worker.prepareSnapStart(snapStart).get();
         assertThat(text(worker.invoke(snapStart, request(snapStart, "a")))).isEqualTo("#1");

@@ -43,7 +43,7 @@ final class TestSnapStartOnWorker {
         FunctionRevision f = fakes.function("snappy", "1", revisionId);
         return new FunctionRevision(f.account(), f.functionName(), f.version(), f.functionArn(), f.revisionId(), f.runtime(), f.handler(),
                 f.memoryMb(), f.timeoutSeconds(), f.ephemeralStorageMb(), f.environment(), f.taskRoot(), f.codeSha256(), true,
-                f.tracingMode());
+                f.tracingMode(), List.of());
     }
 
     private static List<Path> images(Path workDir) throws IOException {
